@@ -1,0 +1,166 @@
+//! The catalog of scenarios: what each one sends and what it reports.
+//!
+//! A provider contributes [`Workload`]s (one function each, in its own file);
+//! the catalog turns them into throughput, half-load and storage scenarios.
+
+pub mod easemob;
+
+use crate::endpoint::Endpoint;
+
+/// A request mix of one provider's API.
+#[derive(Clone, Copy)]
+pub struct Workload {
+    /// Scenario name, `provider-what`.
+    pub name: &'static str,
+    pub about: &'static str,
+    /// Work items per request and their name, when a request carries several
+    /// (recipient-messages of a multi-recipient send).
+    pub items: Option<(u64, &'static str)>,
+    /// Content bytes one request stores (the text of a message).
+    pub content_bytes: u64,
+    /// Obtains the credential the requests carry.
+    pub login: fn(&Endpoint) -> Result<String, String>,
+    /// Encodes the requests each connection cycles through.
+    pub requests: fn(&Endpoint, &str) -> Vec<Vec<u8>>,
+}
+
+/// What a scenario measures.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    /// The baseline server under the workload's requests.
+    Baseline(Workload),
+    /// Closed-loop maximum throughput of the workload.
+    Load(Workload),
+    /// p99 of an open-loop run at half the workload's maximum throughput.
+    HalfLoad(Workload),
+    /// Median time from spawn to the first healthy reply.
+    Startup,
+    /// Resident memory of a fresh, idle emulator.
+    IdleRss,
+    /// Resident memory per request stored, beyond its content.
+    Store(Workload),
+}
+
+/// A named scenario.
+#[derive(Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub about: String,
+    pub kind: Kind,
+}
+
+impl Scenario {
+    fn new(name: impl Into<String>, about: impl Into<String>, kind: Kind) -> Self {
+        Self {
+            name: name.into(),
+            about: about.into(),
+            kind,
+        }
+    }
+
+    /// Does it need the emulator as a child process (not possible with --target)?
+    pub fn needs_child(&self) -> bool {
+        matches!(self.kind, Kind::Startup | Kind::IdleRss | Kind::Store(_))
+    }
+}
+
+/// Name of the baseline scenario.
+pub const BASELINE: &str = "baseline";
+
+/// Every scenario, in the order they run.
+pub fn catalog() -> Vec<Scenario> {
+    let send_one = easemob::send_one();
+    let mut all = vec![Scenario::new(
+        BASELINE,
+        "minimal actix-web server parsing the same JSON body (this machine's limit)",
+        Kind::Baseline(send_one),
+    )];
+    let workloads = [send_one, easemob::send_many(), easemob::mixed()];
+    all.extend(
+        workloads
+            .iter()
+            .map(|w| Scenario::new(w.name, w.about, Kind::Load(*w))),
+    );
+    all.push(Scenario::new(
+        format!("{}-half-load", send_one.name),
+        "open loop at 50% of the max rps of easemob-send-1; p99 is the figure",
+        Kind::HalfLoad(send_one),
+    ));
+    all.push(Scenario::new(
+        "startup",
+        "spawn to first healthy reply, median of 20",
+        Kind::Startup,
+    ));
+    all.push(Scenario::new(
+        "idle-rss",
+        "VmRSS of a fresh emulator after its health check",
+        Kind::IdleRss,
+    ));
+    all.push(Scenario::new(
+        "easemob-store",
+        "VmRSS growth per stored 1-recipient txt message, minus its text",
+        Kind::Store(send_one),
+    ));
+    all
+}
+
+/// The scenarios named in `names` (all when empty) plus what they depend on:
+/// the baseline for every throughput ratio, and a workload's maximum
+/// throughput for its half-load run. Catalog order is kept.
+pub fn select(names: &[String]) -> Result<Vec<Scenario>, String> {
+    let all = catalog();
+    if names.is_empty() {
+        return Ok(all);
+    }
+    let known: Vec<&str> = all.iter().map(|s| s.name.as_str()).collect();
+    if let Some(bad) = names.iter().find(|n| !known.contains(&n.as_str())) {
+        return Err(format!(
+            "unknown scenario {bad:?}; known: {}",
+            known.join(", ")
+        ));
+    }
+    let mut wanted: Vec<String> = names.to_vec();
+    for s in all.iter().filter(|s| names.contains(&s.name)) {
+        match s.kind {
+            Kind::HalfLoad(w) => wanted.extend([w.name.to_string(), BASELINE.to_string()]),
+            Kind::Load(_) => wanted.push(BASELINE.to_string()),
+            _ => {}
+        }
+    }
+    Ok(all
+        .into_iter()
+        .filter(|s| wanted.contains(&s.name))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        let wanted: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+        select(&wanted)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect()
+    }
+
+    #[test]
+    fn half_load_brings_its_dependencies() {
+        assert_eq!(
+            names(&["easemob-send-1-half-load"]),
+            ["baseline", "easemob-send-1", "easemob-send-1-half-load"]
+        );
+    }
+
+    #[test]
+    fn process_scenarios_run_alone() {
+        assert_eq!(names(&["idle-rss", "startup"]), ["startup", "idle-rss"]);
+    }
+
+    #[test]
+    fn unknown_names_are_refused() {
+        assert!(select(&["nope".to_string()]).is_err());
+    }
+}

@@ -1,0 +1,67 @@
+//! `/_emulator/clock`: read the clock, pin it (`PUT {"now_ms": N}`, or let it run on from N
+//! with `"running": true`), move it (`POST /advance {"ms": N}`), or return it to real time
+//! (`DELETE`).
+
+use super::{bad_request, Admin};
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize)]
+struct Reading {
+    now_ms: i64,
+    frozen: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Set {
+    now_ms: i64,
+    #[serde(default)]
+    running: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advance {
+    ms: i64,
+}
+
+fn reading(admin: &Admin) -> HttpResponse {
+    HttpResponse::Ok().json(Reading {
+        now_ms: admin.core.clock.now_ms(),
+        frozen: admin.core.clock.is_frozen(),
+    })
+}
+
+fn parse<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, HttpResponse> {
+    serde_json::from_slice(body).map_err(|e| bad_request(format!("bad clock request: {e}")))
+}
+
+pub async fn get(admin: web::Data<Admin>) -> HttpResponse {
+    reading(&admin)
+}
+
+pub async fn set(admin: web::Data<Admin>, body: web::Bytes) -> HttpResponse {
+    match parse::<Set>(&body) {
+        Ok(set) => {
+            admin.core.clock.set(set.now_ms, set.running);
+            reading(&admin)
+        }
+        Err(answer) => answer,
+    }
+}
+
+pub async fn advance(admin: web::Data<Admin>, body: web::Bytes) -> HttpResponse {
+    match parse::<Advance>(&body) {
+        Ok(advance) => {
+            admin.core.clock.advance(advance.ms);
+            reading(&admin)
+        }
+        Err(answer) => answer,
+    }
+}
+
+pub async fn unset(admin: web::Data<Admin>) -> HttpResponse {
+    admin.core.clock.reset();
+    reading(&admin)
+}

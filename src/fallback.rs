@@ -1,0 +1,58 @@
+//! The answer to a request no provider claims: a JSON 404 of the emulator's own that names the
+//! closest emulated routes.
+
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
+
+/// Every route template the emulator serves.
+const ROUTES: &[&str] = &[
+    "GET /_emulator/health",
+    "GET /_emulator/messages",
+    "POST /_emulator/reset",
+    "GET|PUT|DELETE /_emulator/clock",
+    "POST /_emulator/clock/advance",
+    "POST /{org}/{app}/token",
+    "POST|GET|DELETE /{org}/{app}/users",
+    "GET|DELETE /{org}/{app}/users/{username}",
+    "POST /{org}/{app}/messages",
+    "POST /{org}/{app}/messages/users",
+    "POST /{org}/{app}/messages/chatgroups",
+    "POST /{org}/{app}/messages/chatrooms",
+    "POST /{org}/{app}/messages/msg_recall",
+    "POST /{org}/{app}/chatfiles",
+    "GET /{org}/{app}/chatfiles/{uuid}",
+];
+
+#[derive(Serialize)]
+struct NotFound<'a> {
+    error: &'static str,
+    message: String,
+    closest: Vec<&'a str>,
+}
+
+/// 404 with the three routes sharing most path words with the request.
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    let words: Vec<&str> = req.path().split('/').filter(|w| !w.is_empty()).collect();
+    let mut ranked: Vec<(usize, &str)> = ROUTES
+        .iter()
+        .map(|route| (shared_words(route, &words), *route))
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    HttpResponse::NotFound().json(NotFound {
+        error: "not_found",
+        message: format!(
+            "no emulated route matches {} {}",
+            req.method(),
+            req.path()
+        ),
+        closest: ranked.into_iter().take(3).map(|(_, r)| r).collect(),
+    })
+}
+
+fn shared_words(route: &str, words: &[&str]) -> usize {
+    let path = route.split_once(' ').map_or(route, |(_, p)| p);
+    path.split('/')
+        .filter(|part| !part.is_empty() && !part.starts_with('{'))
+        .filter(|part| words.iter().any(|w| w.eq_ignore_ascii_case(part)))
+        .count()
+}

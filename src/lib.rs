@@ -1,0 +1,74 @@
+//! im-emulator: one small server that emulates, offline, the server APIs of chat/IM services,
+//! so that applications, SDKs and test suites can run against `http://127.0.0.1:4800` instead
+//! of the real cloud. [`Application::build`] makes exactly what the binary runs.
+
+pub mod admin;
+pub mod config;
+pub mod core;
+mod fallback;
+pub mod healthcheck;
+pub mod providers;
+
+use actix_web::{dev::Server, middleware::Logger, web, App, HttpServer};
+use config::Config;
+use providers::{easemob, Provider};
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+/// The version printed in the ready line and `/_emulator/health`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A bound, not yet running server.
+pub struct Application {
+    server: Server,
+    address: SocketAddr,
+}
+
+impl Application {
+    /// Loads the fixtures, builds the shared state and binds the listener of `config`.
+    pub fn build(config: &Config) -> Result<Self, String> {
+        let core = Arc::new(core::Core::new(config.seed));
+        let fixtures = easemob::Fixtures::load(config.fixtures.as_deref())?;
+        let easemob = web::Data::new(easemob::State::new(
+            core.clone(),
+            fixtures,
+            config.strict_tenants,
+        ));
+        let providers: Vec<Arc<dyn Provider>> = vec![easemob.clone().into_inner()];
+        let admin = web::Data::new(admin::Admin::new(core, providers));
+        let listener = TcpListener::bind(&config.bind)
+            .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+        let address = listener.local_addr().map_err(|e| e.to_string())?;
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+                .configure(|cfg| admin::configure(cfg, admin.clone()))
+                .configure(|cfg| easemob::configure(cfg, easemob.clone()))
+                .default_service(web::to(fallback::not_found))
+        })
+        .shutdown_timeout(2);
+        if let Some(workers) = config.workers {
+            server = server.workers(workers.max(1));
+        }
+        let server = server
+            .listen(listener)
+            .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?
+            .run();
+        Ok(Self { server, address })
+    }
+
+    /// The address the server listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// `http://host:port`, as clients should be configured.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// Serves until SIGINT or SIGTERM, then shuts down cleanly.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

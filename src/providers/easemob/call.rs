@@ -1,0 +1,109 @@
+//! The context of one Easemob call: the shared state, the request, the clock reading taken at
+//! its start, and the steps every handler shares (tenant, body cap, rate window, token), each
+//! failing with Easemob's own error.
+
+use super::auth::{self, Principal};
+use super::error::EasemobError;
+use super::tenant::Tenant;
+use super::State;
+use crate::core::payload::{read_capped, BodyError, HARD_CAP};
+use crate::core::rate::RateWindow;
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest, HttpResponse};
+use std::future::{ready, Ready};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// One call to an Easemob route.
+pub struct Call {
+    pub state: web::Data<State>,
+    pub req: HttpRequest,
+    pub now_ms: i64,
+    started: Instant,
+}
+
+impl FromRequest for Call {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let Some(state) = req.app_data::<web::Data<State>>().cloned() else {
+            return ready(Err(actix_web::error::ErrorInternalServerError(
+                "Easemob state missing",
+            )));
+        };
+        ready(Ok(Call {
+            now_ms: state.core.clock.now_ms(),
+            state,
+            req: req.clone(),
+            started: Instant::now(),
+        }))
+    }
+}
+
+impl Call {
+    /// The `{org_name}` of the path.
+    pub fn org(&self) -> &str {
+        self.req.match_info().get("org").unwrap_or_default()
+    }
+
+    /// The `{app_name}` of the path.
+    pub fn app(&self) -> &str {
+        self.req.match_info().get("app").unwrap_or_default()
+    }
+
+    /// Milliseconds spent on the call so far.
+    pub fn duration(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64
+    }
+
+    /// The tenant the path names; 404 under `--strict-tenants` for one not in the fixtures.
+    pub fn tenant(&self) -> Result<Arc<Tenant>, EasemobError> {
+        let (org, app) = (self.org(), self.app());
+        self.state.tenant(org, app).ok_or_else(|| {
+            let prefix_len = org.len() + app.len() + 2;
+            let rest = self.req.path().get(prefix_len..).unwrap_or_default();
+            EasemobError::app_not_found(org, app, rest)
+        })
+    }
+
+    /// `scheme://host/org/app`: the base of every `uri` the call answers with.
+    pub fn app_uri(&self) -> String {
+        let info = self.req.connection_info();
+        format!("{}://{}/{}/{}", info.scheme(), info.host(), self.org(), self.app())
+    }
+
+    /// Takes one call from `window`, or answers 429 `reach_limit`.
+    pub fn rate(&self, window: &RateWindow) -> Result<(), EasemobError> {
+        if window.try_take(self.now_ms, 1) {
+            Ok(())
+        } else {
+            Err(EasemobError::reach_limit())
+        }
+    }
+
+    /// Requires an app token for `tenant`.
+    pub fn require_app(&self, tenant: &Tenant) -> Result<(), EasemobError> {
+        auth::authenticate_app(&self.req, &self.state.core.ids, tenant.application, self.now_ms)
+    }
+
+    /// Requires any token (app or user) of `tenant`.
+    pub fn require_any(&self, tenant: &Tenant) -> Result<Principal, EasemobError> {
+        auth::authenticate(&self.req, &self.state.core.ids, tenant.application, self.now_ms)
+    }
+
+    /// Reads the body, answering 413 when it is over `cap` bytes (0: no cap but the hard one).
+    pub async fn body(&self, payload: web::Payload, cap: u32) -> Result<web::Bytes, EasemobError> {
+        let cap = if cap == 0 { HARD_CAP } else { cap as usize };
+        read_capped(&self.req, payload, cap)
+            .await
+            .map_err(|e| match e {
+                BodyError::TooLarge => EasemobError::entity_too_large(),
+                BodyError::Broken => EasemobError::invalid_request_body(),
+            })
+    }
+
+    /// The HTTP answer for a handler's result.
+    pub fn finish(&self, result: Result<HttpResponse, EasemobError>) -> HttpResponse {
+        result.unwrap_or_else(|e| e.respond(self.now_ms, self.duration()))
+    }
+}

@@ -1,0 +1,305 @@
+//! Easemob's error envelope and catalogue (contract §2): every failure on an Easemob route is
+//! answered as `{"error","exception","timestamp","duration","error_code"?,"error_description"}`
+//! with the real service's status, `error` string and description.
+
+use actix_web::{http::StatusCode, HttpResponse};
+use serde::Serialize;
+use std::borrow::Cow;
+
+const SECURITY: &str = "org.apache.usergrid.rest.exceptions.SecurityException";
+const ILLEGAL_ARGUMENT: &str = "java.lang.IllegalArgumentException";
+const SEND: &str = "MessageSendException";
+const RECALL: &str = "MessageRecallException";
+const NOT_FOUND: &str = "org.apache.usergrid.services.exceptions.ServiceResourceNotFoundException";
+
+/// One error answer: status, `error`, `exception`, optional `error_code`, description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EasemobError {
+    pub status: StatusCode,
+    pub error: &'static str,
+    pub exception: &'static str,
+    pub code: Option<u32>,
+    pub description: Cow<'static, str>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: &'a str,
+    exception: &'a str,
+    timestamp: i64,
+    duration: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_code: Option<u32>,
+    error_description: &'a str,
+}
+
+impl EasemobError {
+    fn new(
+        status: StatusCode,
+        error: &'static str,
+        exception: &'static str,
+        description: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self {
+            status,
+            error,
+            exception,
+            code: None,
+            description: description.into(),
+        }
+    }
+
+    /// Adds the message service's numeric `error_code`.
+    pub fn with_code(mut self, code: u32) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// The HTTP answer, stamped with the clock's time and the call's duration.
+    pub fn respond(&self, timestamp: i64, duration: u64) -> HttpResponse {
+        HttpResponse::build(self.status).json(Body {
+            error: self.error,
+            exception: self.exception,
+            timestamp,
+            duration,
+            error_code: self.code,
+            error_description: &self.description,
+        })
+    }
+
+    /// 400 `invalid_request_body`: unparsable JSON or a field of the wrong type on `/messages/*`.
+    pub fn invalid_request_body() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_body",
+            "InvalidRequestBodyException",
+            "Request body is invalid. Please check body is correct.",
+        )
+    }
+
+    /// 400 `json_parse`: malformed JSON on the Usergrid endpoints (`/token`, `/users`), with
+    /// a Jackson-style description.
+    pub fn json_parse(description: String) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "json_parse",
+            "com.fasterxml.jackson.core.JsonParseException",
+            description,
+        )
+    }
+
+    /// 400 `message_send_error`: a send request the message service refuses.
+    pub fn send(description: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "message_send_error", SEND, description)
+    }
+
+    /// 403 `message_send_error` `message send reach limit`: recipient-messages over the window.
+    pub fn send_reach_limit() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "message_send_error",
+            SEND,
+            "message send reach limit",
+        )
+    }
+
+    /// 400 `illegal_argument`: generic validation of Usergrid endpoints and of legacy `/messages`.
+    pub fn illegal_argument(description: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "illegal_argument",
+            ILLEGAL_ARGUMENT,
+            description,
+        )
+    }
+
+    /// 400 `invalid_grant`: wrong credentials on `/token`.
+    pub fn invalid_grant(description: &'static str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "org.apache.usergrid.management.exceptions.InvalidGrantException",
+            description,
+        )
+    }
+
+    /// 404 `invalid_grant` `user not found`: password or inherit grant for an unknown user.
+    pub fn grant_user_not_found() -> Self {
+        let mut e = Self::invalid_grant("user not found");
+        e.status = StatusCode::NOT_FOUND;
+        e
+    }
+
+    /// 400 `unsupported_grant_type`: a `grant_type` the token endpoint does not know.
+    pub fn unsupported_grant_type() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "org.apache.amber.oauth2.common.exception.OAuthProblemException",
+            "unsupported grant type",
+        )
+    }
+
+    /// 400 `duplicate_unique_property_exists`: registering a username that exists.
+    pub fn duplicate_user(application: &str, username: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "duplicate_unique_property_exists",
+            "org.apache.usergrid.persistence.exceptions.DuplicateUniquePropertyExistsException",
+            format!(
+                "Application {application} Entity user requires that property named username be unique, value of {username} exists"
+            ),
+        )
+    }
+
+    /// 401 `unauthorized`: no token, or an expired one.
+    pub fn expired_token() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            SECURITY,
+            "Unable to authenticate due to expired access token",
+        )
+    }
+
+    /// 401 `auth_bad_access_token`: a token that does not decode, or a user token where an
+    /// app token is needed.
+    pub fn corrupt_token() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "auth_bad_access_token",
+            SECURITY,
+            "Unable to authenticate due to corrupt access token",
+        )
+    }
+
+    /// 401 `auth_bad_access_token`: a well-formed token this server never issued for this app.
+    pub fn unknown_token() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "auth_bad_access_token",
+            SECURITY,
+            "Unable to authenticate",
+        )
+    }
+
+    /// 401 `unauthorized`: registering users without a token while registration is not open.
+    pub fn registration_closed() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            SECURITY,
+            "Open registration doesn't allow, so register user need token,",
+        )
+    }
+
+    /// 404 `organization_application_not_found`: an org/app the server does not host.
+    pub fn app_not_found(org: &str, app: &str, rest: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "organization_application_not_found",
+            "org.apache.usergrid.rest.exceptions.OrganizationApplicationNotFoundException",
+            format!("Could not find application for {org}/{app} from URI: {org}/{app}{rest}"),
+        )
+    }
+
+    /// 404 `service_resource_not_found`: an unknown user, or a path no service answers.
+    pub fn resource_not_found(exception: &'static str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "service_resource_not_found",
+            exception,
+            "Service resource not found",
+        )
+    }
+
+    /// 404 for an unknown user in a path.
+    pub fn user_not_found() -> Self {
+        Self::resource_not_found("UserNotFoundException")
+    }
+
+    /// 404 for a path under an app that no service answers.
+    pub fn no_such_path() -> Self {
+        Self::resource_not_found(NOT_FOUND)
+    }
+
+    /// 405 for a known path called with a method it does not take.
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "web_application",
+            "javax.ws.rs.NotAllowedException",
+            "HTTP 405 Method Not Allowed",
+        )
+    }
+
+    /// 404 `entity_not_found` `file may not exists`: an unknown chatfile.
+    pub fn file_not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "entity_not_found",
+            "org.apache.usergrid.persistence.exceptions.EntityNotFoundException",
+            "file may not exists",
+        )
+    }
+
+    /// 404 `file_expired`: a chatfile past its retention.
+    pub fn file_expired(uuid: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "file_expired",
+            "FileExpiredException",
+            format!("file {uuid} is expired"),
+        )
+    }
+
+    /// 413 from the gateway: a request body over the cap.
+    pub fn entity_too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Request Entity Too Large",
+            "RequestEntityTooLargeException",
+            "Request Entity Too Large",
+        )
+    }
+
+    /// 413 `file exceeding maximum limit`: a chatfile over the size cap.
+    pub fn file_too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "file exceeding maximum limit",
+            "FileSizeLimitExceededException",
+            "the file size exceeds the maximum limit.",
+        )
+    }
+
+    /// 429 `reach_limit`: calls per second over the API's limit.
+    pub fn reach_limit() -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "reach_limit",
+            "ReachLimitException",
+            "This request has reached api limit",
+        )
+    }
+
+    /// 400 `message_recall_error`: a recall request missing a parameter.
+    pub fn recall_param(description: &'static str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "message_recall_error",
+            RECALL,
+            description,
+        )
+    }
+
+    /// 403 `message_recall_error`: the message is past the recall window, or not found.
+    pub fn recall_refused(description: &'static str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "message_recall_error",
+            RECALL,
+            description,
+        )
+    }
+}

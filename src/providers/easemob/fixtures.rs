@@ -1,0 +1,272 @@
+//! Easemob fixtures: the tenants (org/app pairs) the server hosts, their credentials, users,
+//! token lifetime, registration mode and limits. The built-in file is
+//! `fixtures/easemob/tenants.json`; `--fixtures DIR` replaces it with `DIR/easemob/tenants.json`.
+//! Every field is documented in `fixtures/README.md`; a missing field takes the value of
+//! `defaults`, then the built-in default.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+use uuid::Uuid;
+
+const BUILT_IN: &str = include_str!("../../../fixtures/easemob/tenants.json");
+
+/// The fixture file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    defaults: TenantFixture,
+    #[serde(default)]
+    tenants: Vec<TenantFixture>,
+}
+
+/// One tenant (or the defaults): every field optional.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TenantFixture {
+    org: Option<String>,
+    app: Option<String>,
+    application: Option<Uuid>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    token_ttl_seconds: Option<u32>,
+    open_registration: Option<bool>,
+    recall_window_ms: Option<i64>,
+    file_retention_ms: Option<i64>,
+    limits: Option<LimitsFixture>,
+    users: Option<Vec<UserFixture>>,
+}
+
+/// A user that exists from the start.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserFixture {
+    pub username: String,
+    pub password: String,
+    pub nickname: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsFixture {
+    enabled: Option<bool>,
+    max_request_bytes: Option<u32>,
+    max_message_bytes: Option<u32>,
+    max_batch_users: Option<u32>,
+    max_file_bytes: Option<u32>,
+    token_calls_per_second: Option<u32>,
+    users_calls_per_second: Option<u32>,
+    chatfiles_calls_per_second: Option<u32>,
+    recall_calls_per_second: Option<u32>,
+    users: Option<TargetFixture>,
+    chatgroups: Option<TargetFixture>,
+    chatrooms: Option<TargetFixture>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetFixture {
+    max_recipients: Option<u32>,
+    calls_per_second: Option<u32>,
+    messages_per_window: Option<u32>,
+    window_ms: Option<u32>,
+}
+
+/// The limits of one message target; 0 turns a limit off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TargetLimits {
+    pub max_recipients: u32,
+    pub calls_per_second: u32,
+    pub messages_per_window: u32,
+    pub window_ms: u32,
+}
+
+/// A tenant's limits; 0 turns a limit off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_request_bytes: u32,
+    pub max_message_bytes: u32,
+    pub max_batch_users: u32,
+    pub max_file_bytes: u32,
+    pub token_calls_per_second: u32,
+    pub users_calls_per_second: u32,
+    pub chatfiles_calls_per_second: u32,
+    pub recall_calls_per_second: u32,
+    pub users: TargetLimits,
+    pub chatgroups: TargetLimits,
+    pub chatrooms: TargetLimits,
+}
+
+/// Everything a tenant is made from.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub application: Option<Uuid>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub token_ttl_seconds: u32,
+    pub open_registration: bool,
+    pub recall_window_ms: i64,
+    pub file_retention_ms: i64,
+    pub limits: Limits,
+    pub users: Vec<UserFixture>,
+}
+
+/// The loaded fixtures: settings per `org/app`, and those of tenants created on first use.
+#[derive(Debug)]
+pub struct Fixtures {
+    pub tenants: HashMap<String, Settings>,
+    pub defaults: Settings,
+}
+
+impl Fixtures {
+    /// The built-in fixtures, or those of `dir` when it has `easemob/tenants.json`.
+    pub fn load(dir: Option<&Path>) -> Result<Self, String> {
+        let path = dir.map(|d| d.join("easemob").join("tenants.json"));
+        let text = match &path {
+            Some(p) if p.exists() => std::fs::read_to_string(p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+            _ => BUILT_IN.to_owned(),
+        };
+        Self::parse(&text).map_err(|e| match &path {
+            Some(p) if p.exists() => format!("{}: {e}", p.display()),
+            _ => format!("built-in Easemob fixtures: {e}"),
+        })
+    }
+
+    fn parse(text: &str) -> Result<Self, String> {
+        let file: File = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let defaults = Settings::builtin().merged(&file.defaults);
+        let mut tenants = HashMap::new();
+        for t in &file.tenants {
+            let (Some(org), Some(app)) = (&t.org, &t.app) else {
+                return Err("every tenant needs an \"org\" and an \"app\"".into());
+            };
+            tenants.insert(format!("{org}/{app}"), defaults.merged(t));
+        }
+        Ok(Self { tenants, defaults })
+    }
+}
+
+impl Settings {
+    fn builtin() -> Self {
+        Self {
+            application: None,
+            client_id: None,
+            client_secret: None,
+            token_ttl_seconds: 5_184_000,
+            open_registration: false,
+            recall_window_ms: 120_000,
+            file_retention_ms: 7 * 24 * 3_600_000,
+            limits: Limits::documented(),
+            users: Vec::new(),
+        }
+    }
+
+    fn merged(&self, f: &TenantFixture) -> Self {
+        Self {
+            application: f.application.or(self.application),
+            client_id: f.client_id.clone().or_else(|| self.client_id.clone()),
+            client_secret: f.client_secret.clone().or_else(|| self.client_secret.clone()),
+            token_ttl_seconds: f.token_ttl_seconds.unwrap_or(self.token_ttl_seconds),
+            open_registration: f.open_registration.unwrap_or(self.open_registration),
+            recall_window_ms: f.recall_window_ms.unwrap_or(self.recall_window_ms),
+            file_retention_ms: f.file_retention_ms.unwrap_or(self.file_retention_ms),
+            limits: f
+                .limits
+                .as_ref()
+                .map_or(self.limits, |l| self.limits.merged(l)),
+            users: f.users.clone().unwrap_or_else(|| self.users.clone()),
+        }
+    }
+}
+
+impl Limits {
+    /// The limits the real service documents (contract §5, seed).
+    fn documented() -> Self {
+        let target = |max_recipients, calls_per_second, messages_per_window, window_ms| {
+            TargetLimits {
+                max_recipients,
+                calls_per_second,
+                messages_per_window,
+                window_ms,
+            }
+        };
+        Self {
+            max_request_bytes: 5 * 1024,
+            max_message_bytes: 3 * 1024,
+            max_batch_users: 60,
+            max_file_bytes: 10 * 1024 * 1024,
+            token_calls_per_second: 300,
+            users_calls_per_second: 100,
+            chatfiles_calls_per_second: 100,
+            recall_calls_per_second: 100,
+            users: target(600, 100, 6000, 60_000),
+            chatgroups: target(3, 20, 20, 1000),
+            chatrooms: target(10, 20, 100, 1000),
+        }
+    }
+
+    fn off() -> Self {
+        let none = TargetLimits {
+            max_recipients: 0,
+            calls_per_second: 0,
+            messages_per_window: 0,
+            window_ms: 1000,
+        };
+        Self {
+            max_request_bytes: 0,
+            max_message_bytes: 0,
+            max_batch_users: 0,
+            max_file_bytes: 0,
+            token_calls_per_second: 0,
+            users_calls_per_second: 0,
+            chatfiles_calls_per_second: 0,
+            recall_calls_per_second: 0,
+            users: none,
+            chatgroups: none,
+            chatrooms: none,
+        }
+    }
+
+    fn merged(&self, f: &LimitsFixture) -> Self {
+        let base = match f.enabled {
+            Some(false) => Self::off(),
+            Some(true) if *self == Self::off() => Self::documented(),
+            _ => *self,
+        };
+        Self {
+            max_request_bytes: f.max_request_bytes.unwrap_or(base.max_request_bytes),
+            max_message_bytes: f.max_message_bytes.unwrap_or(base.max_message_bytes),
+            max_batch_users: f.max_batch_users.unwrap_or(base.max_batch_users),
+            max_file_bytes: f.max_file_bytes.unwrap_or(base.max_file_bytes),
+            token_calls_per_second: f
+                .token_calls_per_second
+                .unwrap_or(base.token_calls_per_second),
+            users_calls_per_second: f
+                .users_calls_per_second
+                .unwrap_or(base.users_calls_per_second),
+            chatfiles_calls_per_second: f
+                .chatfiles_calls_per_second
+                .unwrap_or(base.chatfiles_calls_per_second),
+            recall_calls_per_second: f
+                .recall_calls_per_second
+                .unwrap_or(base.recall_calls_per_second),
+            users: base.users.merged(f.users.as_ref()),
+            chatgroups: base.chatgroups.merged(f.chatgroups.as_ref()),
+            chatrooms: base.chatrooms.merged(f.chatrooms.as_ref()),
+        }
+    }
+}
+
+impl TargetLimits {
+    fn merged(self, f: Option<&TargetFixture>) -> Self {
+        let Some(f) = f else { return self };
+        Self {
+            max_recipients: f.max_recipients.unwrap_or(self.max_recipients),
+            calls_per_second: f.calls_per_second.unwrap_or(self.calls_per_second),
+            messages_per_window: f.messages_per_window.unwrap_or(self.messages_per_window),
+            window_ms: f.window_ms.unwrap_or(self.window_ms),
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! `POST /messages/msg_recall` (contract §7): recalls a message sent within the recall window
+//! (2 minutes by default, on the emulator's clock). The journal keeps the record, marked
+//! `recalled`.
+
+use super::call::Call;
+use super::error::EasemobError;
+use super::json;
+use super::msgid;
+use super::wire::Meta;
+use crate::core::journal::{ChatType, MessageId};
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Deserialize)]
+#[allow(dead_code)] // optional fields are read by the parser to check their types
+struct RecallBody {
+    msg_id: Option<Value>,
+    to: Option<String>,
+    chat_type: Option<String>,
+    from: Option<String>,
+    sync_device: Option<bool>,
+    force: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct Recalled<'a> {
+    recalled: &'static str,
+    chattype: &'a str,
+    from: &'a str,
+    to: &'a str,
+    msg_id: &'a str,
+}
+
+/// `POST /{org}/{app}/messages/msg_recall`.
+pub async fn recall(call: Call, payload: web::Payload) -> HttpResponse {
+    call.finish(recall_message(&call, payload).await)
+}
+
+async fn recall_message(call: &Call, payload: web::Payload) -> Result<HttpResponse, EasemobError> {
+    let tenant = call.tenant()?;
+    let bytes = call
+        .body(payload, tenant.settings.limits.max_request_bytes)
+        .await?;
+    call.require_app(&tenant)?;
+    call.rate(&tenant.rates.recall)?;
+    let body: RecallBody = json::message(&bytes)?;
+    let msg_id = match &body.msg_id {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return Err(EasemobError::recall_param("param msg_id can't be empty")),
+    };
+    let to = required(body.to.as_deref(), "param to can't be empty")?;
+    let chat_type = required(body.chat_type.as_deref(), "param chat_type can't be empty")?;
+    let kind = match chat_type {
+        "chat" => ChatType::Single,
+        "groupchat" => ChatType::Group,
+        "chatroom" => ChatType::Room,
+        _ => return Err(EasemobError::recall_param("param chat_type is invalid")),
+    };
+    let from = body.from.as_deref().filter(|f| !f.is_empty());
+    let id: u64 = msg_id.parse().map_err(|_| not_found())?;
+    let window = tenant.settings.recall_window_ms;
+    let sent = msgid::sent_at_ms(id).ok_or_else(not_found)?;
+    if call.now_ms - sent > window {
+        return Err(EasemobError::recall_refused("exceed recall time limit"));
+    }
+    let oldest = call.now_ms - window;
+    let wanted = MessageId::Decimal(id);
+    let marked = tenant.journal.update_recent(
+        |r| r.received_at_ms >= oldest,
+        |r| r.id == wanted && *r.to == *to && r.chat_type == kind,
+        |r| {
+            let fresh = !r.recalled && from.is_none_or(|f| *f == *r.from);
+            r.recalled |= fresh;
+            fresh
+        },
+    );
+    if marked != Some(true) {
+        return Err(not_found());
+    }
+    let meta = Meta::new(call, &tenant, "post", "/messages/msg_recall");
+    Ok(meta.message(Recalled {
+        recalled: "yes",
+        chattype: chat_type,
+        from: from.unwrap_or("admin"),
+        to,
+        msg_id: &msg_id,
+    }))
+}
+
+fn required<'a>(value: Option<&'a str>, missing: &'static str) -> Result<&'a str, EasemobError> {
+    value
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| EasemobError::recall_param(missing))
+}
+
+fn not_found() -> EasemobError {
+    EasemobError::recall_refused("not_found msg")
+}

@@ -1,0 +1,229 @@
+//! Sending messages (contract §4): `POST /messages/users`, `/messages/chatgroups` and
+//! `/messages/chatrooms`, and the delivery they share with the legacy `/messages` route:
+//! limits, one time-ordered id per distinct recipient, one journal record per recipient.
+
+use super::call::Call;
+use super::error::EasemobError;
+use super::json;
+use super::tenant::{Target, Tenant};
+use super::validate::{self, MsgKind};
+use super::wire::Meta;
+use crate::core::journal::{MessageId, MessageType, Record};
+use actix_web::{web, HttpResponse};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// The body of the three send endpoints.
+#[derive(Deserialize)]
+#[allow(dead_code)] // optional fields are read by the parser to check their types
+struct SendBody<'a> {
+    #[serde(borrow)]
+    from: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    to: Option<Vec<Cow<'a, str>>>,
+    #[serde(rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "raw")]
+    body: Option<&'a RawValue>,
+    #[serde(default, borrow, deserialize_with = "raw")]
+    ext: Option<&'a RawValue>,
+    sync_device: Option<bool>,
+    #[serde(borrow)]
+    routetype: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    roam_ignore_users: Option<Vec<Cow<'a, str>>>,
+    need_group_ack: Option<bool>,
+    #[serde(borrow)]
+    chatroom_msg_level: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    users: Option<Vec<Cow<'a, str>>>,
+    #[serde(borrow)]
+    env: Option<Cow<'a, str>>,
+}
+
+/// Keeps a present `null` visible (as the raw text `null`) instead of folding it into `None`.
+pub fn raw<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(d).map(Some)
+}
+
+/// A validated message, ready to deliver.
+pub struct Outgoing<'a> {
+    pub target: Target,
+    pub from: &'a str,
+    pub to: &'a [Cow<'a, str>],
+    pub kind: MsgKind,
+    pub body: &'a RawValue,
+    pub ext: Option<&'a RawValue>,
+}
+
+/// What `data` maps each recipient to: its message id, or the legacy route's `"success"`.
+#[derive(Clone, Copy)]
+pub enum DataValues {
+    Ids,
+    Success,
+}
+
+/// The `data` of a send answer: recipient → message id.
+pub struct Delivered<'a> {
+    pub pairs: Vec<(&'a str, u64)>,
+    pub values: DataValues,
+}
+
+impl Serialize for Delivered<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.pairs.len()))?;
+        let mut buffer = itoa::Buffer::new();
+        for (to, id) in &self.pairs {
+            match self.values {
+                DataValues::Ids => map.serialize_entry(to, buffer.format(*id))?,
+                DataValues::Success => map.serialize_entry(to, "success")?,
+            }
+        }
+        map.end()
+    }
+}
+
+/// `POST /{org}/{app}/messages/users`.
+pub async fn to_users(call: Call, payload: web::Payload) -> HttpResponse {
+    call.finish(send(&call, payload, Target::Users).await)
+}
+
+/// `POST /{org}/{app}/messages/chatgroups`.
+pub async fn to_groups(call: Call, payload: web::Payload) -> HttpResponse {
+    call.finish(send(&call, payload, Target::ChatGroups).await)
+}
+
+/// `POST /{org}/{app}/messages/chatrooms`.
+pub async fn to_rooms(call: Call, payload: web::Payload) -> HttpResponse {
+    call.finish(send(&call, payload, Target::ChatRooms).await)
+}
+
+async fn send(
+    call: &Call,
+    payload: web::Payload,
+    target: Target,
+) -> Result<HttpResponse, EasemobError> {
+    let tenant = call.tenant()?;
+    let bytes = call
+        .body(payload, tenant.settings.limits.max_request_bytes)
+        .await?;
+    call.require_app(&tenant)?;
+    call.rate(&tenant.rates.send(target).calls)?;
+    let body: SendBody = json::message(&bytes)?;
+    let from = sender(body.from.as_deref(), || {
+        EasemobError::send("param from can't be empty").with_code(14001)
+    })?;
+    let to = body.to.as_deref().unwrap_or_default();
+    if to.is_empty() || to.iter().any(|t| t.is_empty()) {
+        return Err(EasemobError::send("param to can't be empty").with_code(14002));
+    }
+    let kind = match body.kind.as_deref() {
+        None | Some("") => return Err(EasemobError::send("param type can't be empty")),
+        Some(name) => MsgKind::parse(name).ok_or_else(EasemobError::invalid_request_body)?,
+    };
+    if matches!(body.chatroom_msg_level.as_deref(), Some(l) if !matches!(l, "high" | "normal" | "low"))
+    {
+        return Err(EasemobError::invalid_request_body());
+    }
+    let outgoing = Outgoing {
+        target,
+        from,
+        to,
+        kind,
+        body: validated_body(kind, body.body, body.ext)?,
+        ext: body.ext,
+    };
+    let pairs = deliver(call, &tenant, &outgoing)?;
+    let meta = Meta::new(call, &tenant, "post", target.path());
+    Ok(meta.message(Delivered {
+        pairs,
+        values: DataValues::Ids,
+    }))
+}
+
+/// The sender: `admin` when absent or `null`; an empty string is refused with `empty`.
+pub fn sender<'a>(
+    from: Option<&'a str>,
+    empty: impl FnOnce() -> EasemobError,
+) -> Result<&'a str, EasemobError> {
+    match from {
+        None => Ok("admin"),
+        Some("") => Err(empty()),
+        Some(from) => Ok(from),
+    }
+}
+
+/// Checks `body` and `ext` of a message of `kind`, giving back the body.
+pub fn validated_body<'a>(
+    kind: MsgKind,
+    body: Option<&'a RawValue>,
+    ext: Option<&RawValue>,
+) -> Result<&'a RawValue, EasemobError> {
+    validate::body(kind, body)?;
+    validate::ext(ext)?;
+    body.ok_or_else(|| EasemobError::send("param body can't be empty"))
+}
+
+/// Applies the tenant's limits to `out`, then records one message per distinct recipient and
+/// returns each recipient's id.
+pub fn deliver<'a>(
+    call: &Call,
+    tenant: &Tenant,
+    out: &Outgoing<'a>,
+) -> Result<Vec<(&'a str, u64)>, EasemobError> {
+    let limits = &tenant.settings.limits;
+    let max = out.target.limits(limits).max_recipients as usize;
+    if max > 0 && out.to.len() > max {
+        let text = format!("params to's size can't exceed limit {max}");
+        return Err(EasemobError::send(text));
+    }
+    let size = out.body.get().len() + out.ext.map_or(0, |e| e.get().len());
+    if limits.max_message_bytes > 0 && size > limits.max_message_bytes as usize {
+        return Err(EasemobError::send("message is too large").with_code(14007));
+    }
+    let recipients = distinct(out.to);
+    let window = &tenant.rates.send(out.target).messages;
+    if !window.try_take(call.now_ms, recipients.len() as u32) {
+        return Err(EasemobError::send_reach_limit());
+    }
+    let ids = call.state.message_ids.take(call.now_ms, recipients.len());
+    let pairs: Vec<(&str, u64)> = recipients.into_iter().zip(ids).collect();
+    record(call, tenant, out, &pairs);
+    Ok(pairs)
+}
+
+/// The recipients without repeats, in the order first given.
+fn distinct<'a>(to: &'a [Cow<'a, str>]) -> Vec<&'a str> {
+    if to.len() == 1 {
+        return vec![&to[0]];
+    }
+    let mut seen = HashSet::with_capacity(to.len());
+    to.iter()
+        .map(|t| &**t)
+        .filter(|t| seen.insert(*t))
+        .collect()
+}
+
+fn record(call: &Call, tenant: &Tenant, out: &Outgoing<'_>, pairs: &[(&str, u64)]) {
+    let from: Arc<str> = Arc::from(out.from);
+    let content: Arc<RawValue> = Arc::from(out.body.to_owned());
+    let ext: Option<Arc<RawValue>> = out.ext.map(|e| Arc::from(e.to_owned()));
+    let records = pairs.iter().map(|(to, id)| Record {
+        seq: 0,
+        id: MessageId::Decimal(*id),
+        chat_type: out.target.chat_type(),
+        from: from.clone(),
+        to: (*to).into(),
+        conversation: None,
+        kind: MessageType::Name(out.kind.name()),
+        content: content.clone(),
+        ext: ext.clone(),
+        received_at_ms: call.now_ms,
+        recalled: false,
+    });
+    call.state.core.journal.append(&tenant.journal, records);
+}

@@ -1,0 +1,360 @@
+//! Easemob user accounts (contract §7): the per-tenant store and the `/users` routes:
+//! register one or a batch, get, list with a cursor, delete one or the oldest N.
+
+use super::call::Call;
+use super::error::EasemobError;
+use super::json;
+use super::wire::{Extra, Meta};
+use crate::core::Core;
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use uuid::Uuid;
+
+const MAX_NAME_BYTES: usize = 64;
+const MAX_PASSWORD_BYTES: usize = 64;
+const DEFAULT_PAGE: usize = 10;
+const MAX_PAGE: usize = 100;
+
+/// One user, as the `entities` of `/users` answers show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub uuid: Uuid,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    pub created: i64,
+    pub modified: i64,
+    pub username: Box<str>,
+    pub activated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<Box<str>>,
+    #[serde(skip)]
+    pub password: Box<str>,
+    #[serde(skip)]
+    seq: u64,
+}
+
+/// A tenant's users, by lower-cased username and in order of creation.
+#[derive(Debug, Default)]
+pub struct UserStore {
+    inner: RwLock<Index>,
+}
+
+#[derive(Debug, Default)]
+struct Index {
+    by_name: HashMap<Box<str>, User>,
+    order: BTreeMap<u64, Box<str>>,
+    next_seq: u64,
+}
+
+impl UserStore {
+    fn read(&self) -> RwLockReadGuard<'_, Index> {
+        self.inner.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Index> {
+        self.inner.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A new, activated user (not yet stored); the username is lower-cased.
+    pub fn make(
+        &self,
+        core: &Core,
+        now_ms: i64,
+        username: &str,
+        password: &str,
+        nickname: Option<&str>,
+    ) -> User {
+        User {
+            uuid: core.ids.uuid_v1(now_ms),
+            kind: "user",
+            created: now_ms,
+            modified: now_ms,
+            username: username.to_ascii_lowercase().into(),
+            activated: true,
+            nickname: nickname.map(Into::into),
+            password: password.into(),
+            seq: 0,
+        }
+    }
+
+    /// Stores `user`, or gives it back when the username is taken.
+    pub fn insert(&self, mut user: User) -> Result<User, User> {
+        let mut index = self.write();
+        if index.by_name.contains_key(&user.username) {
+            return Err(user);
+        }
+        user.seq = index.next_seq;
+        index.next_seq += 1;
+        index.order.insert(user.seq, user.username.clone());
+        index.by_name.insert(user.username.clone(), user.clone());
+        Ok(user)
+    }
+
+    /// The user called `username` (any case).
+    pub fn get(&self, username: &str) -> Option<User> {
+        self.read().by_name.get(&*username.to_ascii_lowercase()).cloned()
+    }
+
+    /// Removes and returns the user called `username` (any case).
+    pub fn remove(&self, username: &str) -> Option<User> {
+        let mut index = self.write();
+        let user = index.by_name.remove(&*username.to_ascii_lowercase())?;
+        index.order.remove(&user.seq);
+        Some(user)
+    }
+
+    /// Up to `limit` users from position `from`, and the position of the next page if any.
+    fn page(&self, from: u64, limit: usize) -> (Vec<User>, Option<u64>) {
+        let index = self.read();
+        let mut names = index.order.range(from..);
+        let users = names
+            .by_ref()
+            .take(limit)
+            .filter_map(|(_, name)| index.by_name.get(name).cloned())
+            .collect();
+        (users, names.next().map(|(seq, _)| *seq))
+    }
+
+    /// Removes and returns the `limit` oldest users.
+    fn remove_oldest(&self, limit: usize) -> Vec<User> {
+        let mut index = self.write();
+        let seqs: Vec<u64> = index.order.keys().take(limit).copied().collect();
+        seqs.iter()
+            .filter_map(|seq| {
+                let name = index.order.remove(seq)?;
+                index.by_name.remove(&name)
+            })
+            .collect()
+    }
+}
+
+/// The body of `POST /users`: one user or a batch.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Register {
+    One(NewUser),
+    Many(Vec<NewUser>),
+}
+
+#[derive(Deserialize)]
+struct NewUser {
+    username: Option<String>,
+    password: Option<String>,
+    nickname: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Failure {
+    username: String,
+    #[serde(rename = "registerUserFailReason")]
+    reason: String,
+}
+
+/// `POST /{org}/{app}/users`.
+pub async fn register(call: Call, payload: web::Payload) -> HttpResponse {
+    call.finish(register_users(&call, payload).await)
+}
+
+async fn register_users(call: &Call, payload: web::Payload) -> Result<HttpResponse, EasemobError> {
+    let tenant = call.tenant()?;
+    let body = call.body(payload, 0).await?;
+    if !tenant.settings.open_registration {
+        if !super::auth::has_token(&call.req) {
+            return Err(EasemobError::registration_closed());
+        }
+        call.require_app(&tenant)?;
+    }
+    call.rate(&tenant.rates.users)?;
+    let (items, batch) = match json::usergrid::<Register>(&body)? {
+        Register::One(user) => (vec![user], false),
+        Register::Many(users) => (users, true),
+    };
+    let max = tenant.settings.limits.max_batch_users as usize;
+    if items.is_empty() || (max > 0 && items.len() > max) {
+        return Err(EasemobError::illegal_argument(format!(
+            "the number of users to register must be between 1 and {max}"
+        )));
+    }
+    let valid = items
+        .iter()
+        .map(validate)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut created = Vec::new();
+    let mut failed = Vec::new();
+    for (name, password, nickname) in valid {
+        let user = tenant
+            .users
+            .make(&call.state.core, call.now_ms, name, password, nickname);
+        match tenant.users.insert(user) {
+            Ok(user) => created.push(user),
+            Err(user) if !batch => {
+                return Err(EasemobError::duplicate_user(
+                    &tenant.application_text,
+                    &user.username,
+                ))
+            }
+            Err(user) => failed.push(Failure {
+                reason: format!("the {} already exists", user.username),
+                username: user.username.into(),
+            }),
+        }
+    }
+    let meta = Meta::new(call, &tenant, "post", "/users");
+    let data = (!failed.is_empty()).then_some(failed);
+    Ok(meta.entities(created, Extra { data, ..Extra::default() }))
+}
+
+fn validate(user: &NewUser) -> Result<(&str, &str, Option<&str>), EasemobError> {
+    let name = user
+        .username
+        .as_deref()
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| EasemobError::illegal_argument("username must be provided"))?;
+    if name.len() > MAX_NAME_BYTES {
+        return Err(EasemobError::illegal_argument("USERNAME_TOO_LONG"));
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+    {
+        return Err(EasemobError::illegal_argument(format!(
+            "username {name} is not legal"
+        )));
+    }
+    let password = user
+        .password
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| EasemobError::illegal_argument("password must be provided"))?;
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(EasemobError::illegal_argument("PASSWORD_TOO_LONG"));
+    }
+    Ok((name, password, user.nickname.as_deref()))
+}
+
+/// `GET /{org}/{app}/users/{username}`: with an app token, or the user's own token.
+pub async fn get_one(call: Call) -> HttpResponse {
+    call.finish(get_user(&call))
+}
+
+fn get_user(call: &Call) -> Result<HttpResponse, EasemobError> {
+    let tenant = call.tenant()?;
+    let principal = call.require_any(&tenant)?;
+    call.rate(&tenant.rates.users)?;
+    let name = call.req.match_info().get("username").unwrap_or_default();
+    let user = tenant.users.get(name).ok_or_else(EasemobError::user_not_found)?;
+    if let super::auth::Principal::User(uuid) = principal {
+        if uuid != user.uuid {
+            return Err(EasemobError::corrupt_token());
+        }
+    }
+    let meta = Meta::new(call, &tenant, "get", "/users");
+    let extra = Extra::<()> {
+        params: Some(params(call)),
+        count: Some(1),
+        ..Extra::default()
+    };
+    Ok(meta.entities([user], extra))
+}
+
+/// `GET /{org}/{app}/users?limit=&cursor=`.
+pub async fn list(call: Call) -> HttpResponse {
+    call.finish(list_users(&call))
+}
+
+fn list_users(call: &Call) -> Result<HttpResponse, EasemobError> {
+    let tenant = call.tenant()?;
+    call.require_app(&tenant)?;
+    call.rate(&tenant.rates.users)?;
+    let params = params(call);
+    let limit = page_limit(&params);
+    let from = match params.get("cursor").and_then(|c| c.first()) {
+        Some(cursor) => decode_cursor(cursor)
+            .ok_or_else(|| EasemobError::illegal_argument("cursor is invalid"))?,
+        None => 0,
+    };
+    let (users, next) = tenant.users.page(from, limit);
+    let meta = Meta::new(call, &tenant, "get", "/users");
+    let extra = Extra::<()> {
+        count: Some(users.len()),
+        cursor: next.map(encode_cursor),
+        params: Some(params),
+        ..Extra::default()
+    };
+    Ok(meta.entities(users, extra))
+}
+
+/// `DELETE /{org}/{app}/users/{username}`.
+pub async fn delete_one(call: Call) -> HttpResponse {
+    call.finish(delete_user(&call))
+}
+
+fn delete_user(call: &Call) -> Result<HttpResponse, EasemobError> {
+    let tenant = call.tenant()?;
+    call.require_app(&tenant)?;
+    call.rate(&tenant.rates.users)?;
+    let name = call.req.match_info().get("username").unwrap_or_default();
+    let user = tenant
+        .users
+        .remove(name)
+        .ok_or_else(EasemobError::user_not_found)?;
+    let meta = Meta::new(call, &tenant, "delete", "/users");
+    Ok(meta.entities([user], Extra::<()>::default()))
+}
+
+/// `DELETE /{org}/{app}/users?limit=N`: removes the N oldest users.
+pub async fn delete_many(call: Call) -> HttpResponse {
+    call.finish(delete_users(&call))
+}
+
+fn delete_users(call: &Call) -> Result<HttpResponse, EasemobError> {
+    let tenant = call.tenant()?;
+    call.require_app(&tenant)?;
+    call.rate(&tenant.rates.users)?;
+    let params = params(call);
+    let users = tenant.users.remove_oldest(page_limit(&params));
+    let meta = Meta::new(call, &tenant, "delete", "/users");
+    let extra = Extra::<()> {
+        params: Some(params),
+        ..Extra::default()
+    };
+    Ok(meta.entities(users, extra))
+}
+
+/// The query string as Usergrid echoes it: every parameter as an array of strings.
+fn params(call: &Call) -> BTreeMap<String, Vec<String>> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(call.req.query_string()).unwrap_or_default();
+    let mut params: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (key, value) in pairs {
+        params.entry(key).or_default().push(value);
+    }
+    params
+}
+
+fn page_limit(params: &BTreeMap<String, Vec<String>>) -> usize {
+    params
+        .get("limit")
+        .and_then(|l| l.first())
+        .and_then(|l| l.parse::<usize>().ok())
+        .map_or(DEFAULT_PAGE, |l| l.clamp(1, MAX_PAGE))
+}
+
+fn encode_cursor(seq: u64) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("user-seq:{seq}"))
+}
+
+fn decode_cursor(cursor: &str) -> Option<u64> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()?;
+    std::str::from_utf8(&bytes)
+        .ok()?
+        .strip_prefix("user-seq:")?
+        .parse()
+        .ok()
+}

@@ -1,0 +1,15 @@
+//! The emulated providers. Each owns its routes, wire types, validation, auth and error
+//! envelope; they meet only here, where the admin API reaches them through [`Provider`].
+
+pub mod easemob;
+
+/// What the admin API may ask of any provider.
+pub trait Provider: Send + Sync {
+    /// The provider's name in the journal and the admin API (`easemob`, ...).
+    fn name(&self) -> &'static str;
+    /// Forgets the state of `tenant` (all tenants when `None`), its journal included; the
+    /// next call starts from the fixtures again.
+    fn reset(&self, tenant: Option<&str>);
+    /// How many tenants currently have state.
+    fn tenant_count(&self) -> usize;
+}
