@@ -75,6 +75,7 @@ pub fn open_loop(
 
 /// Releases start times `start + k / rate` until `end`, round-robin.
 fn pace(senders: Vec<UnboundedSender<Instant>>, start: Instant, rate: f64, end: Instant) {
+    let mut pl = Tally::new();
     for k in 0u64.. {
         let at = start + Duration::from_secs_f64(k as f64 / rate);
         if at >= end {
@@ -85,7 +86,9 @@ fn pace(senders: Vec<UnboundedSender<Instant>>, start: Instant, rate: f64, end: 
             thread::sleep(at - now);
         }
         let _ = senders[(k % senders.len() as u64) as usize].send(at);
+        pl.ok(Instant::now() - at);
     }
+    eprintln!("pacer lateness p50 {:?} p99 {:?} p999 {:?}", pl.quantile_ms(0.5), pl.quantile_ms(0.99), pl.quantile_ms(0.999));
 }
 
 /// Sends one request per start time received; measures from that time.

@@ -1,0 +1,226 @@
+//! The test harness: starts the real server on port 0 with a fixed seed, and gives each
+//! endpoint a helper, so that tests read as a client's calls.
+#![allow(dead_code)]
+
+use im_emulator::config::Config;
+use im_emulator::Application;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The default tenant of the built-in fixtures.
+pub const ORG: &str = "demo";
+pub const APP: &str = "chat";
+pub const CLIENT_ID: &str = "YXA6demo-client-id";
+pub const CLIENT_SECRET: &str = "YXA6demo-client-secret";
+
+/// A running server and a client for it.
+pub struct TestApp {
+    pub url: String,
+    pub client: Client,
+}
+
+/// Starts the server with the built-in fixtures.
+pub async fn spawn_app() -> TestApp {
+    spawn_with(Config::default()).await
+}
+
+/// Starts the server with `easemob` as its Easemob fixture file.
+pub async fn spawn_with_fixtures(easemob: &Value) -> TestApp {
+    let dir = fixture_dir(easemob);
+    spawn_with(Config {
+        fixtures: Some(dir),
+        ..Config::default()
+    })
+    .await
+}
+
+/// Starts the server with `config`, bound to a free port, seed 42 unless set.
+pub async fn spawn_with(mut config: Config) -> TestApp {
+    config.bind = "127.0.0.1:0".into();
+    config.seed = config.seed.or(Some(42));
+    config.workers = config.workers.or(Some(2));
+    let app = Application::build(&config).expect("the server builds");
+    let url = app.url();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        url,
+        client: Client::new(),
+    }
+}
+
+fn fixture_dir(easemob: &Value) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!(
+        "im-emulator-test-{}-{n}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(dir.join("easemob")).unwrap();
+    std::fs::write(
+        dir.join("easemob").join("tenants.json"),
+        serde_json::to_vec(easemob).unwrap(),
+    )
+    .unwrap();
+    dir
+}
+
+impl TestApp {
+    /// `{url}/{org}/{app}{path}`.
+    pub fn app_url(&self, org: &str, app: &str, path: &str) -> String {
+        format!("{}/{org}/{app}{path}", self.url)
+    }
+
+    /// POSTs `body` to `path` of the default app, with `token` when given.
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.post_to(ORG, APP, path, token, body).await
+    }
+
+    /// POSTs `body` to `path` of `org/app`, with `token` when given.
+    pub async fn post_to(
+        &self,
+        org: &str,
+        app: &str,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> Response {
+        self.post_raw_to(org, app, path, token, body.to_string().into_bytes())
+            .await
+    }
+
+    /// POSTs raw bytes to `path` of the default app, with no Content-Type (as the Java SDK).
+    pub async fn post_raw(&self, path: &str, token: Option<&str>, body: Vec<u8>) -> Response {
+        self.post_raw_to(ORG, APP, path, token, body).await
+    }
+
+    async fn post_raw_to(
+        &self,
+        org: &str,
+        app: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Vec<u8>,
+    ) -> Response {
+        let mut req = self.client.post(self.app_url(org, app, path)).body(body);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send().await.expect("the request is answered")
+    }
+
+    /// GETs `path` of the default app, with `token` when given.
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        let mut req = self.client.get(self.app_url(ORG, APP, path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send().await.expect("the request is answered")
+    }
+
+    /// DELETEs `path` of the default app, with `token` when given.
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
+        let mut req = self.client.delete(self.app_url(ORG, APP, path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send().await.expect("the request is answered")
+    }
+
+    /// An app token of the default app.
+    pub async fn app_token(&self) -> String {
+        self.token_for(ORG, APP, CLIENT_ID, CLIENT_SECRET).await
+    }
+
+    /// An app token of `org/app`.
+    pub async fn token_for(&self, org: &str, app: &str, id: &str, secret: &str) -> String {
+        let body = json!({"grant_type": "client_credentials", "client_id": id, "client_secret": secret});
+        let resp = self.post_to(org, app, "/token", None, &body).await;
+        assert_eq!(resp.status(), StatusCode::OK, "token request succeeds");
+        let body: Value = resp.json().await.unwrap();
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// Sends a text message `from` → `to` on `/messages/users` of the default app.
+    pub async fn send_text(&self, token: &str, from: &str, to: &[&str], msg: &str) -> Response {
+        let body = json!({"from": from, "to": to, "type": "txt", "body": {"msg": msg}});
+        self.post("/messages/users", Some(token), &body).await
+    }
+
+    /// `GET /_emulator/messages?{query}`.
+    pub async fn journal(&self, query: &str) -> Value {
+        let resp = self
+            .client
+            .get(format!("{}/_emulator/messages?{query}", self.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        resp.json().await.unwrap()
+    }
+
+    /// Pins the emulator's clock at `now_ms`.
+    pub async fn set_clock(&self, now_ms: i64) {
+        let resp = self
+            .client
+            .put(format!("{}/_emulator/clock", self.url))
+            .json(&json!({ "now_ms": now_ms }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+    }
+
+    /// Moves the emulator's clock by `ms`.
+    pub async fn advance_clock(&self, ms: i64) {
+        let resp = self
+            .client
+            .post(format!("{}/_emulator/clock/advance", self.url))
+            .json(&json!({ "ms": ms }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+    }
+
+    /// `POST /_emulator/reset?{query}`.
+    pub async fn reset(&self, query: &str) -> Response {
+        self.client
+            .post(format!("{}/_emulator/reset?{query}", self.url))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// A time well after the ids' epoch, for tests that pin the clock.
+pub const T0: i64 = 1_790_000_000_000;
+
+/// Asserts an Easemob error answer: status, `error`, `error_description`, and the envelope's
+/// other fields. Returns the body.
+pub async fn assert_easemob_error(
+    resp: Response,
+    status: u16,
+    error: &str,
+    description: &str,
+) -> Value {
+    assert_eq!(resp.status().as_u16(), status, "status for {error}");
+    let content_type = resp.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(content_type.starts_with("application/json"), "{content_type}");
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"], error, "{body}");
+    assert_eq!(body["error_description"], description, "{body}");
+    assert!(body["exception"].is_string(), "{body}");
+    assert!(body["timestamp"].is_i64(), "{body}");
+    assert!(body["duration"].is_u64(), "{body}");
+    body
+}
+
+/// Reads a 200 answer's JSON body.
+pub async fn ok_json(resp: Response) -> Value {
+    let status = resp.status();
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
