@@ -6,7 +6,11 @@ use std::path::PathBuf;
 
 /// The command line.
 #[derive(Debug, Parser)]
-#[command(name = "im-emulator", version, about = "Offline emulator of chat/IM server APIs")]
+#[command(
+    name = "im-emulator",
+    version,
+    about = "Offline emulator of chat/IM server APIs"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -25,7 +29,12 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct Config {
     /// Address to listen on (port 0 picks a free port).
-    #[arg(long, env = "IM_EMULATOR_BIND", default_value = "127.0.0.1:4800", global = true)]
+    #[arg(
+        long,
+        env = "IM_EMULATOR_BIND",
+        default_value = "127.0.0.1:4800",
+        global = true
+    )]
     pub bind: String,
     /// Folder of fixtures replacing the built-in ones (`DIR/easemob/tenants.json`, ...).
     #[arg(long, env = "IM_EMULATOR_FIXTURES", value_name = "DIR", global = true)]

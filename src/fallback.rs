@@ -37,14 +37,10 @@ pub async fn not_found(req: HttpRequest) -> HttpResponse {
         .iter()
         .map(|route| (shared_words(route, &words), *route))
         .collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    ranked.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
     HttpResponse::NotFound().json(NotFound {
         error: "not_found",
-        message: format!(
-            "no emulated route matches {} {}",
-            req.method(),
-            req.path()
-        ),
+        message: format!("no emulated route matches {} {}", req.method(), req.path()),
         closest: ranked.into_iter().take(3).map(|(_, r)| r).collect(),
     })
 }

@@ -21,10 +21,11 @@ fn check(bind: &str) -> Result<(), String> {
     let address = reachable(bind)?;
     let timeout = Duration::from_secs(2);
     let mut stream = TcpStream::connect_timeout(&address, timeout).map_err(|e| e.to_string())?;
-    stream.set_read_timeout(Some(timeout)).map_err(|e| e.to_string())?;
-    let request = format!(
-        "GET /_emulator/health HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
-    );
+    stream
+        .set_read_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
+    let request =
+        format!("GET /_emulator/health HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
     stream
         .write_all(request.as_bytes())
         .map_err(|e| e.to_string())?;
@@ -33,7 +34,10 @@ fn check(bind: &str) -> Result<(), String> {
     if head.starts_with(b"HTTP/1.1 200") || head.starts_with(b"HTTP/1.0 200") {
         Ok(())
     } else {
-        Err(format!("unexpected answer {}", String::from_utf8_lossy(&head)))
+        Err(format!(
+            "unexpected answer {}",
+            String::from_utf8_lossy(&head)
+        ))
     }
 }
 

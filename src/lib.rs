@@ -9,7 +9,8 @@ mod fallback;
 pub mod healthcheck;
 pub mod providers;
 
-use actix_web::{dev::Server, middleware::Logger, web, App, HttpServer};
+use actix_web::middleware::{Condition, Logger};
+use actix_web::{dev::Server, web, App, HttpServer};
 use config::Config;
 use providers::{easemob, Provider};
 use std::net::{SocketAddr, TcpListener};
@@ -39,9 +40,15 @@ impl Application {
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
+        // The request log costs a little on every call: only wrap it when it is shown.
+        let log_requests =
+            log::log_enabled!(target: "actix_web::middleware::logger", log::Level::Info);
         let mut server = HttpServer::new(move || {
             App::new()
-                .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+                .wrap(Condition::new(
+                    log_requests,
+                    Logger::new("%a \"%r\" %s %b %Dms"),
+                ))
                 .configure(|cfg| admin::configure(cfg, admin.clone()))
                 .configure(|cfg| easemob::configure(cfg, easemob.clone()))
                 .default_service(web::to(fallback::not_found))

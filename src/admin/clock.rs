@@ -33,8 +33,8 @@ fn reading(admin: &Admin) -> HttpResponse {
     })
 }
 
-fn parse<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, HttpResponse> {
-    serde_json::from_slice(body).map_err(|e| bad_request(format!("bad clock request: {e}")))
+fn parse<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, String> {
+    serde_json::from_slice(body).map_err(|e| format!("bad clock request: {e}"))
 }
 
 pub async fn get(admin: web::Data<Admin>) -> HttpResponse {
@@ -47,7 +47,7 @@ pub async fn set(admin: web::Data<Admin>, body: web::Bytes) -> HttpResponse {
             admin.core.clock.set(set.now_ms, set.running);
             reading(&admin)
         }
-        Err(answer) => answer,
+        Err(message) => bad_request(message),
     }
 }
 
@@ -57,7 +57,7 @@ pub async fn advance(admin: web::Data<Admin>, body: web::Bytes) -> HttpResponse 
             admin.core.clock.advance(advance.ms);
             reading(&admin)
         }
-        Err(answer) => answer,
+        Err(message) => bad_request(message),
     }
 }
 

@@ -82,7 +82,9 @@ pub struct Partition {
 
 impl Partition {
     fn lock(&self) -> MutexGuard<'_, Vec<Vec<Record>>> {
-        self.chunks.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.chunks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// How many records it holds.

@@ -16,7 +16,9 @@ pub enum BodyError {
     Broken,
 }
 
-/// Reads the whole body, refusing it as soon as it is known to exceed `cap` bytes.
+/// Reads the whole body, refusing it when it exceeds `cap` bytes. A refused body is still read
+/// to its end (up to [`HARD_CAP`]) and dropped, so that the client, still sending, receives the
+/// refusal instead of a reset connection.
 pub async fn read_capped(
     req: &HttpRequest,
     mut payload: web::Payload,
@@ -28,16 +30,23 @@ pub async fn read_capped(
         .get(actix_web::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > cap) {
+    if declared.is_some_and(|len| len > HARD_CAP) {
         return Err(BodyError::TooLarge);
     }
     let mut body = web::BytesMut::with_capacity(declared.unwrap_or(1024).min(cap));
+    let mut seen = 0usize;
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| BodyError::Broken)?;
-        if body.len() + chunk.len() > cap {
+        seen += chunk.len();
+        if seen > HARD_CAP {
             return Err(BodyError::TooLarge);
         }
-        body.extend_from_slice(&chunk);
+        if seen <= cap {
+            body.extend_from_slice(&chunk);
+        }
+    }
+    if seen > cap {
+        return Err(BodyError::TooLarge);
     }
     Ok(body.freeze())
 }

@@ -40,10 +40,12 @@ impl RateWindow {
                 return false;
             };
             let next = (index << 32) | u64::from(total);
-            match self
-                .state
-                .compare_exchange_weak(current, next, Ordering::AcqRel, Ordering::Relaxed)
-            {
+            match self.state.compare_exchange_weak(
+                current,
+                next,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            ) {
                 Ok(_) => return true,
                 Err(seen) => current = seen,
             }

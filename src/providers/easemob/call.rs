@@ -69,7 +69,13 @@ impl Call {
     /// `scheme://host/org/app`: the base of every `uri` the call answers with.
     pub fn app_uri(&self) -> String {
         let info = self.req.connection_info();
-        format!("{}://{}/{}/{}", info.scheme(), info.host(), self.org(), self.app())
+        format!(
+            "{}://{}/{}/{}",
+            info.scheme(),
+            info.host(),
+            self.org(),
+            self.app()
+        )
     }
 
     /// Takes one call from `window`, or answers 429 `reach_limit`.
@@ -83,12 +89,22 @@ impl Call {
 
     /// Requires an app token for `tenant`.
     pub fn require_app(&self, tenant: &Tenant) -> Result<(), EasemobError> {
-        auth::authenticate_app(&self.req, &self.state.core.ids, tenant.application, self.now_ms)
+        auth::authenticate_app(
+            &self.req,
+            &self.state.core.ids,
+            tenant.application,
+            self.now_ms,
+        )
     }
 
     /// Requires any token (app or user) of `tenant`.
     pub fn require_any(&self, tenant: &Tenant) -> Result<Principal, EasemobError> {
-        auth::authenticate(&self.req, &self.state.core.ids, tenant.application, self.now_ms)
+        auth::authenticate(
+            &self.req,
+            &self.state.core.ids,
+            tenant.application,
+            self.now_ms,
+        )
     }
 
     /// Reads the body, answering 413 when it is over `cap` bytes (0: no cap but the hard one).

@@ -90,7 +90,12 @@ impl EasemobError {
 
     /// 400 `message_send_error`: a send request the message service refuses.
     pub fn send(description: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "message_send_error", SEND, description)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "message_send_error",
+            SEND,
+            description,
+        )
     }
 
     /// 403 `message_send_error` `message send reach limit`: recipient-messages over the window.

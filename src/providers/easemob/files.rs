@@ -79,7 +79,8 @@ fn restricted(call: &Call) -> bool {
         .is_some_and(|v| !v.trim().eq_ignore_ascii_case("false"))
 }
 
-/// The bytes and content type of the multipart field `file`.
+/// The bytes and content type of the multipart field `file`. The whole form is read, even
+/// past a refusal, so that the client receives the answer rather than a reset connection.
 async fn read_file_field(
     call: &Call,
     payload: web::Payload,
@@ -87,23 +88,28 @@ async fn read_file_field(
 ) -> Result<(web::Bytes, Option<Box<str>>), EasemobError> {
     let missing = || EasemobError::illegal_argument("file must be provided.");
     let mut form = Multipart::new(call.req.headers(), payload.into_inner());
+    let mut file = None;
+    let mut too_large = false;
     while let Some(field) = form.next().await {
         let mut field = field.map_err(|_| missing())?;
-        if field.name() != Some("file") {
-            continue;
-        }
+        let wanted = file.is_none() && field.name() == Some("file");
         let content_type = field.content_type().map(|m| m.essence_str().into());
         let mut bytes = web::BytesMut::new();
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|_| missing())?;
-            if bytes.len() + chunk.len() > cap {
-                return Err(EasemobError::file_too_large());
+            too_large |= wanted && bytes.len() + chunk.len() > cap;
+            if wanted && !too_large {
+                bytes.extend_from_slice(&chunk);
             }
-            bytes.extend_from_slice(&chunk);
         }
-        return Ok((bytes.freeze(), content_type));
+        if wanted {
+            file = Some((bytes.freeze(), content_type));
+        }
     }
-    Err(missing())
+    if too_large {
+        return Err(EasemobError::file_too_large());
+    }
+    file.ok_or_else(missing)
 }
 
 /// `GET /{org}/{app}/chatfiles/{uuid}`.

@@ -167,7 +167,10 @@ impl Settings {
         Self {
             application: f.application.or(self.application),
             client_id: f.client_id.clone().or_else(|| self.client_id.clone()),
-            client_secret: f.client_secret.clone().or_else(|| self.client_secret.clone()),
+            client_secret: f
+                .client_secret
+                .clone()
+                .or_else(|| self.client_secret.clone()),
             token_ttl_seconds: f.token_ttl_seconds.unwrap_or(self.token_ttl_seconds),
             open_registration: f.open_registration.unwrap_or(self.open_registration),
             recall_window_ms: f.recall_window_ms.unwrap_or(self.recall_window_ms),
@@ -184,14 +187,13 @@ impl Settings {
 impl Limits {
     /// The limits the real service documents (contract §5, seed).
     fn documented() -> Self {
-        let target = |max_recipients, calls_per_second, messages_per_window, window_ms| {
-            TargetLimits {
+        let target =
+            |max_recipients, calls_per_second, messages_per_window, window_ms| TargetLimits {
                 max_recipients,
                 calls_per_second,
                 messages_per_window,
                 window_ms,
-            }
-        };
+            };
         Self {
             max_request_bytes: 5 * 1024,
             max_message_bytes: 3 * 1024,

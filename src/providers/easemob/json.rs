@@ -50,7 +50,10 @@ fn jackson_text(body: &[u8], e: &serde_json::Error) -> String {
         .nth(e.line().saturating_sub(1))
         .map(str::to_owned)
         .unwrap_or_default();
-    let found = line.chars().nth(e.column().saturating_sub(1)).unwrap_or(' ');
+    let found = line
+        .chars()
+        .nth(e.column().saturating_sub(1))
+        .unwrap_or(' ');
     format!(
         "Unexpected character ('{found}' (code {})): {} at [line: {}, column: {}]",
         u32::from(found),

@@ -94,8 +94,8 @@ fn msg_kind(msg: Option<&RawValue>) -> Result<MsgKind, EasemobError> {
     let msg = msg
         .filter(|m| m.get() != "null")
         .ok_or_else(|| EasemobError::illegal_argument("msg can't be empty"))?;
-    let parsed: MsgType = serde_json::from_str(msg.get())
-        .map_err(|_| EasemobError::invalid_request_body())?;
+    let parsed: MsgType =
+        serde_json::from_str(msg.get()).map_err(|_| EasemobError::invalid_request_body())?;
     match parsed.kind.as_deref() {
         None | Some("") => Err(EasemobError::illegal_argument("msg type can't be empty")),
         Some(name) => MsgKind::parse(name).ok_or_else(EasemobError::invalid_request_body),

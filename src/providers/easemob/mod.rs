@@ -121,7 +121,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: web::Data<State>) {
                 ],
             ))
             .service(resource("/messages", [web::post().to(legacy::send)]))
-            .service(resource("/messages/users", [web::post().to(send::to_users)]))
+            .service(resource(
+                "/messages/users",
+                [web::post().to(send::to_users)],
+            ))
             .service(resource(
                 "/messages/chatgroups",
                 [web::post().to(send::to_groups)],

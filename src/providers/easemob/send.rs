@@ -146,10 +146,10 @@ async fn send(
 }
 
 /// The sender: `admin` when absent or `null`; an empty string is refused with `empty`.
-pub fn sender<'a>(
-    from: Option<&'a str>,
+pub fn sender(
+    from: Option<&str>,
     empty: impl FnOnce() -> EasemobError,
-) -> Result<&'a str, EasemobError> {
+) -> Result<&str, EasemobError> {
     match from {
         None => Ok("admin"),
         Some("") => Err(empty()),

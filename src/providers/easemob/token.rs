@@ -85,7 +85,11 @@ fn client_credentials(
     if settings.client_id.as_deref().is_some_and(|c| c != id) {
         return Err(EasemobError::invalid_grant("client_id does not match"));
     }
-    if settings.client_secret.as_deref().is_some_and(|c| c != secret) {
+    if settings
+        .client_secret
+        .as_deref()
+        .is_some_and(|c| c != secret)
+    {
         return Err(EasemobError::invalid_grant("client_secret does not match"));
     }
     let ids = &call.state.core.ids;

@@ -94,7 +94,10 @@ impl UserStore {
 
     /// The user called `username` (any case).
     pub fn get(&self, username: &str) -> Option<User> {
-        self.read().by_name.get(&*username.to_ascii_lowercase()).cloned()
+        self.read()
+            .by_name
+            .get(&*username.to_ascii_lowercase())
+            .cloned()
     }
 
     /// Removes and returns the user called `username` (any case).
@@ -177,10 +180,7 @@ async fn register_users(call: &Call, payload: web::Payload) -> Result<HttpRespon
             "the number of users to register must be between 1 and {max}"
         )));
     }
-    let valid = items
-        .iter()
-        .map(validate)
-        .collect::<Result<Vec<_>, _>>()?;
+    let valid = items.iter().map(validate).collect::<Result<Vec<_>, _>>()?;
     let mut created = Vec::new();
     let mut failed = Vec::new();
     for (name, password, nickname) in valid {
@@ -203,7 +203,13 @@ async fn register_users(call: &Call, payload: web::Payload) -> Result<HttpRespon
     }
     let meta = Meta::new(call, &tenant, "post", "/users");
     let data = (!failed.is_empty()).then_some(failed);
-    Ok(meta.entities(created, Extra { data, ..Extra::default() }))
+    Ok(meta.entities(
+        created,
+        Extra {
+            data,
+            ..Extra::default()
+        },
+    ))
 }
 
 fn validate(user: &NewUser) -> Result<(&str, &str, Option<&str>), EasemobError> {
@@ -244,7 +250,10 @@ fn get_user(call: &Call) -> Result<HttpResponse, EasemobError> {
     let principal = call.require_any(&tenant)?;
     call.rate(&tenant.rates.users)?;
     let name = call.req.match_info().get("username").unwrap_or_default();
-    let user = tenant.users.get(name).ok_or_else(EasemobError::user_not_found)?;
+    let user = tenant
+        .users
+        .get(name)
+        .ok_or_else(EasemobError::user_not_found)?;
     if let super::auth::Principal::User(uuid) = principal {
         if uuid != user.uuid {
             return Err(EasemobError::corrupt_token());
