@@ -4,7 +4,9 @@
 
 use super::{bad_request, Admin};
 use actix_web::{web, HttpResponse};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 #[derive(Serialize)]
 struct Reading {
@@ -33,8 +35,11 @@ fn reading(admin: &Admin) -> HttpResponse {
     })
 }
 
-fn parse<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, String> {
-    serde_json::from_slice(body).map_err(|e| format!("bad clock request: {e}"))
+/// Parses a JSON object (serde would also read a struct from an array: refuse that).
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    let object: Map<String, Value> =
+        serde_json::from_slice(body).map_err(|e| format!("bad clock request: {e}"))?;
+    serde_json::from_value(Value::Object(object)).map_err(|e| format!("bad clock request: {e}"))
 }
 
 pub async fn get(admin: web::Data<Admin>) -> HttpResponse {

@@ -1,11 +1,14 @@
 //! `GET /_emulator/messages`: the journal, oldest first, filtered by provider, tenant,
 //! conversation, chat type, sender (`from`), recipient (`to`), type and time
-//! (`since_ms`, `until_ms`), at most `limit` records.
+//! (`since_ms`, `until_ms`), at most `limit` records. With `wait_ms`, it waits (in real time, up
+//! to a minute) until at least `min_count` records (default 1) match, so that a test can wait for
+//! a message instead of sleeping.
 
 use super::{bad_request, Admin};
 use crate::core::journal::{Entry, Filter};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
+use std::time::{Duration, Instant};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,7 +24,12 @@ struct Query {
     since_ms: Option<i64>,
     until_ms: Option<i64>,
     limit: Option<usize>,
+    wait_ms: Option<u64>,
+    min_count: Option<usize>,
 }
+
+/// The longest a reader may wait.
+const MAX_WAIT: Duration = Duration::from_secs(60);
 
 #[derive(Serialize)]
 struct Listing {
@@ -46,6 +54,32 @@ pub async fn list(admin: web::Data<Admin>, req: HttpRequest) -> HttpResponse {
         until_ms: query.until_ms,
     };
     let limit = query.limit.unwrap_or(usize::MAX);
-    let (messages, total) = admin.core.journal.query(&filter, limit);
+    let wait = Duration::from_millis(query.wait_ms.unwrap_or(0)).min(MAX_WAIT);
+    let (messages, total) = wait_for(&admin, &filter, limit, wait, query.min_count).await;
     HttpResponse::Ok().json(Listing { messages, total })
+}
+
+/// Queries until `min_count` records match or `wait` has passed; one query without a wait.
+async fn wait_for(
+    admin: &Admin,
+    filter: &Filter<'_>,
+    limit: usize,
+    wait: Duration,
+    min_count: Option<usize>,
+) -> (Vec<Entry>, usize) {
+    let journal = &admin.core.journal;
+    let deadline = Instant::now() + wait;
+    let wanted = min_count.unwrap_or(1);
+    let watch = journal.watch();
+    loop {
+        let appended = watch.appended();
+        tokio::pin!(appended);
+        appended.as_mut().enable();
+        let (messages, total) = journal.query(filter, limit);
+        let left = deadline.saturating_duration_since(Instant::now());
+        if total >= wanted || left.is_zero() {
+            return (messages, total);
+        }
+        let _ = tokio::time::timeout(left, appended).await;
+    }
 }

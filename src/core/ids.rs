@@ -88,7 +88,8 @@ pub struct Ids {
     uuid_ticks: TimeSequence,
     node: [u8; 6],
     clock_seq: u16,
-    key: [u8; 32],
+    /// The keyed digest, ready to be cloned for each use.
+    mac: Hmac<Sha256>,
 }
 
 impl Ids {
@@ -106,7 +107,7 @@ impl Ids {
             uuid_ticks: TimeSequence::new(10_000),
             node,
             clock_seq,
-            key,
+            mac: Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes keys of any length"),
         }
     }
 
@@ -125,8 +126,7 @@ impl Ids {
     /// A keyed digest of `parts`: stable for a seed, unguessable without it. Used to sign
     /// tokens and to derive stable identifiers from names.
     pub fn digest(&self, parts: &[&[u8]]) -> [u8; 32] {
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC accepts keys of any length");
+        let mut mac = self.mac.clone();
         for part in parts {
             mac.update(part);
         }

@@ -5,8 +5,10 @@
 use dashmap::DashMap;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::value::RawValue;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::futures::Notified;
+use tokio::sync::Notify;
 
 /// Records are kept in chunks of this many, so that growth never copies the whole journal.
 const CHUNK: usize = 4096;
@@ -162,11 +164,33 @@ pub struct Entry {
     pub record: Record,
 }
 
+/// A reader waiting for appends (see [`Journal::watch`]).
+pub struct Watch<'a> {
+    journal: &'a Journal,
+}
+
+impl Watch<'_> {
+    /// Completes at the next append after it is enabled (see [`Notified::enable`]); enable it
+    /// before querying so that no append between the query and the wait is missed.
+    pub fn appended(&self) -> Notified<'_> {
+        self.journal.appended.notified()
+    }
+}
+
+impl Drop for Watch<'_> {
+    fn drop(&mut self) {
+        self.journal.watchers.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Every message delivered by every provider.
 #[derive(Debug, Default)]
 pub struct Journal {
     seq: AtomicU64,
     partitions: DashMap<(&'static str, Arc<str>), Arc<Partition>>,
+    appended: Notify,
+    /// Readers waiting for appends; appends skip the notification when there are none.
+    watchers: AtomicUsize,
 }
 
 impl Journal {
@@ -198,6 +222,18 @@ impl Journal {
                 }
             }
         }
+        drop(chunks);
+        // Pairs with the increment in `watch`: a reader that registered before this load is
+        // notified; one that registers after it sees the records just pushed.
+        if self.watchers.load(Ordering::SeqCst) > 0 {
+            self.appended.notify_waiters();
+        }
+    }
+
+    /// Registers a reader that waits for appends, for as long as the guard lives.
+    pub fn watch(&self) -> Watch<'_> {
+        self.watchers.fetch_add(1, Ordering::SeqCst);
+        Watch { journal: self }
     }
 
     /// Forgets the partitions of `provider` (all when `None`) and `tenant` (all when `None`).

@@ -53,10 +53,7 @@ pub async fn spawn_with(mut config: Config) -> TestApp {
 fn fixture_dir(easemob: &Value) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!(
-        "im-emulator-test-{}-{n}",
-        std::process::id()
-    ));
+    let dir = std::env::temp_dir().join(format!("im-emulator-test-{}-{n}", std::process::id()));
     std::fs::create_dir_all(dir.join("easemob")).unwrap();
     std::fs::write(
         dir.join("easemob").join("tenants.json"),
@@ -135,7 +132,8 @@ impl TestApp {
 
     /// An app token of `org/app`.
     pub async fn token_for(&self, org: &str, app: &str, id: &str, secret: &str) -> String {
-        let body = json!({"grant_type": "client_credentials", "client_id": id, "client_secret": secret});
+        let body =
+            json!({"grant_type": "client_credentials", "client_id": id, "client_secret": secret});
         let resp = self.post_to(org, app, "/token", None, &body).await;
         assert_eq!(resp.status(), StatusCode::OK, "token request succeeds");
         let body: Value = resp.json().await.unwrap();
@@ -207,7 +205,10 @@ pub async fn assert_easemob_error(
 ) -> Value {
     assert_eq!(resp.status().as_u16(), status, "status for {error}");
     let content_type = resp.headers()["content-type"].to_str().unwrap().to_owned();
-    assert!(content_type.starts_with("application/json"), "{content_type}");
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["error"], error, "{body}");
     assert_eq!(body["error_description"], description, "{body}");
