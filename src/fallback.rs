@@ -18,6 +18,8 @@ const ROUTES: &[&str] = &[
     "POST /{org}/{app}/messages/users",
     "POST /{org}/{app}/messages/chatgroups",
     "POST /{org}/{app}/messages/chatrooms",
+    "POST /{org}/{app}/messages/chatgroups/users",
+    "POST /{org}/{app}/messages/chatrooms/users",
     "POST /{org}/{app}/messages/msg_recall",
     "POST /{org}/{app}/chatfiles",
     "GET /{org}/{app}/chatfiles/{uuid}",

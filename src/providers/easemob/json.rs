@@ -3,8 +3,10 @@
 //! with a Jackson-style text, the message service answers `invalid_request_body`.
 
 use super::error::EasemobError;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::error::Category;
+use serde_json::Value;
 
 /// Parses a body of a Usergrid endpoint (`/token`, `/users`).
 pub fn usergrid<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, EasemobError> {
@@ -22,8 +24,30 @@ pub fn usergrid<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, EasemobErro
     })
 }
 
-/// Parses a body of the message service (`/messages/*`).
+/// Parses a JSON object of a Usergrid endpoint. Going through a map first refuses arrays,
+/// which serde would otherwise read into a struct field by field.
+pub fn usergrid_object<T: DeserializeOwned>(body: &[u8]) -> Result<T, EasemobError> {
+    let object: Value = usergrid(body)?;
+    from_object(object)
+}
+
+/// Reads a struct from `value`, which must be a JSON object.
+pub fn from_object<T: DeserializeOwned>(value: Value) -> Result<T, EasemobError> {
+    if !value.is_object() {
+        return Err(EasemobError::illegal_argument(
+            "Request body is invalid: expected a JSON object",
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| {
+        EasemobError::illegal_argument(format!("Request body is invalid: {}", without_position(&e)))
+    })
+}
+
+/// Parses a body of the message service (`/messages/*`), which must be a JSON object.
 pub fn message<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, EasemobError> {
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(EasemobError::invalid_request_body());
+    }
     serde_json::from_slice(body).map_err(|_| EasemobError::invalid_request_body())
 }
 
@@ -35,15 +59,15 @@ fn without_position(e: &serde_json::Error) -> String {
     }
 }
 
-/// The description Jackson gives for the same fault: the character it stopped at, or the end.
+/// The description Jackson (the real service's parser) gives for the same fault.
 fn jackson_text(body: &[u8], e: &serde_json::Error) -> String {
+    let at = format!(
+        "\n at [Source: (org.apache.catalina.connector.CoyoteInputStream); line: {}, column: {}]",
+        e.line(),
+        e.column()
+    );
     if e.is_eof() {
-        return format!(
-            "Unexpected end-of-input: {} at [line: {}, column: {}]",
-            without_position(e),
-            e.line(),
-            e.column()
-        );
+        return format!("Unexpected end-of-input: expected close marker for OBJECT{at}");
     }
     let line = String::from_utf8_lossy(body)
         .lines()
@@ -54,11 +78,23 @@ fn jackson_text(body: &[u8], e: &serde_json::Error) -> String {
         .chars()
         .nth(e.column().saturating_sub(1))
         .unwrap_or(' ');
+    let expecting = jackson_expectation(&without_position(e));
     format!(
-        "Unexpected character ('{found}' (code {})): {} at [line: {}, column: {}]",
-        u32::from(found),
-        without_position(e),
-        e.line(),
-        e.column()
+        "Unexpected character ('{found}' (code {})): {expecting}{at}",
+        u32::from(found)
     )
+}
+
+/// Jackson's wording of what the parser expected, from serde_json's.
+fn jackson_expectation(serde_text: &str) -> &'static str {
+    match serde_text {
+        "expected `:`" => "was expecting a colon to separate field name and value",
+        "expected `,` or `}`" => "was expecting comma to separate Object entries",
+        "expected `,` or `]`" => "was expecting comma to separate Array entries",
+        "key must be a string" => "was expecting double-quote to start field name",
+        "trailing characters" => "expected end-of-input",
+        _ => {
+            "expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+        }
+    }
 }

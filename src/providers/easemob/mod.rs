@@ -134,6 +134,14 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: web::Data<State>) {
                 [web::post().to(send::to_rooms)],
             ))
             .service(resource(
+                "/messages/chatgroups/users",
+                [web::post().to(send::to_group_members)],
+            ))
+            .service(resource(
+                "/messages/chatrooms/users",
+                [web::post().to(send::to_room_members)],
+            ))
+            .service(resource(
                 "/messages/msg_recall",
                 [web::post().to(recall::recall)],
             ))

@@ -1,5 +1,6 @@
-//! Sending messages (contract §4): `POST /messages/users`, `/messages/chatgroups` and
-//! `/messages/chatrooms`, and the delivery they share with the legacy `/messages` route:
+//! Sending messages (contract §4): `POST /messages/users`, `/messages/chatgroups`,
+//! `/messages/chatrooms` and their targeted variants `/messages/chatgroups/users` and
+//! `/messages/chatrooms/users`, and the delivery they share with the legacy `/messages` route:
 //! limits, one time-ordered id per distinct recipient, one journal record per recipient.
 
 use super::call::Call;
@@ -89,23 +90,41 @@ impl Serialize for Delivered<'_> {
 
 /// `POST /{org}/{app}/messages/users`.
 pub async fn to_users(call: Call, payload: web::Payload) -> HttpResponse {
-    call.finish(send(&call, payload, Target::Users).await)
+    call.finish(send(&call, payload, Target::Users, Audience::All).await)
 }
 
 /// `POST /{org}/{app}/messages/chatgroups`.
 pub async fn to_groups(call: Call, payload: web::Payload) -> HttpResponse {
-    call.finish(send(&call, payload, Target::ChatGroups).await)
+    call.finish(send(&call, payload, Target::ChatGroups, Audience::All).await)
 }
 
 /// `POST /{org}/{app}/messages/chatrooms`.
 pub async fn to_rooms(call: Call, payload: web::Payload) -> HttpResponse {
-    call.finish(send(&call, payload, Target::ChatRooms).await)
+    call.finish(send(&call, payload, Target::ChatRooms, Audience::All).await)
+}
+
+/// `POST /{org}/{app}/messages/chatgroups/users`: to chosen members of the groups.
+pub async fn to_group_members(call: Call, payload: web::Payload) -> HttpResponse {
+    call.finish(send(&call, payload, Target::ChatGroups, Audience::Members).await)
+}
+
+/// `POST /{org}/{app}/messages/chatrooms/users`: to chosen members of the rooms.
+pub async fn to_room_members(call: Call, payload: web::Payload) -> HttpResponse {
+    call.finish(send(&call, payload, Target::ChatRooms, Audience::Members).await)
+}
+
+/// Whether a group or room message goes to every member or to the `users` listed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Audience {
+    All,
+    Members,
 }
 
 async fn send(
     call: &Call,
     payload: web::Payload,
     target: Target,
+    audience: Audience,
 ) -> Result<HttpResponse, EasemobError> {
     let tenant = call.tenant()?;
     let bytes = call
@@ -114,6 +133,25 @@ async fn send(
     call.require_app(&tenant)?;
     call.rate(&tenant.rates.send(target).calls)?;
     let body: SendBody = json::message(&bytes)?;
+    let outgoing = outgoing(&body, target, audience)?;
+    let pairs = deliver(call, &tenant, &outgoing)?;
+    let path = match audience {
+        Audience::All => target.path(),
+        Audience::Members => target.members_path(),
+    };
+    let meta = Meta::new(call, &tenant, "post", path);
+    Ok(meta.message(Delivered {
+        pairs,
+        values: DataValues::Ids,
+    }))
+}
+
+/// Checks the outer fields of a send request, in the order the service reports them.
+fn outgoing<'a>(
+    body: &'a SendBody<'a>,
+    target: Target,
+    audience: Audience,
+) -> Result<Outgoing<'a>, EasemobError> {
     let from = sender(body.from.as_deref(), || {
         EasemobError::send("param from can't be empty").with_code(14001)
     })?;
@@ -121,28 +159,25 @@ async fn send(
     if to.is_empty() || to.iter().any(|t| t.is_empty()) {
         return Err(EasemobError::send("param to can't be empty").with_code(14002));
     }
+    if audience == Audience::Members && body.users.as_deref().unwrap_or_default().is_empty() {
+        return Err(EasemobError::send("param users can't be empty"));
+    }
     let kind = match body.kind.as_deref() {
         None | Some("") => return Err(EasemobError::send("param type can't be empty")),
         Some(name) => MsgKind::parse(name).ok_or_else(EasemobError::invalid_request_body)?,
     };
-    if matches!(body.chatroom_msg_level.as_deref(), Some(l) if !matches!(l, "high" | "normal" | "low"))
-    {
+    let level = body.chatroom_msg_level.as_deref();
+    if level.is_some_and(|l| !matches!(l, "high" | "normal" | "low")) {
         return Err(EasemobError::invalid_request_body());
     }
-    let outgoing = Outgoing {
+    Ok(Outgoing {
         target,
         from,
         to,
         kind,
         body: validated_body(kind, body.body, body.ext)?,
         ext: body.ext,
-    };
-    let pairs = deliver(call, &tenant, &outgoing)?;
-    let meta = Meta::new(call, &tenant, "post", target.path());
-    Ok(meta.message(Delivered {
-        pairs,
-        values: DataValues::Ids,
-    }))
+    })
 }
 
 /// The sender: `admin` when absent or `null`; an empty string is refused with `empty`.

@@ -29,6 +29,15 @@ impl Target {
         }
     }
 
+    /// The app-relative path of the send endpoint for chosen members (groups and rooms).
+    pub fn members_path(self) -> &'static str {
+        match self {
+            Target::Users => "/messages/users",
+            Target::ChatGroups => "/messages/chatgroups/users",
+            Target::ChatRooms => "/messages/chatrooms/users",
+        }
+    }
+
     /// The journal's name for the conversation kind.
     pub fn chat_type(self) -> ChatType {
         match self {

@@ -46,7 +46,7 @@ async fn grant(call: &Call, payload: web::Payload) -> Result<HttpResponse, Easem
     let tenant = call.tenant()?;
     let body = call.body(payload, 0).await?;
     call.rate(&tenant.rates.token)?;
-    let grant: Grant = json::usergrid(&body)?;
+    let grant: Grant = json::usergrid_object(&body)?;
     let ttl = ttl(&grant, &tenant)?;
     match grant.grant_type.as_deref() {
         Some("client_credentials") => client_credentials(call, &tenant, &grant, ttl),

@@ -8,6 +8,7 @@ use super::wire::{Extra, Meta};
 use crate::core::Core;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use uuid::Uuid;
@@ -133,14 +134,6 @@ impl UserStore {
     }
 }
 
-/// The body of `POST /users`: one user or a batch.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Register {
-    One(NewUser),
-    Many(Vec<NewUser>),
-}
-
 #[derive(Deserialize)]
 struct NewUser {
     username: Option<String>,
@@ -170,10 +163,15 @@ async fn register_users(call: &Call, payload: web::Payload) -> Result<HttpRespon
         call.require_app(&tenant)?;
     }
     call.rate(&tenant.rates.users)?;
-    let (items, batch) = match json::usergrid::<Register>(&body)? {
-        Register::One(user) => (vec![user], false),
-        Register::Many(users) => (users, true),
+    // One user, or a batch of them.
+    let (items, batch) = match json::usergrid::<Value>(&body)? {
+        Value::Array(users) => (users, true),
+        user => (vec![user], false),
     };
+    let items = items
+        .into_iter()
+        .map(json::from_object::<NewUser>)
+        .collect::<Result<Vec<_>, _>>()?;
     let max = tenant.settings.limits.max_batch_users as usize;
     if items.is_empty() || (max > 0 && items.len() > max) {
         return Err(EasemobError::illegal_argument(format!(

@@ -66,20 +66,13 @@ struct Media<'a> {
     filename: Option<Cow<'a, str>>,
     #[serde(borrow)]
     secret: Option<Cow<'a, str>>,
-    size: Option<Size>,
+    size: Option<Value>,
     length: Option<f64>,
     file_length: Option<f64>,
     #[serde(borrow)]
     thumb: Option<Cow<'a, str>>,
     #[serde(borrow)]
     thumb_secret: Option<Cow<'a, str>>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)] // fields are read by the parser to check their types
-struct Size {
-    width: Option<f64>,
-    height: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -116,7 +109,9 @@ pub fn body(kind: MsgKind, body: Option<&RawValue>) -> Result<(), EasemobError> 
     match kind {
         MsgKind::Txt => require(parse::<Txt>(text)?.msg, "msg"),
         MsgKind::Img | MsgKind::Audio | MsgKind::Video | MsgKind::File => {
-            require(parse::<Media>(text)?.url, "url")
+            let media = parse::<Media>(text)?;
+            size(media.size.as_ref())?;
+            require(media.url, "url")
         }
         MsgKind::Loc => loc(parse::<Loc>(text)?),
         MsgKind::Cmd => require(parse::<Cmd>(text)?.action, "action"),
@@ -134,6 +129,17 @@ pub fn ext(ext: Option<&RawValue>) -> Result<(), EasemobError> {
     }
 }
 
+/// `size` of an image: an object whose `width` and `height`, when present, are numbers.
+fn size(size: Option<&Value>) -> Result<(), EasemobError> {
+    let dimension = |v: Option<&Value>| v.is_none_or(|d| d.is_number() || d.is_null());
+    match size {
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::Object(s)) if dimension(s.get("width")) && dimension(s.get("height")) => Ok(()),
+        Some(_) => Err(EasemobError::invalid_request_body()),
+    }
+}
+
+/// Reads a body of one type; a body that is not an object never reaches here.
 fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, EasemobError> {
     serde_json::from_str(text).map_err(|_| EasemobError::invalid_request_body())
 }
