@@ -7,61 +7,8 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 
-/// The application UUID of `demo/chat` in the built-in fixtures.
-const DEMO_APPLICATION: &str = "e82bcc5f-0b5a-11ef-a7c1-92de917ea2b0";
 const MIB: usize = 1024 * 1024;
 const DAY_MS: i64 = 24 * 3_600_000;
-
-/// Asserts an Easemob error envelope with `status`, without pinning `error` or the text.
-async fn easemob_envelope(resp: Response, status: u16) -> Value {
-    envelope_row("-", resp, status).await
-}
-
-/// Asserts one table row's Easemob error answer: status, JSON envelope, `error` and
-/// `error_description`, naming the row in every failure. Returns the body.
-async fn assert_error_row(
-    case: &str,
-    resp: Response,
-    status: u16,
-    error: &str,
-    description: &str,
-) -> Value {
-    let body = envelope_row(case, resp, status).await;
-    assert_eq!(body["error"], error, "case {case}: {body}");
-    assert_eq!(
-        body["error_description"], description,
-        "case {case}: {body}"
-    );
-    body
-}
-
-/// Asserts one table row's Easemob error envelope with `status`, naming the row in every
-/// failure, without pinning `error` or the text. Returns the body.
-async fn envelope_row(case: &str, resp: Response, status: u16) -> Value {
-    assert_eq!(resp.status().as_u16(), status, "case {case}: status");
-    let content_type = resp
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    assert!(
-        content_type.starts_with("application/json"),
-        "case {case}: error answers are JSON, got {content_type:?}"
-    );
-    let body: Value = resp
-        .json()
-        .await
-        .unwrap_or_else(|e| panic!("case {case}: the body is JSON: {e}"));
-    for field in ["error", "exception", "error_description"] {
-        assert!(
-            body[field].is_string(),
-            "case {case}: {field} is a string in {body}"
-        );
-    }
-    assert!(body["timestamp"].is_i64(), "case {case}: {body}");
-    assert!(body["duration"].is_u64(), "case {case}: {body}");
-    body
-}
 
 // ------------------------------------------------------------------------------------------
 // files

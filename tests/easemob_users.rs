@@ -6,70 +6,6 @@ use common::*;
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 
-/// The application UUID of `demo/chat` in the built-in fixtures.
-const DEMO_APPLICATION: &str = "e82bcc5f-0b5a-11ef-a7c1-92de917ea2b0";
-
-/// Asserts an Easemob error envelope with `status` and `error`, without pinning the text.
-async fn easemob_error_kind(resp: Response, status: u16, error: &str) -> Value {
-    let body = envelope_row("-", resp, status).await;
-    assert_eq!(body["error"], error, "{body}");
-    body
-}
-
-/// Asserts one table row's Easemob error answer with `status` and `error`, naming the row in
-/// every failure, without pinning the text. Returns the body.
-async fn error_kind_row(case: &str, resp: Response, status: u16, error: &str) -> Value {
-    let body = envelope_row(case, resp, status).await;
-    assert_eq!(body["error"], error, "case {case}: {body}");
-    body
-}
-
-/// Asserts one table row's Easemob error answer: status, JSON envelope, `error` and
-/// `error_description`, naming the row in every failure. Returns the body.
-async fn assert_error_row(
-    case: &str,
-    resp: Response,
-    status: u16,
-    error: &str,
-    description: &str,
-) -> Value {
-    let body = envelope_row(case, resp, status).await;
-    assert_eq!(body["error"], error, "case {case}: {body}");
-    assert_eq!(
-        body["error_description"], description,
-        "case {case}: {body}"
-    );
-    body
-}
-
-/// Asserts one table row's Easemob error envelope with `status`, naming the row in every
-/// failure, without pinning `error` or the text. Returns the body.
-async fn envelope_row(case: &str, resp: Response, status: u16) -> Value {
-    assert_eq!(resp.status().as_u16(), status, "case {case}: status");
-    let content_type = resp
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    assert!(
-        content_type.starts_with("application/json"),
-        "case {case}: error answers are JSON, got {content_type:?}"
-    );
-    let body: Value = resp
-        .json()
-        .await
-        .unwrap_or_else(|e| panic!("case {case}: the body is JSON: {e}"));
-    for field in ["error", "exception", "error_description"] {
-        assert!(
-            body[field].is_string(),
-            "case {case}: {field} is a string in {body}"
-        );
-    }
-    assert!(body["timestamp"].is_i64(), "case {case}: {body}");
-    assert!(body["duration"].is_u64(), "case {case}: {body}");
-    body
-}
-
 /// Asserts the Usergrid envelope fields every `/users` answer of `demo/chat` carries.
 fn assert_users_envelope(app: &TestApp, body: &Value, action: &str) {
     assert_eq!(body["action"], action, "{body}");
@@ -564,4 +500,23 @@ async fn deleting_users_with_a_limit_removes_the_oldest_ones() {
     assert_eq!(usernames(&answer), ["alice", "bob"], "{answer}");
     let left = ok_json(app.get("/users?limit=100", Some(&token)).await).await;
     assert_eq!(usernames(&left), ["carol"], "{left}");
+}
+
+#[tokio::test]
+async fn register_entries_that_are_not_objects_are_refused_and_nothing_is_created() {
+    let app = spawn_app().await;
+    let token = app.app_token().await;
+    let cases = [
+        (json!([["carol", "pw"]]), "an array inside the batch"),
+        (json!("carol"), "a bare string"),
+        (
+            json!([{"username": "carol", "password": "pw"}, 5]),
+            "a number beside a good entry",
+        ),
+    ];
+    for (body, case) in cases {
+        let resp = register(&app, Some(&token), &body).await;
+        error_kind_row(case, resp, 400, "illegal_argument").await;
+    }
+    assert!(!exists(&app, &token, "carol").await, "no user was created");
 }

@@ -14,6 +14,8 @@ pub const ORG: &str = "demo";
 pub const APP: &str = "chat";
 pub const CLIENT_ID: &str = "YXA6demo-client-id";
 pub const CLIENT_SECRET: &str = "YXA6demo-client-secret";
+/// The application UUID of `demo/chat` in the built-in fixtures.
+pub const DEMO_APPLICATION: &str = "e82bcc5f-0b5a-11ef-a7c1-92de917ea2b0";
 
 /// A running server and a client for it.
 pub struct TestApp {
@@ -223,5 +225,71 @@ pub async fn ok_json(resp: Response) -> Value {
     let status = resp.status();
     let body: Value = resp.json().await.unwrap();
     assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+/// Asserts an Easemob error envelope with `status`, without pinning `error` or the text.
+pub async fn easemob_envelope(resp: Response, status: u16) -> Value {
+    envelope_row("-", resp, status).await
+}
+
+/// Asserts one table row's Easemob error answer: status, JSON envelope, `error` and
+/// `error_description`, naming the row in every failure. Returns the body.
+pub async fn assert_error_row(
+    case: &str,
+    resp: Response,
+    status: u16,
+    error: &str,
+    description: &str,
+) -> Value {
+    let body = envelope_row(case, resp, status).await;
+    assert_eq!(body["error"], error, "case {case}: {body}");
+    assert_eq!(
+        body["error_description"], description,
+        "case {case}: {body}"
+    );
+    body
+}
+
+/// Asserts one table row's Easemob error envelope with `status`, naming the row in every
+/// failure, without pinning `error` or the text. Returns the body.
+pub async fn envelope_row(case: &str, resp: Response, status: u16) -> Value {
+    assert_eq!(resp.status().as_u16(), status, "case {case}: status");
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    assert!(
+        content_type.starts_with("application/json"),
+        "case {case}: error answers are JSON, got {content_type:?}"
+    );
+    let body: Value = resp
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("case {case}: the body is JSON: {e}"));
+    for field in ["error", "exception", "error_description"] {
+        assert!(
+            body[field].is_string(),
+            "case {case}: {field} is a string in {body}"
+        );
+    }
+    assert!(body["timestamp"].is_i64(), "case {case}: {body}");
+    assert!(body["duration"].is_u64(), "case {case}: {body}");
+    body
+}
+
+/// Asserts one table row's Easemob error answer with `status` and `error`, naming the row in
+/// every failure, without pinning the text. Returns the body.
+pub async fn error_kind_row(case: &str, resp: Response, status: u16, error: &str) -> Value {
+    let body = envelope_row(case, resp, status).await;
+    assert_eq!(body["error"], error, "case {case}: {body}");
+    body
+}
+
+/// Asserts an Easemob error envelope with `status` and `error`, without pinning the text.
+pub async fn easemob_error_kind(resp: Response, status: u16, error: &str) -> Value {
+    let body = envelope_row("-", resp, status).await;
+    assert_eq!(body["error"], error, "{body}");
     body
 }
