@@ -7,11 +7,12 @@
 
 use actix_web::{web, App, HttpResponse, HttpServer};
 
-/// Reply to every request, about the size of a one-recipient send reply.
+/// Reply to every request, shaped and sized like a one-recipient send reply.
 const REPLY: &str = concat!(
-    r#"{"path":"/messages/users","uri":"http://127.0.0.1/demo/bench/messages/users","#,
-    r#""timestamp":1700000000000,"organization":"demo","application":"bench","#,
-    r#""action":"post","data":{"bob":"1234567890123456789"},"duration":0}"#
+    r#"{"path":"/messages/users","uri":"http://127.0.0.1:40000/demo/bench/messages/users","#,
+    r#""timestamp":1700000000000,"organization":"demo","#,
+    r#""application":"b3810c3d-ec6c-1b6c-8250-760fa31026fd","action":"post","#,
+    r#""data":{"bob":"1622392427258056029"},"duration":0,"applicationName":"bench"}"#
 );
 
 async fn post(body: web::Bytes) -> HttpResponse {

@@ -52,6 +52,9 @@ fn main() -> ExitCode {
 
 /// Runs the selected scenarios, prints the table, writes --json.
 fn bench(opts: RunOptions) -> Result<(), String> {
+    if opts.connections == 0 {
+        return Err("--connections must be at least 1".into());
+    }
     let scenarios = scenario::select(&opts.scenarios)?;
     if opts.list {
         scenarios

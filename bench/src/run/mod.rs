@@ -4,15 +4,17 @@ mod process;
 mod throughput;
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::child::Server;
 use crate::cli::RunOptions;
 use crate::emulator::Emulator;
 use crate::endpoint::Endpoint;
-use crate::load::Stop;
+use crate::load::{closed_loop, Requests, Stop};
 use crate::results::Row;
 use crate::scenario::{Kind, Scenario, Workload};
+use crate::stats::Summary;
 
 /// Token used when a --target server refuses the login.
 const FALLBACK_TOKEN: &str = "bench-token";
@@ -36,10 +38,7 @@ impl Runner {
     /// Resolves the target and, when a scenario needs it, the emulator binary.
     pub fn new(opts: RunOptions, scenarios: &[Scenario]) -> Result<Self, String> {
         let target = opts.target.as_deref().map(Endpoint::from_url).transpose()?;
-        let needs_emulator = target.is_none()
-            && scenarios
-                .iter()
-                .any(|s| !matches!(s.kind, Kind::Baseline(_)));
+        let needs_emulator = target.is_none() && scenarios.iter().any(Scenario::needs_emulator);
         let emulator = needs_emulator
             .then(|| Emulator::prepare(opts.emulator.as_deref()))
             .transpose()?;
@@ -63,6 +62,7 @@ impl Runner {
         }
         let result = match s.kind {
             Kind::Baseline(w) => throughput::baseline(self, &s.name, &w),
+            Kind::BaselineHalfLoad(w) => throughput::baseline_half_load(self, &s.name, &w),
             Kind::Load(w) => throughput::load(self, &s.name, &w),
             Kind::HalfLoad(w) => throughput::half_load(self, &s.name, &w),
             Kind::Startup => self.emulator().and_then(|e| process::startup(e, &s.name)),
@@ -76,6 +76,13 @@ impl Runner {
         self.emulator
             .as_ref()
             .ok_or_else(|| "no emulator binary".to_string())
+    }
+
+    /// A closed-loop run against `addr` with the run's connections and threads.
+    fn closed(&self, addr: SocketAddr, requests: Requests, stop: Stop) -> Result<Summary, String> {
+        let (conns, threads) = (self.opts.connections, self.opts.client_threads);
+        let run = closed_loop(addr, requests, conns, stop, threads)?;
+        Ok(run.tally.summary(run.elapsed))
     }
 
     /// The window of a closed-loop throughput run.

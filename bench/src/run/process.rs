@@ -6,9 +6,10 @@ use std::time::{Duration, Instant};
 
 use super::{stop_noted, Runner};
 use crate::emulator::{wait_healthy, Emulator};
-use crate::load::{closed_loop, Requests, Stop};
+use crate::load::{Requests, Stop};
 use crate::results::Row;
 use crate::scenario::Workload;
+use crate::table::thousands;
 
 /// Starts timed by the startup scenario.
 const STARTS: usize = 20;
@@ -50,7 +51,7 @@ pub fn idle_rss(emu: &Emulator, name: &str) -> Result<Row, String> {
 
 /// VmRSS growth per message stored by sending the configured number of
 /// `w` requests, minus the content bytes each one carries.
-pub fn store(r: &mut Runner, name: &str, w: &Workload) -> Result<Row, String> {
+pub fn store(r: &Runner, name: &str, w: &Workload) -> Result<Row, String> {
     let emu = r.emulator()?;
     let server = emu.start()?;
     let ep = server.endpoint.clone();
@@ -58,15 +59,8 @@ pub fn store(r: &mut Runner, name: &str, w: &Workload) -> Result<Row, String> {
     thread::sleep(SETTLE);
     let before = server.rss().ok_or("no VmRSS")?;
     let stop = Stop::Count(r.opts.stored_messages());
-    let run = closed_loop(
-        ep.addr,
-        requests,
-        r.opts.connections,
-        stop,
-        r.opts.client_threads,
-    )?;
+    let summary = r.closed(ep.addr, requests, stop)?;
     let after = server.rss().ok_or("no VmRSS")?;
-    let summary = run.tally.summary(run.elapsed);
     let stored = summary.requests.max(1);
     let per_message = after.saturating_sub(before) as f64 / stored as f64 - w.content_bytes as f64;
     let mut row = Row::named(name)
@@ -75,7 +69,8 @@ pub fn store(r: &mut Runner, name: &str, w: &Workload) -> Result<Row, String> {
     row.vs_baseline = r.ratio(summary.requests_per_sec);
     row.server_rss_bytes = Some(after);
     let note = format!(
-        "{stored} messages, RSS {:.1} -> {:.1} MiB, {} content bytes each",
+        "{} messages, RSS {:.1} -> {:.1} MiB, {} content bytes each",
+        thousands(stored),
         before as f64 / MIB,
         after as f64 / MIB,
         w.content_bytes

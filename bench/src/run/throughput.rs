@@ -1,11 +1,12 @@
 //! Throughput scenarios: the baseline, closed-loop maximum, open-loop half load.
 
+use std::net::SocketAddr;
 use std::process::Command;
 use std::sync::Arc;
 
 use super::{stop_noted, Runner};
 use crate::child::Server;
-use crate::load::{closed_loop, Requests};
+use crate::load::Requests;
 use crate::open_loop::{open_loop, Schedule};
 use crate::results::Row;
 use crate::scenario::Workload;
@@ -18,14 +19,7 @@ const BASELINE_TOKEN: &str = "baseline-token";
 pub fn baseline(r: &mut Runner, name: &str, w: &Workload) -> Result<Row, String> {
     let server = spawn_baseline()?;
     let requests: Requests = Arc::new((w.requests)(&server.endpoint, BASELINE_TOKEN));
-    let run = closed_loop(
-        server.endpoint.addr,
-        requests,
-        r.opts.connections,
-        r.window(),
-        r.opts.client_threads,
-    )?;
-    let summary = run.tally.summary(run.elapsed);
+    let summary = r.closed(server.endpoint.addr, requests, r.window())?;
     r.baseline_rps = Some(summary.requests_per_sec);
     let mut row = Row::named(name).with_load(&summary);
     row.vs_baseline = Some(1.0);
@@ -38,14 +32,7 @@ pub fn load(r: &mut Runner, name: &str, w: &Workload) -> Result<Row, String> {
     let subject = r.subject()?;
     let ep = subject.endpoint().clone();
     let requests: Requests = Arc::new((w.requests)(&ep, &r.login(w, &ep)?));
-    let run = closed_loop(
-        ep.addr,
-        requests,
-        r.opts.connections,
-        r.window(),
-        r.opts.client_threads,
-    )?;
-    let summary = run.tally.summary(run.elapsed);
+    let summary = r.closed(ep.addr, requests, r.window())?;
     r.max_rps.insert(w.name, summary.requests_per_sec);
     let mut row = Row::named(name).with_load(&summary);
     row.vs_baseline = r.ratio(summary.requests_per_sec);
@@ -56,23 +43,46 @@ pub fn load(r: &mut Runner, name: &str, w: &Workload) -> Result<Row, String> {
     Ok(subject.finish(row))
 }
 
+/// Latency of the baseline server in an open-loop run at half its maximum.
+pub fn baseline_half_load(r: &mut Runner, name: &str, w: &Workload) -> Result<Row, String> {
+    let max = r.baseline_rps.ok_or("the baseline did not run")?;
+    let server = spawn_baseline()?;
+    let requests: Requests = Arc::new((w.requests)(&server.endpoint, BASELINE_TOKEN));
+    let mut row = paced(r, name, server.endpoint.addr, requests, max)?;
+    row.server_rss_bytes = server.rss();
+    Ok(stop_noted(server, row))
+}
+
 /// Latency of an open-loop run of `w` at half its measured maximum rate.
 pub fn half_load(r: &mut Runner, name: &str, w: &Workload) -> Result<Row, String> {
     let max = *r
         .max_rps
         .get(w.name)
         .ok_or_else(|| format!("{} did not run", w.name))?;
-    let rate = (max / 2.0).max(1.0);
     let subject = r.subject()?;
     let ep = subject.endpoint().clone();
     let requests: Requests = Arc::new((w.requests)(&ep, &r.login(w, &ep)?));
+    let mut row = paced(r, name, ep.addr, requests, max)?;
+    row.server_rss_bytes = subject.rss();
+    Ok(subject.finish(row))
+}
+
+/// An open-loop run at half of `max` requests per second.
+fn paced(
+    r: &Runner,
+    name: &str,
+    addr: SocketAddr,
+    requests: Requests,
+    max: f64,
+) -> Result<Row, String> {
+    let rate = (max / 2.0).max(1.0);
     let schedule = Schedule {
         rate,
         warmup: r.opts.warmup(),
         measure: r.measure(),
     };
     let run = open_loop(
-        ep.addr,
+        addr,
         requests,
         r.opts.connections,
         schedule,
@@ -83,12 +93,10 @@ pub fn half_load(r: &mut Runner, name: &str, w: &Workload) -> Result<Row, String
         .with_load(&summary)
         .with_figure(rate, "req/s offered");
     row.vs_baseline = r.ratio(summary.requests_per_sec);
-    row.server_rss_bytes = subject.rss();
-    let row = row.noted(format!(
+    Ok(row.noted(format!(
         "open loop at 50% of {} req/s",
         thousands(max.round() as u64)
-    ));
-    Ok(subject.finish(row))
+    )))
 }
 
 /// Starts this executable's baseline server on a free loopback port.
