@@ -27,6 +27,17 @@ pub struct Application {
 
 impl Application {
     /// Loads the fixtures, builds the shared state and binds the listener of `config`.
+    ///
+    /// ```
+    /// use im_emulator::{config::Config, Application};
+    ///
+    /// actix_web::rt::System::new().block_on(async {
+    ///     let config = Config { bind: "127.0.0.1:0".into(), seed: Some(42), ..Config::default() };
+    ///     let app = Application::build(&config).expect("the server builds");
+    ///     assert!(app.url().starts_with("http://127.0.0.1:"));
+    ///     // A test would now `spawn(app.run_until_stopped())` and talk HTTP to `app.url()`.
+    /// });
+    /// ```
     pub fn build(config: &Config) -> Result<Self, String> {
         let core = Arc::new(core::Core::new(config.seed));
         let fixtures = easemob::Fixtures::load(config.fixtures.as_deref())?;
