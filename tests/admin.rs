@@ -858,6 +858,9 @@ async fn malformed_clock_requests_are_400s_and_leave_the_clock_alone() {
         r#"{"now_ms": 1, "running": "yes"}"#,
         r#"{"now_ms": 1, "speed": 2}"#,
         "null",
+        r#"{"now_ms": -1}"#,
+        r#"{"now_ms": 253402300800000}"#,
+        r#"{"now_ms": 9223372036854775807}"#,
     ];
     for body in bad_sets {
         let (status, answer) = admin(&app, Method::PUT, "/clock", Some(body)).await;
@@ -870,6 +873,9 @@ async fn malformed_clock_requests_are_400s_and_leave_the_clock_alone() {
         r#"{"ms": "soon"}"#,
         r#"{"ms": 1, "now_ms": 2}"#,
         "7",
+        r#"{"ms": 9223372036854775807}"#,
+        r#"{"ms": -9223372036854775808}"#,
+        r#"{"ms": -1790000000001}"#,
     ];
     for body in bad_advances {
         let (status, answer) = admin(&app, Method::POST, "/clock/advance", Some(body)).await;

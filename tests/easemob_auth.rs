@@ -762,3 +762,39 @@ async fn a_token_request_that_is_a_json_array_is_refused_with_illegal_argument()
     let resp = app.post("/token", None, &body).await;
     error_kind_row("array body", resp, 400, "illegal_argument").await;
 }
+
+#[tokio::test]
+async fn answers_allow_every_origin_and_preflights_succeed_for_browser_sdks() {
+    let app = spawn_app().await;
+    let token_url = app.app_url(ORG, APP, "/token");
+    let preflight = app
+        .client
+        .request(reqwest::Method::OPTIONS, &token_url)
+        .header("Origin", "http://localhost:3000")
+        .header("Access-Control-Request-Method", "POST")
+        .header(
+            "Access-Control-Request-Headers",
+            "content-type,authorization",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preflight.status(), StatusCode::OK);
+    let headers = preflight.headers();
+    assert_eq!(headers["access-control-allow-origin"], "*");
+    assert!(headers["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .contains("POST"));
+    assert_eq!(
+        headers["access-control-allow-headers"],
+        "content-type,authorization"
+    );
+
+    let token = app.app_token().await;
+    let sent = app.send_text(&token, "alice", &["bob"], "hi").await;
+    assert_eq!(sent.headers()["access-control-allow-origin"], "*");
+    let refused = app.send_text("", "alice", &["bob"], "hi").await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(refused.headers()["access-control-allow-origin"], "*");
+}

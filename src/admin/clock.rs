@@ -3,6 +3,7 @@
 //! (`DELETE`).
 
 use super::{bad_request, Admin};
+use crate::core::clock::{OutOfRange, MAX_MS};
 use actix_web::{web, HttpResponse};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -42,26 +43,30 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
     serde_json::from_value(Value::Object(object)).map_err(|e| format!("bad clock request: {e}"))
 }
 
+fn out_of_range() -> String {
+    format!("the clock only shows instants from 0 to {MAX_MS} (epoch milliseconds)")
+}
+
 pub async fn get(admin: web::Data<Admin>) -> HttpResponse {
     reading(&admin)
 }
 
 pub async fn set(admin: web::Data<Admin>, body: web::Bytes) -> HttpResponse {
     match parse::<Set>(&body) {
-        Ok(set) => {
-            admin.core.clock.set(set.now_ms, set.running);
-            reading(&admin)
-        }
+        Ok(set) => match admin.core.clock.set(set.now_ms, set.running) {
+            Ok(()) => reading(&admin),
+            Err(OutOfRange) => bad_request(out_of_range()),
+        },
         Err(message) => bad_request(message),
     }
 }
 
 pub async fn advance(admin: web::Data<Admin>, body: web::Bytes) -> HttpResponse {
     match parse::<Advance>(&body) {
-        Ok(advance) => {
-            admin.core.clock.advance(advance.ms);
-            reading(&admin)
-        }
+        Ok(advance) => match admin.core.clock.advance(advance.ms) {
+            Ok(_) => reading(&admin),
+            Err(OutOfRange) => bad_request(out_of_range()),
+        },
         Err(message) => bad_request(message),
     }
 }

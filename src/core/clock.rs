@@ -5,6 +5,9 @@
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// The latest instant the clock may show: the end of year 9999, in epoch milliseconds.
+pub const MAX_MS: i64 = 253_402_300_799_999;
+
 /// Milliseconds since the Unix epoch, from the system or from the admin API.
 #[derive(Debug, Default)]
 pub struct Clock {
@@ -25,8 +28,11 @@ impl Clock {
     }
 
     /// Pins the clock at `now_ms` (it stays there until advanced) or, with `running`, lets it
-    /// run on from `now_ms`.
-    pub fn set(&self, now_ms: i64, running: bool) {
+    /// run on from `now_ms`. Refuses an instant outside `0..=MAX_MS`.
+    pub fn set(&self, now_ms: i64, running: bool) -> Result<(), OutOfRange> {
+        if !(0..=MAX_MS).contains(&now_ms) {
+            return Err(OutOfRange);
+        }
         if running {
             self.value.store(now_ms - system_ms(), Ordering::Release);
             self.frozen.store(false, Ordering::Release);
@@ -34,12 +40,18 @@ impl Clock {
             self.value.store(now_ms, Ordering::Release);
             self.frozen.store(true, Ordering::Release);
         }
+        Ok(())
     }
 
     /// Moves the clock forward (or back, with a negative `ms`) and returns the new time.
-    pub fn advance(&self, ms: i64) -> i64 {
+    /// Refuses a move that would leave `0..=MAX_MS`.
+    pub fn advance(&self, ms: i64) -> Result<i64, OutOfRange> {
+        let target = self.now_ms().checked_add(ms).ok_or(OutOfRange)?;
+        if !(0..=MAX_MS).contains(&target) {
+            return Err(OutOfRange);
+        }
         self.value.fetch_add(ms, Ordering::AcqRel);
-        self.now_ms()
+        Ok(self.now_ms())
     }
 
     /// Returns to the system's real time.
@@ -53,6 +65,10 @@ impl Clock {
         self.frozen.load(Ordering::Acquire)
     }
 }
+
+/// An instant the clock cannot show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfRange;
 
 fn system_ms() -> i64 {
     SystemTime::now()

@@ -22,7 +22,9 @@ pub use fixtures::Fixtures;
 
 use crate::core::tenants::TenantMap;
 use crate::core::Core;
-use actix_web::{web, HttpResponse, Route};
+use actix_web::http::Method;
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{web, HttpRequest, HttpResponse, Route};
 use call::Call;
 use error::EasemobError;
 use msgid::MessageIds;
@@ -104,6 +106,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: web::Data<State>) {
     cfg.service(
         web::scope("/{org}/{app}")
             .app_data(state)
+            // The real service answers every origin, so browser SDKs can call it directly.
+            .wrap(DefaultHeaders::new().add(("Access-Control-Allow-Origin", "*")))
             .service(resource("/token", [web::post().to(token::token)]))
             .service(resource(
                 "/users",
@@ -158,7 +162,26 @@ fn resource<const N: usize>(path: &str, routes: [Route; N]) -> actix_web::Resour
     routes
         .into_iter()
         .fold(web::resource(path), |r, route| r.route(route))
+        .route(web::method(Method::OPTIONS).to(preflight))
         .default_service(web::to(method_not_allowed))
+}
+
+/// A browser's CORS preflight: every origin, method and requested header is allowed.
+async fn preflight(req: HttpRequest) -> HttpResponse {
+    let headers = req
+        .headers()
+        .get("access-control-request-headers")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("*")
+        .to_owned();
+    HttpResponse::Ok()
+        .insert_header((
+            "Access-Control-Allow-Methods",
+            "GET, POST, PUT, DELETE, OPTIONS",
+        ))
+        .insert_header(("Access-Control-Allow-Headers", headers))
+        .insert_header(("Access-Control-Max-Age", "3600"))
+        .finish()
 }
 
 /// A known path called with a method it does not take: 405.

@@ -62,10 +62,10 @@ async fn recall_message(call: &Call, payload: web::Payload) -> Result<HttpRespon
     let id: u64 = msg_id.parse().map_err(|_| not_found())?;
     let window = tenant.settings.recall_window_ms;
     let sent = msgid::sent_at_ms(id).ok_or_else(not_found)?;
-    if call.now_ms - sent > window {
+    if call.now_ms.saturating_sub(sent) > window {
         return Err(EasemobError::recall_refused("exceed recall time limit"));
     }
-    let oldest = call.now_ms - window;
+    let oldest = call.now_ms.saturating_sub(window);
     let wanted = MessageId::Decimal(id);
     let marked = tenant.journal.update_recent(
         |r| r.received_at_ms >= oldest,
