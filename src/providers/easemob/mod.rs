@@ -14,6 +14,7 @@ mod recall;
 mod send;
 mod tenant;
 mod token;
+mod user_store;
 mod users;
 mod validate;
 mod wire;

@@ -45,21 +45,8 @@ async fn recall_message(call: &Call, payload: web::Payload) -> Result<HttpRespon
     call.require_app(&tenant)?;
     call.rate(&tenant.rates.recall)?;
     let body: RecallBody = json::message(&bytes)?;
-    let msg_id = match &body.msg_id {
-        Some(Value::String(s)) if !s.is_empty() => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => return Err(EasemobError::recall_param("param msg_id can't be empty")),
-    };
-    let to = required(body.to.as_deref(), "param to can't be empty")?;
-    let chat_type = required(body.chat_type.as_deref(), "param chat_type can't be empty")?;
-    let kind = match chat_type {
-        "chat" => ChatType::Single,
-        "groupchat" => ChatType::Group,
-        "chatroom" => ChatType::Room,
-        _ => return Err(EasemobError::recall_param("param chat_type is invalid")),
-    };
-    let from = body.from.as_deref().filter(|f| !f.is_empty());
-    let id: u64 = msg_id.parse().map_err(|_| not_found())?;
+    let request = Request::parse(&body)?;
+    let id: u64 = request.msg_id.parse().map_err(|_| not_found())?;
     let window = tenant.settings.recall_window_ms;
     let sent = msgid::sent_at_ms(id).ok_or_else(not_found)?;
     if call.now_ms.saturating_sub(sent) > window {
@@ -69,9 +56,9 @@ async fn recall_message(call: &Call, payload: web::Payload) -> Result<HttpRespon
     let wanted = MessageId::Decimal(id);
     let marked = tenant.journal.update_recent(
         |r| r.received_at_ms >= oldest,
-        |r| r.id == wanted && *r.to == *to && r.chat_type == kind,
+        |r| r.id == wanted && *r.to == *request.to && r.chat_type == request.kind,
         |r| {
-            let fresh = !r.recalled && from.is_none_or(|f| *f == *r.from);
+            let fresh = !r.recalled && request.from.is_none_or(|f| *f == *r.from);
             r.recalled |= fresh;
             fresh
         },
@@ -82,11 +69,45 @@ async fn recall_message(call: &Call, payload: web::Payload) -> Result<HttpRespon
     let meta = Meta::new(call, &tenant, "post", "/messages/msg_recall");
     Ok(meta.message(Recalled {
         recalled: "yes",
-        chattype: chat_type,
-        from: from.unwrap_or("admin"),
-        to,
-        msg_id: &msg_id,
+        chattype: request.chat_type,
+        from: request.from.unwrap_or("admin"),
+        to: request.to,
+        msg_id: &request.msg_id,
     }))
+}
+
+/// A checked recall request.
+struct Request<'a> {
+    msg_id: String,
+    to: &'a str,
+    chat_type: &'a str,
+    kind: ChatType,
+    from: Option<&'a str>,
+}
+
+impl<'a> Request<'a> {
+    fn parse(body: &'a RecallBody) -> Result<Self, EasemobError> {
+        let msg_id = match &body.msg_id {
+            Some(Value::String(s)) if !s.is_empty() => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => return Err(EasemobError::recall_param("param msg_id can't be empty")),
+        };
+        let to = required(body.to.as_deref(), "param to can't be empty")?;
+        let chat_type = required(body.chat_type.as_deref(), "param chat_type can't be empty")?;
+        let kind = match chat_type {
+            "chat" => ChatType::Single,
+            "groupchat" => ChatType::Group,
+            "chatroom" => ChatType::Room,
+            _ => return Err(EasemobError::recall_param("param chat_type is invalid")),
+        };
+        Ok(Self {
+            msg_id,
+            to,
+            chat_type,
+            kind,
+            from: body.from.as_deref().filter(|f| !f.is_empty()),
+        })
+    }
 }
 
 fn required<'a>(value: Option<&'a str>, missing: &'static str) -> Result<&'a str, EasemobError> {

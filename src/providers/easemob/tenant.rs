@@ -3,7 +3,7 @@
 
 use super::files::ChatFile;
 use super::fixtures::{Limits, Settings, TargetLimits};
-use super::users::UserStore;
+use super::user_store::UserStore;
 use crate::core::journal::{ChatType, Partition};
 use crate::core::rate::RateWindow;
 use crate::core::Core;

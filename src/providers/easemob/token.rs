@@ -6,7 +6,7 @@ use super::call::Call;
 use super::error::EasemobError;
 use super::json;
 use super::tenant::Tenant;
-use super::users::User;
+use super::user_store::User;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 

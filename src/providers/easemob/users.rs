@@ -1,138 +1,19 @@
-//! Easemob user accounts (contract §7): the per-tenant store and the `/users` routes:
-//! register one or a batch, get, list with a cursor, delete one or the oldest N.
+//! The Easemob `/users` routes (contract §7): register one or a batch, get, list with a
+//! cursor, delete one or the oldest N.
 
 use super::call::Call;
 use super::error::EasemobError;
 use super::json;
 use super::wire::{Extra, Meta};
-use crate::core::Core;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
-use uuid::Uuid;
+use std::collections::BTreeMap;
 
 const MAX_NAME_BYTES: usize = 64;
 const MAX_PASSWORD_BYTES: usize = 64;
 const DEFAULT_PAGE: usize = 10;
 const MAX_PAGE: usize = 100;
-
-/// One user, as the `entities` of `/users` answers show it.
-#[derive(Debug, Clone, Serialize)]
-pub struct User {
-    pub uuid: Uuid,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    pub created: i64,
-    pub modified: i64,
-    pub username: Box<str>,
-    pub activated: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nickname: Option<Box<str>>,
-    #[serde(skip)]
-    pub password: Box<str>,
-    #[serde(skip)]
-    seq: u64,
-}
-
-/// A tenant's users, by lower-cased username and in order of creation.
-#[derive(Debug, Default)]
-pub struct UserStore {
-    inner: RwLock<Index>,
-}
-
-#[derive(Debug, Default)]
-struct Index {
-    by_name: HashMap<Box<str>, User>,
-    order: BTreeMap<u64, Box<str>>,
-    next_seq: u64,
-}
-
-impl UserStore {
-    fn read(&self) -> RwLockReadGuard<'_, Index> {
-        self.inner.read().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn write(&self) -> RwLockWriteGuard<'_, Index> {
-        self.inner.write().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// A new, activated user (not yet stored); the username is lower-cased.
-    pub fn make(
-        &self,
-        core: &Core,
-        now_ms: i64,
-        username: &str,
-        password: &str,
-        nickname: Option<&str>,
-    ) -> User {
-        User {
-            uuid: core.ids.uuid_v1(now_ms),
-            kind: "user",
-            created: now_ms,
-            modified: now_ms,
-            username: username.to_ascii_lowercase().into(),
-            activated: true,
-            nickname: nickname.map(Into::into),
-            password: password.into(),
-            seq: 0,
-        }
-    }
-
-    /// Stores `user`, or gives it back when the username is taken.
-    pub fn insert(&self, mut user: User) -> Result<User, User> {
-        let mut index = self.write();
-        if index.by_name.contains_key(&user.username) {
-            return Err(user);
-        }
-        user.seq = index.next_seq;
-        index.next_seq += 1;
-        index.order.insert(user.seq, user.username.clone());
-        index.by_name.insert(user.username.clone(), user.clone());
-        Ok(user)
-    }
-
-    /// The user called `username` (any case).
-    pub fn get(&self, username: &str) -> Option<User> {
-        self.read()
-            .by_name
-            .get(&*username.to_ascii_lowercase())
-            .cloned()
-    }
-
-    /// Removes and returns the user called `username` (any case).
-    pub fn remove(&self, username: &str) -> Option<User> {
-        let mut index = self.write();
-        let user = index.by_name.remove(&*username.to_ascii_lowercase())?;
-        index.order.remove(&user.seq);
-        Some(user)
-    }
-
-    /// Up to `limit` users from position `from`, and the position of the next page if any.
-    fn page(&self, from: u64, limit: usize) -> (Vec<User>, Option<u64>) {
-        let index = self.read();
-        let mut names = index.order.range(from..);
-        let users = names
-            .by_ref()
-            .take(limit)
-            .filter_map(|(_, name)| index.by_name.get(name).cloned())
-            .collect();
-        (users, names.next().map(|(seq, _)| *seq))
-    }
-
-    /// Removes and returns the `limit` oldest users.
-    fn remove_oldest(&self, limit: usize) -> Vec<User> {
-        let mut index = self.write();
-        let seqs: Vec<u64> = index.order.keys().take(limit).copied().collect();
-        seqs.iter()
-            .filter_map(|seq| {
-                let name = index.order.remove(seq)?;
-                index.by_name.remove(&name)
-            })
-            .collect()
-    }
-}
 
 #[derive(Deserialize)]
 struct NewUser {
@@ -163,21 +44,7 @@ async fn register_users(call: &Call, payload: web::Payload) -> Result<HttpRespon
         call.require_app(&tenant)?;
     }
     call.rate(&tenant.rates.users)?;
-    // One user, or a batch of them.
-    let (items, batch) = match json::usergrid::<Value>(&body)? {
-        Value::Array(users) => (users, true),
-        user => (vec![user], false),
-    };
-    let items = items
-        .into_iter()
-        .map(json::from_object::<NewUser>)
-        .collect::<Result<Vec<_>, _>>()?;
-    let max = tenant.settings.limits.max_batch_users as usize;
-    if items.is_empty() || (max > 0 && items.len() > max) {
-        return Err(EasemobError::illegal_argument(format!(
-            "the number of users to register must be between 1 and {max}"
-        )));
-    }
+    let (items, batch) = parse_register(&body, tenant.settings.limits.max_batch_users)?;
     let valid = items.iter().map(validate).collect::<Result<Vec<_>, _>>()?;
     let mut created = Vec::new();
     let mut failed = Vec::new();
@@ -188,10 +55,8 @@ async fn register_users(call: &Call, payload: web::Payload) -> Result<HttpRespon
         match tenant.users.insert(user) {
             Ok(user) => created.push(user),
             Err(user) if !batch => {
-                return Err(EasemobError::duplicate_user(
-                    &tenant.application_text,
-                    &user.username,
-                ))
+                let application = &tenant.application_text;
+                return Err(EasemobError::duplicate_user(application, &user.username));
             }
             Err(user) => failed.push(Failure {
                 reason: format!("the {} already exists", user.username),
@@ -208,6 +73,25 @@ async fn register_users(call: &Call, payload: web::Payload) -> Result<HttpRespon
             ..Extra::default()
         },
     ))
+}
+
+/// One user object, or a batch (an array of at most `max`, 0: no limit); says which.
+fn parse_register(body: &[u8], max: u32) -> Result<(Vec<NewUser>, bool), EasemobError> {
+    let (items, batch) = match json::usergrid::<Value>(body)? {
+        Value::Array(users) => (users, true),
+        user => (vec![user], false),
+    };
+    let max = max as usize;
+    if items.is_empty() || (max > 0 && items.len() > max) {
+        return Err(EasemobError::illegal_argument(format!(
+            "the number of users to register must be between 1 and {max}"
+        )));
+    }
+    let items = items
+        .into_iter()
+        .map(json::from_object::<NewUser>)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((items, batch))
 }
 
 fn validate(user: &NewUser) -> Result<(&str, &str, Option<&str>), EasemobError> {

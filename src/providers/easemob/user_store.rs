@@ -1,0 +1,124 @@
+//! A tenant's Easemob users: lower-cased usernames, kept in order of creation so that listing
+//! pages through them with a cursor, as Usergrid does.
+
+use crate::core::Core;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use uuid::Uuid;
+
+/// One user, as the `entities` of `/users` answers show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub uuid: Uuid,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    pub created: i64,
+    pub modified: i64,
+    pub username: Box<str>,
+    pub activated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<Box<str>>,
+    #[serde(skip)]
+    pub password: Box<str>,
+    #[serde(skip)]
+    seq: u64,
+}
+
+/// A tenant's users, by lower-cased username and in order of creation.
+#[derive(Debug, Default)]
+pub struct UserStore {
+    inner: RwLock<Index>,
+}
+
+#[derive(Debug, Default)]
+struct Index {
+    by_name: HashMap<Box<str>, User>,
+    order: BTreeMap<u64, Box<str>>,
+    next_seq: u64,
+}
+
+impl UserStore {
+    fn read(&self) -> RwLockReadGuard<'_, Index> {
+        self.inner.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Index> {
+        self.inner.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A new, activated user (not yet stored); the username is lower-cased.
+    pub fn make(
+        &self,
+        core: &Core,
+        now_ms: i64,
+        username: &str,
+        password: &str,
+        nickname: Option<&str>,
+    ) -> User {
+        User {
+            uuid: core.ids.uuid_v1(now_ms),
+            kind: "user",
+            created: now_ms,
+            modified: now_ms,
+            username: username.to_ascii_lowercase().into(),
+            activated: true,
+            nickname: nickname.map(Into::into),
+            password: password.into(),
+            seq: 0,
+        }
+    }
+
+    /// Stores `user`, or gives it back when the username is taken.
+    pub fn insert(&self, mut user: User) -> Result<User, User> {
+        let mut index = self.write();
+        if index.by_name.contains_key(&user.username) {
+            return Err(user);
+        }
+        user.seq = index.next_seq;
+        index.next_seq += 1;
+        index.order.insert(user.seq, user.username.clone());
+        index.by_name.insert(user.username.clone(), user.clone());
+        Ok(user)
+    }
+
+    /// The user called `username` (any case).
+    pub fn get(&self, username: &str) -> Option<User> {
+        self.read()
+            .by_name
+            .get(&*username.to_ascii_lowercase())
+            .cloned()
+    }
+
+    /// Removes and returns the user called `username` (any case).
+    pub fn remove(&self, username: &str) -> Option<User> {
+        let mut index = self.write();
+        let user = index.by_name.remove(&*username.to_ascii_lowercase())?;
+        index.order.remove(&user.seq);
+        Some(user)
+    }
+
+    /// Up to `limit` users from position `from`, and the position of the next page if any.
+    pub fn page(&self, from: u64, limit: usize) -> (Vec<User>, Option<u64>) {
+        let index = self.read();
+        let mut names = index.order.range(from..);
+        let users = names
+            .by_ref()
+            .take(limit)
+            .filter_map(|(_, name)| index.by_name.get(name).cloned())
+            .collect();
+        (users, names.next().map(|(seq, _)| *seq))
+    }
+
+    /// Removes and returns the `limit` oldest users.
+    pub fn remove_oldest(&self, limit: usize) -> Vec<User> {
+        let mut index = self.write();
+        let seqs: Vec<u64> = index.order.keys().take(limit).copied().collect();
+        seqs.iter()
+            .filter_map(|seq| {
+                let name = index.order.remove(seq)?;
+                index.by_name.remove(&name)
+            })
+            .collect()
+    }
+}
