@@ -520,3 +520,142 @@ async fn register_entries_that_are_not_objects_are_refused_and_nothing_is_create
     }
     assert!(!exists(&app, &token, "carol").await, "no user was created");
 }
+
+/// A password-grant token of `username`, or the answer refusing it.
+async fn login(app: &TestApp, username: &str, password: &str) -> Response {
+    let body = json!({"grant_type": "password", "username": username, "password": password});
+    app.post("/token", None, &body).await
+}
+
+#[tokio::test]
+async fn a_user_is_found_and_deleted_by_its_uuid_as_well_as_its_name() {
+    let app = spawn_app().await;
+    let token = app.app_token().await;
+    let alice = ok_json(app.get("/users/alice", Some(&token)).await).await;
+    let uuid = alice["entities"][0]["uuid"].as_str().unwrap().to_owned();
+
+    let by_uuid = ok_json(app.get(&format!("/users/{uuid}"), Some(&token)).await).await;
+    assert_eq!(by_uuid["entities"][0]["username"], "alice", "{by_uuid}");
+
+    let deleted = ok_json(app.delete(&format!("/users/{uuid}"), Some(&token)).await).await;
+    assert_eq!(deleted["entities"][0]["uuid"], uuid.as_str(), "{deleted}");
+    assert!(!exists(&app, &token, "alice").await, "alice is gone");
+}
+
+#[tokio::test]
+async fn putting_a_nickname_changes_it_and_the_modified_time() {
+    let app = spawn_app().await;
+    app.set_clock(T0).await;
+    let token = app.app_token().await;
+    app.advance_clock(5_000).await;
+
+    let resp = app
+        .put("/users/Alice", Some(&token), &json!({"nickname": "Queen"}))
+        .await;
+
+    let body = ok_json(resp).await;
+    assert_eq!(body["action"], "put", "{body}");
+    assert_eq!(body["path"], "/users", "{body}");
+    let entity = &body["entities"][0];
+    assert_eq!(entity["username"], "alice", "{body}");
+    assert_eq!(entity["nickname"], "Queen", "{body}");
+    assert_eq!(entity["modified"], T0 + 5_000, "{body}");
+    let again = ok_json(app.get("/users/alice", Some(&token)).await).await;
+    assert_eq!(again["entities"][0]["nickname"], "Queen", "{again}");
+}
+
+#[tokio::test]
+async fn putting_a_new_password_lets_the_user_log_in_with_it_only() {
+    let app = spawn_app().await;
+    app.set_clock(T0).await;
+    let token = app.app_token().await;
+
+    let resp = app
+        .put(
+            "/users/alice/password",
+            Some(&token),
+            &json!({"newpassword": "fresh"}),
+        )
+        .await;
+
+    let body = ok_json(resp).await;
+    assert_eq!(body["action"], "set user password", "{body}");
+    assert_eq!(body["timestamp"], T0, "{body}");
+    assert!(body["duration"].is_u64(), "{body}");
+    ok_json(login(&app, "alice", "fresh").await).await;
+    let old = login(&app, "alice", "alice-password").await;
+    assert_easemob_error(old, 400, "invalid_grant", "invalid password").await;
+}
+
+#[tokio::test]
+async fn a_user_may_change_its_own_password_but_not_another_users() {
+    let app = spawn_app().await;
+    let alice = ok_json(login(&app, "alice", "alice-password").await).await;
+    let alice_token = alice["access_token"].as_str().unwrap().to_owned();
+    let change = json!({"newpassword": "mine"});
+
+    ok_json(
+        app.put("/users/alice/password", Some(&alice_token), &change)
+            .await,
+    )
+    .await;
+    let other = app
+        .put("/users/bob/password", Some(&alice_token), &change)
+        .await;
+    error_kind_row("alice changes bob", other, 401, "auth_bad_access_token").await;
+    ok_json(login(&app, "bob", "bob-password").await).await;
+}
+
+#[tokio::test]
+async fn bad_profile_and_password_changes_are_refused() {
+    let app = spawn_app().await;
+    let token = app.app_token().await;
+    let cases = [
+        (
+            "/users/nobody",
+            json!({"nickname": "x"}),
+            404,
+            "service_resource_not_found",
+        ),
+        (
+            "/users/nobody/password",
+            json!({"newpassword": "x"}),
+            404,
+            "service_resource_not_found",
+        ),
+        ("/users/alice/password", json!({}), 400, "illegal_argument"),
+        (
+            "/users/alice/password",
+            json!({"newpassword": ""}),
+            400,
+            "illegal_argument",
+        ),
+        (
+            "/users/alice/password",
+            json!({"newpassword": 5}),
+            400,
+            "illegal_argument",
+        ),
+        (
+            "/users/alice",
+            json!(["nickname", "x"]),
+            400,
+            "illegal_argument",
+        ),
+        (
+            "/users/alice",
+            json!({"nickname": 5}),
+            400,
+            "illegal_argument",
+        ),
+    ];
+    for (path, body, status, error) in cases {
+        let resp = app.put(path, Some(&token), &body).await;
+        error_kind_row(&format!("PUT {path} {body}"), resp, status, error).await;
+    }
+    let unauthenticated = app
+        .put("/users/alice", None, &json!({"nickname": "x"}))
+        .await;
+    error_kind_row("no token", unauthenticated, 401, "unauthorized").await;
+    ok_json(login(&app, "alice", "alice-password").await).await;
+}

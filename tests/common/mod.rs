@@ -118,6 +118,18 @@ impl TestApp {
         req.send().await.expect("the request is answered")
     }
 
+    /// PUTs `body` to `path` of the default app, with `token` when given.
+    pub async fn put(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        let mut req = self
+            .client
+            .put(self.app_url(ORG, APP, path))
+            .body(body.to_string());
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send().await.expect("the request is answered")
+    }
+
     /// DELETEs `path` of the default app, with `token` when given.
     pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
         let mut req = self.client.delete(self.app_url(ORG, APP, path));

@@ -122,8 +122,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: web::Data<State>) {
                 "/users/{username}",
                 [
                     web::get().to(users::get_one),
+                    web::put().to(users::update_one),
                     web::delete().to(users::delete_one),
                 ],
+            ))
+            .service(resource(
+                "/users/{username}/password",
+                [web::put().to(users::set_password)],
             ))
             .service(resource("/messages", [web::post().to(legacy::send)]))
             .service(resource(

@@ -34,6 +34,7 @@ pub struct UserStore {
 #[derive(Debug, Default)]
 struct Index {
     by_name: HashMap<Box<str>, User>,
+    by_uuid: HashMap<Uuid, Box<str>>,
     order: BTreeMap<u64, Box<str>>,
     next_seq: u64,
 }
@@ -78,24 +79,33 @@ impl UserStore {
         user.seq = index.next_seq;
         index.next_seq += 1;
         index.order.insert(user.seq, user.username.clone());
+        index.by_uuid.insert(user.uuid, user.username.clone());
         index.by_name.insert(user.username.clone(), user.clone());
         Ok(user)
     }
 
-    /// The user called `username` (any case).
-    pub fn get(&self, username: &str) -> Option<User> {
-        self.read()
-            .by_name
-            .get(&*username.to_ascii_lowercase())
-            .cloned()
+    /// The user whose primary key is `key`: the username in any case, or the UUID (Usergrid
+    /// users have both).
+    pub fn get(&self, key: &str) -> Option<User> {
+        let index = self.read();
+        let name = index.name_of(key)?;
+        index.by_name.get(&name).cloned()
     }
 
-    /// Removes and returns the user called `username` (any case).
-    pub fn remove(&self, username: &str) -> Option<User> {
+    /// Changes the user whose primary key is `key` with `change`, and returns it changed.
+    pub fn update(&self, key: &str, change: impl FnOnce(&mut User)) -> Option<User> {
         let mut index = self.write();
-        let user = index.by_name.remove(&*username.to_ascii_lowercase())?;
-        index.order.remove(&user.seq);
-        Some(user)
+        let name = index.name_of(key)?;
+        let user = index.by_name.get_mut(&name)?;
+        change(user);
+        Some(user.clone())
+    }
+
+    /// Removes and returns the user whose primary key is `key`.
+    pub fn remove(&self, key: &str) -> Option<User> {
+        let mut index = self.write();
+        let name = index.name_of(key)?;
+        index.remove(&name)
     }
 
     /// Up to `limit` users from position `from`, and the position of the next page if any.
@@ -116,9 +126,28 @@ impl UserStore {
         let seqs: Vec<u64> = index.order.keys().take(limit).copied().collect();
         seqs.iter()
             .filter_map(|seq| {
-                let name = index.order.remove(seq)?;
-                index.by_name.remove(&name)
+                let name = index.order.get(seq)?.clone();
+                index.remove(&name)
             })
             .collect()
+    }
+}
+
+impl Index {
+    /// The stored username of the user whose primary key is `key`.
+    fn name_of(&self, key: &str) -> Option<Box<str>> {
+        let lower = key.to_ascii_lowercase();
+        if self.by_name.contains_key(&*lower) {
+            return Some(lower.into());
+        }
+        let uuid = Uuid::parse_str(key).ok()?;
+        self.by_uuid.get(&uuid).cloned()
+    }
+
+    fn remove(&mut self, name: &str) -> Option<User> {
+        let user = self.by_name.remove(name)?;
+        self.order.remove(&user.seq);
+        self.by_uuid.remove(&user.uuid);
+        Some(user)
     }
 }

@@ -1,14 +1,17 @@
 //! The Easemob `/users` routes (contract §7): register one or a batch, get, list with a
 //! cursor, delete one or the oldest N.
 
+use super::auth::Principal;
 use super::call::Call;
 use super::error::EasemobError;
 use super::json;
+use super::tenant::Tenant;
 use super::wire::{Extra, Meta};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 const MAX_NAME_BYTES: usize = 64;
 const MAX_PASSWORD_BYTES: usize = 64;
@@ -122,25 +125,18 @@ fn validate(user: &NewUser) -> Result<(&str, &str, Option<&str>), EasemobError> 
     Ok((name, password, user.nickname.as_deref()))
 }
 
-/// `GET /{org}/{app}/users/{username}`: with an app token, or the user's own token.
+/// `GET /{org}/{app}/users/{username}` (or `{uuid}`): with an app token, or the user's own
+/// token.
 pub async fn get_one(call: Call) -> HttpResponse {
     call.finish(get_user(&call))
 }
 
 fn get_user(call: &Call) -> Result<HttpResponse, EasemobError> {
-    let tenant = call.tenant()?;
-    let principal = call.require_any(&tenant)?;
-    call.rate(&tenant.rates.users)?;
-    let name = call.req.match_info().get("username").unwrap_or_default();
+    let (tenant, key) = own_user_call(call)?;
     let user = tenant
         .users
-        .get(name)
+        .get(&key)
         .ok_or_else(EasemobError::user_not_found)?;
-    if let super::auth::Principal::User(uuid) = principal {
-        if uuid != user.uuid {
-            return Err(EasemobError::corrupt_token());
-        }
-    }
     let meta = Meta::new(call, &tenant, "get", "/users");
     let extra = Extra::<()> {
         params: Some(params(call)),
@@ -148,6 +144,96 @@ fn get_user(call: &Call) -> Result<HttpResponse, EasemobError> {
         ..Extra::default()
     };
     Ok(meta.entities([user], extra))
+}
+
+#[derive(Deserialize)]
+struct Profile {
+    nickname: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NewPassword {
+    newpassword: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PasswordSet {
+    action: &'static str,
+    timestamp: i64,
+    duration: u64,
+}
+
+/// `PUT /{org}/{app}/users/{username}`: changes the user's `nickname`.
+pub async fn update_one(call: Call, payload: web::Payload) -> HttpResponse {
+    call.finish(update_user(&call, payload).await)
+}
+
+async fn update_user(call: &Call, payload: web::Payload) -> Result<HttpResponse, EasemobError> {
+    let (tenant, key) = own_user_call(call)?;
+    let body = call.body(payload, 0).await?;
+    let profile: Profile = json::usergrid_object(&body)?;
+    let now = call.now_ms;
+    let user = tenant
+        .users
+        .update(&key, |user| {
+            if let Some(nickname) = profile.nickname {
+                user.nickname = Some(nickname.into());
+            }
+            user.modified = now;
+        })
+        .ok_or_else(EasemobError::user_not_found)?;
+    let meta = Meta::new(call, &tenant, "put", "/users");
+    Ok(meta.entities([user], Extra::<()>::default()))
+}
+
+/// `PUT /{org}/{app}/users/{username}/password` with `{"newpassword": ...}`.
+pub async fn set_password(call: Call, payload: web::Payload) -> HttpResponse {
+    call.finish(change_password(&call, payload).await)
+}
+
+async fn change_password(call: &Call, payload: web::Payload) -> Result<HttpResponse, EasemobError> {
+    let (tenant, key) = own_user_call(call)?;
+    let body = call.body(payload, 0).await?;
+    let request: NewPassword = json::usergrid_object(&body)?;
+    let password = request
+        .newpassword
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| EasemobError::illegal_argument("newpassword must be provided"))?;
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(EasemobError::illegal_argument("PASSWORD_TOO_LONG"));
+    }
+    let now = call.now_ms;
+    tenant
+        .users
+        .update(&key, |user| {
+            user.password = password.into();
+            user.modified = now;
+        })
+        .ok_or_else(EasemobError::user_not_found)?;
+    Ok(HttpResponse::Ok().json(PasswordSet {
+        action: "set user password",
+        timestamp: call.now_ms,
+        duration: call.duration(),
+    }))
+}
+
+/// The tenant and the `{username}` of a call that an app token, or the user's own token, may
+/// make.
+fn own_user_call(call: &Call) -> Result<(Arc<Tenant>, String), EasemobError> {
+    let tenant = call.tenant()?;
+    let principal = call.require_any(&tenant)?;
+    call.rate(&tenant.rates.users)?;
+    let key = call.req.match_info().get("username").unwrap_or_default();
+    if let Principal::User(uuid) = principal {
+        let user = tenant
+            .users
+            .get(key)
+            .ok_or_else(EasemobError::user_not_found)?;
+        if user.uuid != uuid {
+            return Err(EasemobError::corrupt_token());
+        }
+    }
+    Ok((tenant, key.to_owned()))
 }
 
 /// `GET /{org}/{app}/users?limit=&cursor=`.
