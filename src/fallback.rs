@@ -1,7 +1,9 @@
-//! The answer to a request no provider claims: a JSON 404 of the emulator's own that names the
-//! closest emulated routes.
+//! Requests no registered route matched: those whose path belongs to a provider go to it, to be
+//! answered in its envelope (Easemob claims every `/{org}/{app}/...`); the rest get a JSON 404
+//! of the emulator's own that names the closest emulated routes.
 
-use actix_web::{HttpRequest, HttpResponse};
+use crate::providers::easemob;
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 /// Every route template the emulator serves.
@@ -33,8 +35,16 @@ struct NotFound<'a> {
     closest: Vec<&'a str>,
 }
 
+/// Routes a request no registered route matched.
+pub async fn unmatched(req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    if easemob::claims(req.path()) {
+        return easemob::dispatch(req, payload).await;
+    }
+    not_found(&req)
+}
+
 /// 404 with the three routes sharing most path words with the request.
-pub async fn not_found(req: HttpRequest) -> HttpResponse {
+fn not_found(req: &HttpRequest) -> HttpResponse {
     let words: Vec<&str> = req.path().split('/').filter(|w| !w.is_empty()).collect();
     let mut ranked: Vec<(usize, &str)> = ROUTES
         .iter()

@@ -62,7 +62,7 @@ impl Application {
                 ))
                 .configure(|cfg| admin::configure(cfg, admin.clone()))
                 .configure(|cfg| easemob::configure(cfg, easemob.clone()))
-                .default_service(web::to(fallback::not_found))
+                .default_service(web::to(fallback::unmatched))
         })
         .shutdown_timeout(2);
         if let Some(workers) = config.workers {

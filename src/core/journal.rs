@@ -66,10 +66,10 @@ pub struct Record {
     /// The conversation, when it is not simply `to`.
     pub conversation: Option<Arc<str>>,
     pub kind: MessageType,
-    /// The message body exactly as the client sent it.
-    pub content: Arc<RawValue>,
-    /// The provider's extension attributes, as sent.
-    pub ext: Option<Arc<RawValue>>,
+    /// The message body exactly as the client sent it: JSON text.
+    pub content: Arc<str>,
+    /// The provider's extension attributes as sent: JSON text.
+    pub ext: Option<Arc<str>>,
     pub received_at_ms: i64,
     pub recalled: bool,
 }
@@ -310,12 +310,17 @@ impl Serialize for Entry {
         map.serialize_entry("from", &*r.from)?;
         map.serialize_entry("to", &*r.to)?;
         map.serialize_entry("type", &r.kind)?;
-        map.serialize_entry("content", &r.content)?;
+        map.serialize_entry("content", raw(&r.content)?)?;
         if let Some(ext) = &r.ext {
-            map.serialize_entry("ext", ext)?;
+            map.serialize_entry("ext", raw(ext)?)?;
         }
         map.serialize_entry("received_at_ms", &r.received_at_ms)?;
         map.serialize_entry("recalled", &r.recalled)?;
         map.end()
     }
+}
+
+/// Stored JSON text, to be written out as it is.
+fn raw<E: serde::ser::Error>(json: &str) -> Result<&RawValue, E> {
+    serde_json::from_str(json).map_err(E::custom)
 }

@@ -1,13 +1,14 @@
 //! Easemob access tokens (contract §3.3): `"ac-"` + token UUID + app/user slot + principal
 //! UUID + kind + issue time + TTL + signature, base64url without padding: 130 characters that
 //! begin with `YWMt`. Tokens are checked from their own bytes (signature, app, expiry), so they
-//! survive resets, as real app tokens do.
+//! survive resets, as real app tokens do; a signature once checked is remembered.
 
 use super::error::EasemobError;
 use crate::core::ids::Ids;
 use actix_web::HttpRequest;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use dashmap::DashMap;
 use uuid::Uuid;
 
 const PREFIX: &[u8] = b"ac-";
@@ -53,41 +54,66 @@ pub fn issue(ids: &Ids, app: Uuid, principal: Principal, now_ms: i64, ttl_s: u32
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Checks the bearer token of `req` against the application `app` at `now_ms`.
-pub fn authenticate(
-    req: &HttpRequest,
-    ids: &Ids,
-    app: Uuid,
-    now_ms: i64,
-) -> Result<Principal, EasemobError> {
+/// Tokens whose signature has been checked, so that a client's every call does not pay for
+/// the digest again. Only good tokens enter; past [`Verifier::CAPACITY`] it starts afresh.
+#[derive(Debug, Default)]
+pub struct Verifier {
+    seen: DashMap<Box<str>, [u8; SIGNED_LEN]>,
+}
+
+impl Verifier {
+    const CAPACITY: usize = 4096;
+
+    /// The signed part of `token`, once its signature is known to be this server's.
+    fn verified(&self, ids: &Ids, token: &str) -> Result<[u8; SIGNED_LEN], EasemobError> {
+        if let Some(signed) = self.seen.get(token) {
+            return Ok(*signed);
+        }
+        let mut bytes = [0u8; TOKEN_LEN];
+        // A token of any other length does not fit, or leaves the buffer short: corrupt.
+        match URL_SAFE_NO_PAD.decode_slice(token, &mut bytes) {
+            Ok(TOKEN_LEN) if bytes.starts_with(PREFIX) => {}
+            _ => return Err(EasemobError::corrupt_token()),
+        }
+        let (signed, signature) = bytes.split_at(SIGNED_LEN);
+        if ids.digest(&[b"easemob-token", signed]) != signature {
+            return Err(EasemobError::unknown_token());
+        }
+        let mut kept = [0u8; SIGNED_LEN];
+        kept.copy_from_slice(signed);
+        if self.seen.len() >= Self::CAPACITY {
+            self.seen.clear();
+        }
+        self.seen.insert(token.into(), kept);
+        Ok(kept)
+    }
+}
+
+/// What a token is checked against: the server's key, its verified tokens, the application
+/// and the time.
+pub struct Check<'a> {
+    pub ids: &'a Ids,
+    pub verifier: &'a Verifier,
+    pub app: Uuid,
+    pub now_ms: i64,
+}
+
+/// Checks the bearer token of `req`.
+pub fn authenticate(req: &HttpRequest, check: &Check<'_>) -> Result<Principal, EasemobError> {
     let token = bearer(req).ok_or_else(EasemobError::expired_token)?;
-    let bytes = URL_SAFE_NO_PAD
-        .decode(token)
-        .map_err(|_| EasemobError::corrupt_token())?;
-    if bytes.len() != TOKEN_LEN || !bytes.starts_with(PREFIX) {
-        return Err(EasemobError::corrupt_token());
-    }
-    let (signed, signature) = bytes.split_at(SIGNED_LEN);
-    if ids.digest(&[b"easemob-token", signed]) != signature {
-        return Err(EasemobError::unknown_token());
-    }
-    let principal = principal_of(signed, app).ok_or_else(EasemobError::unknown_token)?;
+    let signed = check.verifier.verified(check.ids, token)?;
+    let principal = principal_of(&signed, check.app).ok_or_else(EasemobError::unknown_token)?;
     let issued = i64::from_be_bytes(signed[53..61].try_into().unwrap_or_default());
     let ttl = u32::from_be_bytes(signed[61..65].try_into().unwrap_or_default());
-    if ttl != 0 && now_ms >= issued.saturating_add(i64::from(ttl) * 1000) {
+    if ttl != 0 && check.now_ms >= issued.saturating_add(i64::from(ttl) * 1000) {
         return Err(EasemobError::expired_token());
     }
     Ok(principal)
 }
 
 /// Like [`authenticate`], refusing user tokens: the REST admin APIs take app tokens only.
-pub fn authenticate_app(
-    req: &HttpRequest,
-    ids: &Ids,
-    app: Uuid,
-    now_ms: i64,
-) -> Result<(), EasemobError> {
-    match authenticate(req, ids, app, now_ms)? {
+pub fn authenticate_app(req: &HttpRequest, check: &Check<'_>) -> Result<(), EasemobError> {
+    match authenticate(req, check)? {
         Principal::App => Ok(()),
         Principal::User(_) => Err(EasemobError::corrupt_token()),
     }

@@ -4,12 +4,12 @@
 
 use super::auth::{self, Principal};
 use super::error::EasemobError;
+use super::routes::split;
 use super::tenant::Tenant;
 use super::State;
 use crate::core::payload::{read_capped, BodyError, HARD_CAP};
 use crate::core::rate::RateWindow;
-use actix_web::{dev::Payload, web, FromRequest, HttpRequest, HttpResponse};
-use std::future::{ready, Ready};
+use actix_web::{web, HttpRequest, HttpResponse};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -21,34 +21,36 @@ pub struct Call {
     started: Instant,
 }
 
-impl FromRequest for Call {
-    type Error = actix_web::Error;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let Some(state) = req.app_data::<web::Data<State>>().cloned() else {
-            return ready(Err(actix_web::error::ErrorInternalServerError(
-                "Easemob state missing",
-            )));
-        };
-        ready(Ok(Call {
+impl Call {
+    /// A call of `req` on `state`, its clock reading taken now.
+    pub fn new(state: web::Data<State>, req: HttpRequest) -> Self {
+        Self {
             now_ms: state.core.clock.now_ms(),
             state,
-            req: req.clone(),
+            req,
             started: Instant::now(),
-        }))
+        }
     }
-}
 
-impl Call {
     /// The `{org_name}` of the path.
     pub fn org(&self) -> &str {
-        self.req.match_info().get("org").unwrap_or_default()
+        split(self.req.path()).map_or("", |(org, _, _)| org)
     }
 
     /// The `{app_name}` of the path.
     pub fn app(&self) -> &str {
-        self.req.match_info().get("app").unwrap_or_default()
+        split(self.req.path()).map_or("", |(_, app, _)| app)
+    }
+
+    /// The path under the application, e.g. `/messages/users`.
+    pub fn rest(&self) -> &str {
+        split(self.req.path()).map_or("", |(_, _, rest)| rest)
+    }
+
+    /// The second segment under the application: `{username}` of `/users/{username}`,
+    /// `{uuid}` of `/chatfiles/{uuid}`.
+    pub fn param(&self) -> &str {
+        self.rest().split('/').nth(2).unwrap_or_default()
     }
 
     /// Milliseconds spent on the call so far.
@@ -59,11 +61,10 @@ impl Call {
     /// The tenant the path names; 404 under `--strict-tenants` for one not in the fixtures.
     pub fn tenant(&self) -> Result<Arc<Tenant>, EasemobError> {
         let (org, app) = (self.org(), self.app());
-        self.state.tenant(org, app).ok_or_else(|| {
-            let prefix_len = org.len() + app.len() + 2;
-            let rest = self.req.path().get(prefix_len..).unwrap_or_default();
-            EasemobError::app_not_found(org, app, rest)
-        })
+        // `org/app` stands as it is at the start of the path.
+        let key = self.req.path().get(1..org.len() + app.len() + 2);
+        key.and_then(|key| self.state.tenant(key, org, app))
+            .ok_or_else(|| EasemobError::app_not_found(org, app, self.rest()))
     }
 
     /// `scheme://host/org/app`: the base of every `uri` the call answers with.
@@ -89,22 +90,21 @@ impl Call {
 
     /// Requires an app token for `tenant`.
     pub fn require_app(&self, tenant: &Tenant) -> Result<(), EasemobError> {
-        auth::authenticate_app(
-            &self.req,
-            &self.state.core.ids,
-            tenant.application,
-            self.now_ms,
-        )
+        auth::authenticate_app(&self.req, &self.check(tenant))
     }
 
     /// Requires any token (app or user) of `tenant`.
     pub fn require_any(&self, tenant: &Tenant) -> Result<Principal, EasemobError> {
-        auth::authenticate(
-            &self.req,
-            &self.state.core.ids,
-            tenant.application,
-            self.now_ms,
-        )
+        auth::authenticate(&self.req, &self.check(tenant))
+    }
+
+    fn check<'a>(&'a self, tenant: &Tenant) -> auth::Check<'a> {
+        auth::Check {
+            ids: &self.state.core.ids,
+            verifier: &self.state.tokens,
+            app: tenant.application,
+            now_ms: self.now_ms,
+        }
     }
 
     /// Reads the body, answering 413 when it is over `cap` bytes (0: no cap but the hard one).

@@ -120,7 +120,7 @@ pub async fn download(call: Call) -> HttpResponse {
 fn download_file(call: &Call) -> Result<HttpResponse, EasemobError> {
     let tenant = call.tenant()?;
     call.rate(&tenant.rates.chatfiles)?;
-    let id = call.req.match_info().get("uuid").unwrap_or_default();
+    let id = call.param();
     let uuid = Uuid::parse_str(id).map_err(|_| EasemobError::file_not_found())?;
     let file = tenant
         .files

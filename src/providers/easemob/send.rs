@@ -88,34 +88,21 @@ impl Serialize for Delivered<'_> {
     }
 }
 
-/// `POST /{org}/{app}/messages/users`.
-pub async fn to_users(call: Call, payload: web::Payload) -> HttpResponse {
-    call.finish(send(&call, payload, Target::Users, Audience::All).await)
-}
-
-/// `POST /{org}/{app}/messages/chatgroups`.
-pub async fn to_groups(call: Call, payload: web::Payload) -> HttpResponse {
-    call.finish(send(&call, payload, Target::ChatGroups, Audience::All).await)
-}
-
-/// `POST /{org}/{app}/messages/chatrooms`.
-pub async fn to_rooms(call: Call, payload: web::Payload) -> HttpResponse {
-    call.finish(send(&call, payload, Target::ChatRooms, Audience::All).await)
-}
-
-/// `POST /{org}/{app}/messages/chatgroups/users`: to chosen members of the groups.
-pub async fn to_group_members(call: Call, payload: web::Payload) -> HttpResponse {
-    call.finish(send(&call, payload, Target::ChatGroups, Audience::Members).await)
-}
-
-/// `POST /{org}/{app}/messages/chatrooms/users`: to chosen members of the rooms.
-pub async fn to_room_members(call: Call, payload: web::Payload) -> HttpResponse {
-    call.finish(send(&call, payload, Target::ChatRooms, Audience::Members).await)
+/// `POST /{org}/{app}/messages/users`, `/messages/chatgroups`, `/messages/chatrooms` (to
+/// `Audience::All`), and `/messages/chatgroups/users`, `/messages/chatrooms/users` (to the
+/// `users` chosen among the members).
+pub async fn send_to(
+    call: Call,
+    payload: web::Payload,
+    target: Target,
+    audience: Audience,
+) -> HttpResponse {
+    call.finish(send(&call, payload, target, audience).await)
 }
 
 /// Whether a group or room message goes to every member or to the `users` listed.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Audience {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
     All,
     Members,
 }
@@ -245,8 +232,8 @@ fn distinct<'a>(to: &'a [Cow<'a, str>]) -> Vec<&'a str> {
 
 fn record(call: &Call, tenant: &Tenant, out: &Outgoing<'_>, pairs: &[(&str, u64)]) {
     let from: Arc<str> = Arc::from(out.from);
-    let content: Arc<RawValue> = Arc::from(out.body.to_owned());
-    let ext: Option<Arc<RawValue>> = out.ext.map(|e| Arc::from(e.to_owned()));
+    let content: Arc<str> = Arc::from(out.body.get());
+    let ext: Option<Arc<str>> = out.ext.map(|e| Arc::from(e.get()));
     let records = pairs.iter().map(|(to, id)| Record {
         seq: 0,
         id: MessageId::Decimal(*id),

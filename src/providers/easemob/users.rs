@@ -223,7 +223,7 @@ fn own_user_call(call: &Call) -> Result<(Arc<Tenant>, String), EasemobError> {
     let tenant = call.tenant()?;
     let principal = call.require_any(&tenant)?;
     call.rate(&tenant.rates.users)?;
-    let key = call.req.match_info().get("username").unwrap_or_default();
+    let key = call.param();
     if let Principal::User(uuid) = principal {
         let user = tenant
             .users
@@ -272,7 +272,7 @@ fn delete_user(call: &Call) -> Result<HttpResponse, EasemobError> {
     let tenant = call.tenant()?;
     call.require_app(&tenant)?;
     call.rate(&tenant.rates.users)?;
-    let name = call.req.match_info().get("username").unwrap_or_default();
+    let name = call.param();
     let user = tenant
         .users
         .remove(name)
