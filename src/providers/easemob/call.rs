@@ -19,32 +19,41 @@ pub struct Call {
     pub req: HttpRequest,
     pub now_ms: i64,
     started: Instant,
+    /// Where `{org_name}` and `{app_name}` end in the path.
+    org_end: usize,
+    app_end: usize,
 }
 
 impl Call {
     /// A call of `req` on `state`, its clock reading taken now.
     pub fn new(state: web::Data<State>, req: HttpRequest) -> Self {
+        let (org_end, app_end) = split(req.path()).map_or((1, 1), |(org, app, _)| {
+            (1 + org.len(), 2 + org.len() + app.len())
+        });
         Self {
             now_ms: state.core.clock.now_ms(),
             state,
             req,
             started: Instant::now(),
+            org_end,
+            app_end,
         }
     }
 
     /// The `{org_name}` of the path.
     pub fn org(&self) -> &str {
-        split(self.req.path()).map_or("", |(org, _, _)| org)
+        self.req.path().get(1..self.org_end).unwrap_or_default()
     }
 
     /// The `{app_name}` of the path.
     pub fn app(&self) -> &str {
-        split(self.req.path()).map_or("", |(_, app, _)| app)
+        let start = (self.org_end + 1).min(self.app_end);
+        self.req.path().get(start..self.app_end).unwrap_or_default()
     }
 
     /// The path under the application, e.g. `/messages/users`.
     pub fn rest(&self) -> &str {
-        split(self.req.path()).map_or("", |(_, _, rest)| rest)
+        self.req.path().get(self.app_end..).unwrap_or_default()
     }
 
     /// The second segment under the application: `{username}` of `/users/{username}`,
@@ -62,7 +71,7 @@ impl Call {
     pub fn tenant(&self) -> Result<Arc<Tenant>, EasemobError> {
         let (org, app) = (self.org(), self.app());
         // `org/app` stands as it is at the start of the path.
-        let key = self.req.path().get(1..org.len() + app.len() + 2);
+        let key = self.req.path().get(1..self.app_end);
         key.and_then(|key| self.state.tenant(key, org, app))
             .ok_or_else(|| EasemobError::app_not_found(org, app, self.rest()))
     }
