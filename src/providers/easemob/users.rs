@@ -217,6 +217,14 @@ async fn change_password(call: &Call, payload: web::Payload) -> Result<HttpRespo
     }))
 }
 
+/// The tenant of a call that only an app token may make, within the users' rate window.
+fn app_user_call(call: &Call) -> Result<Arc<Tenant>, EasemobError> {
+    let tenant = call.tenant()?;
+    call.require_app(&tenant)?;
+    call.rate(&tenant.rates.users)?;
+    Ok(tenant)
+}
+
 /// The tenant and the `{username}` of a call that an app token, or the user's own token, may
 /// make.
 fn own_user_call(call: &Call) -> Result<(Arc<Tenant>, String), EasemobError> {
@@ -242,9 +250,7 @@ pub async fn list(call: Call) -> HttpResponse {
 }
 
 fn list_users(call: &Call) -> Result<HttpResponse, EasemobError> {
-    let tenant = call.tenant()?;
-    call.require_app(&tenant)?;
-    call.rate(&tenant.rates.users)?;
+    let tenant = app_user_call(call)?;
     let params = params(call);
     let limit = page_limit(&params);
     let from = match params.get("cursor").and_then(|c| c.first()) {
@@ -269,9 +275,7 @@ pub async fn delete_one(call: Call) -> HttpResponse {
 }
 
 fn delete_user(call: &Call) -> Result<HttpResponse, EasemobError> {
-    let tenant = call.tenant()?;
-    call.require_app(&tenant)?;
-    call.rate(&tenant.rates.users)?;
+    let tenant = app_user_call(call)?;
     let name = call.param();
     let user = tenant
         .users
@@ -287,9 +291,7 @@ pub async fn delete_many(call: Call) -> HttpResponse {
 }
 
 fn delete_users(call: &Call) -> Result<HttpResponse, EasemobError> {
-    let tenant = call.tenant()?;
-    call.require_app(&tenant)?;
-    call.rate(&tenant.rates.users)?;
+    let tenant = app_user_call(call)?;
     let params = params(call);
     let users = tenant.users.remove_oldest(page_limit(&params));
     let meta = Meta::new(call, &tenant, "delete", "/users");
