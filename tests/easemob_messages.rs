@@ -98,29 +98,37 @@ async fn ok_body(resp: Response, ctx: &str) -> Value {
 
 /// Checks an Easemob error envelope of `status` (contract §2) and returns its body.
 async fn error_envelope(resp: Response, status: u16, ctx: &str) -> Value {
-    let actual = resp.status().as_u16();
-    let content_type = resp
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap_or_default().to_owned())
-        .unwrap_or_default();
-    let text = resp.text().await.unwrap();
-    assert_eq!(actual, status, "{ctx}: status; body {text}");
-    assert!(
-        content_type.starts_with("application/json"),
-        "{ctx}: content-type {content_type:?}; body {text}"
-    );
-    let body: Value = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("{ctx}: error body is not JSON ({e}): {text}"));
-    assert!(body["error"].is_string(), "{ctx}: `error` string: {body}");
-    assert!(
-        body["error_description"].is_string(),
-        "{ctx}: `error_description` string: {body}"
-    );
-    assert!(body["exception"].is_string(), "{ctx}: `exception`: {body}");
-    assert!(body["timestamp"].is_i64(), "{ctx}: `timestamp`: {body}");
-    assert!(body["duration"].is_u64(), "{ctx}: `duration`: {body}");
-    body
+    envelope_row(ctx, resp, status).await
+}
+
+/// An error answer as a table of requests expects it.
+struct Refusal<'a> {
+    status: u16,
+    error: &'a str,
+    description: &'a str,
+    code: Option<i64>,
+}
+
+/// Posts each `(request, why)` of `cases` to `path`, checks that each is refused as `refusal`
+/// says, and that nothing was stored.
+async fn all_refused(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    cases: &[(Value, &str)],
+    refusal: Refusal<'_>,
+) {
+    for (request, why) in cases {
+        let resp = app.post(path, Some(token), request).await;
+        let Refusal {
+            status,
+            error,
+            description,
+            code,
+        } = refusal;
+        expect_error(resp, status, error, description, code, why).await;
+    }
+    assert_eq!(journal_total(app, "").await, 0, "nothing is stored");
 }
 
 /// Checks an Easemob error: status, `error`, `error_description`, and `error_code` when given.
@@ -631,19 +639,13 @@ async fn fields_of_the_wrong_type_are_refused_with_400_invalid_request_body() {
             "customExts as an array",
         ),
     ];
-    for (request, why) in cases {
-        let resp = app.post("/messages/users", Some(&token), &request).await;
-        expect_error(
-            resp,
-            400,
-            "invalid_request_body",
-            "Request body is invalid. Please check body is correct.",
-            None,
-            why,
-        )
-        .await;
-    }
-    assert_eq!(journal_total(&app, "").await, 0, "nothing is stored");
+    let refusal = Refusal {
+        status: 400,
+        error: "invalid_request_body",
+        description: "Request body is invalid. Please check body is correct.",
+        code: None,
+    };
+    all_refused(&app, &token, "/messages/users", &cases, refusal).await;
 }
 
 #[tokio::test]
@@ -808,19 +810,13 @@ async fn a_missing_or_empty_body_is_refused_with_error_code_14005() {
         ),
         (json!({"to": ["bob"], "type": "img"}), "img body missing"),
     ];
-    for (request, why) in cases {
-        let resp = app.post("/messages/users", Some(&token), &request).await;
-        expect_error(
-            resp,
-            400,
-            "message_send_error",
-            "param body can't be empty",
-            Some(14005),
-            why,
-        )
-        .await;
-    }
-    assert_eq!(journal_total(&app, "").await, 0, "nothing is stored");
+    let refusal = Refusal {
+        status: 400,
+        error: "message_send_error",
+        description: "param body can't be empty",
+        code: Some(14005),
+    };
+    all_refused(&app, &token, "/messages/users", &cases, refusal).await;
 }
 
 // ------------------------------------------------------------------------------------------
@@ -879,19 +875,13 @@ async fn an_empty_or_missing_to_is_refused_with_error_code_14002() {
             "to missing",
         ),
     ];
-    for (request, why) in cases {
-        let resp = app.post("/messages/users", Some(&token), &request).await;
-        expect_error(
-            resp,
-            400,
-            "message_send_error",
-            "param to can't be empty",
-            Some(14002),
-            why,
-        )
-        .await;
-    }
-    assert_eq!(journal_total(&app, "").await, 0, "nothing is stored");
+    let refusal = Refusal {
+        status: 400,
+        error: "message_send_error",
+        description: "param to can't be empty",
+        code: Some(14002),
+    };
+    all_refused(&app, &token, "/messages/users", &cases, refusal).await;
 }
 
 #[tokio::test]
@@ -1839,21 +1829,13 @@ async fn legacy_sends_with_a_bad_target_type_are_refused_with_illegal_argument()
         (legacy("", &["bob"], json!("alice")), "an empty target_type"),
         (missing, "target_type missing"),
     ];
-    for (request, why) in cases {
-        let resp = app
-            .post("/messages?useMsgId=true", Some(&token), &request)
-            .await;
-        expect_error(
-            resp,
-            400,
-            "illegal_argument",
-            "target_type can only be 'users' or 'chatgroups' or 'chatrooms'",
-            None,
-            why,
-        )
-        .await;
-    }
-    assert_eq!(journal_total(&app, "").await, 0, "nothing is stored");
+    let refusal = Refusal {
+        status: 400,
+        error: "illegal_argument",
+        description: "target_type can only be 'users' or 'chatgroups' or 'chatrooms'",
+        code: None,
+    };
+    all_refused(&app, &token, "/messages?useMsgId=true", &cases, refusal).await;
 }
 
 #[tokio::test]
