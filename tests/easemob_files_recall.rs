@@ -98,20 +98,7 @@ fn file_cap_fixtures(max_file_bytes: u32) -> Value {
 async fn uploading_a_file_answers_a_chatfile_entity_and_the_collection_uri() {
     let app = spawn_app().await;
     let answer = upload(&app, None, file_bytes(100)).await;
-    assert_eq!(answer["action"], "post", "{answer}");
-    assert_eq!(answer["path"], "/chatfiles", "{answer}");
-    assert_eq!(
-        answer["uri"],
-        format!("{}/demo/chat/chatfiles", app.url),
-        "{answer}"
-    );
-    assert_eq!(answer["application"], DEMO_APPLICATION, "{answer}");
-    assert_eq!(answer["organization"], "demo", "{answer}");
-    assert_eq!(answer["applicationName"], "chat", "{answer}");
-    assert!(
-        answer["timestamp"].is_i64() && answer["duration"].is_u64(),
-        "{answer}"
-    );
+    assert_usergrid_envelope(&app, &answer, "post", "/chatfiles");
     let entities = answer["entities"].as_array().unwrap();
     assert_eq!(entities.len(), 1, "{answer}");
     let file = &entities[0];

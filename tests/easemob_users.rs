@@ -6,23 +6,6 @@ use common::*;
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 
-/// Asserts the Usergrid envelope fields every `/users` answer of `demo/chat` carries.
-fn assert_users_envelope(app: &TestApp, body: &Value, action: &str) {
-    assert_eq!(body["action"], action, "{body}");
-    assert_eq!(body["path"], "/users", "{body}");
-    assert_eq!(
-        body["uri"],
-        format!("{}/demo/chat/users", app.url),
-        "uri is the absolute collection URL: {body}"
-    );
-    assert_eq!(body["application"], DEMO_APPLICATION, "{body}");
-    assert_eq!(body["organization"], "demo", "{body}");
-    assert_eq!(body["applicationName"], "chat", "{body}");
-    assert!(body["timestamp"].is_i64(), "{body}");
-    assert!(body["duration"].is_u64(), "{body}");
-    assert!(body["entities"].is_array(), "{body}");
-}
-
 /// Asserts a v1-shaped UUID in its hyphenated form.
 fn assert_uuid_v1(value: &Value) {
     let s = value
@@ -83,7 +66,7 @@ async fn registering_a_user_answers_the_lower_cased_entity_in_the_usergrid_envel
     let token = app.app_token().await;
     let body = json!({"username": "Carol", "password": "carol-pass", "nickname": "Caro"});
     let answer = ok_json(register(&app, Some(&token), &body).await).await;
-    assert_users_envelope(&app, &answer, "post");
+    assert_usergrid_envelope(&app, &answer, "post", "/users");
     let entities = answer["entities"].as_array().unwrap();
     assert_eq!(entities.len(), 1, "{answer}");
     let user = &entities[0];
@@ -286,7 +269,7 @@ async fn a_batch_of_60_registers_the_new_users_and_lists_the_duplicates_in_data(
     batch.extend((0..57).map(|i| json!({"username": format!("u{i:02}"), "password": "p"})));
     assert_eq!(batch.len(), 60);
     let answer = ok_json(register(&app, Some(&token), &Value::Array(batch)).await).await;
-    assert_users_envelope(&app, &answer, "post");
+    assert_usergrid_envelope(&app, &answer, "post", "/users");
     let created = usernames(&answer);
     assert_eq!(created.len(), 58, "{answer}");
     assert_eq!(created[0], "erin", "{answer}");
@@ -329,7 +312,7 @@ async fn getting_a_user_by_name_in_any_case_answers_one_entity_and_count_one() {
     let token = app.app_token().await;
     for name in ["alice", "ALICE", "Alice"] {
         let answer = ok_json(app.get(&format!("/users/{name}"), Some(&token)).await).await;
-        assert_users_envelope(&app, &answer, "get");
+        assert_usergrid_envelope(&app, &answer, "get", "/users");
         assert_eq!(usernames(&answer), ["alice"], "GET /users/{name}: {answer}");
         assert_eq!(answer["count"], 1, "GET /users/{name}: {answer}");
         let user = &answer["entities"][0];
@@ -373,7 +356,7 @@ async fn listing_users_one_at_a_time_follows_the_cursor_to_the_last_page() {
     .await;
 
     let first = ok_json(app.get("/users?limit=1", Some(&token)).await).await;
-    assert_users_envelope(&app, &first, "get");
+    assert_usergrid_envelope(&app, &first, "get", "/users");
     assert_eq!(first["params"], json!({"limit": ["1"]}), "{first}");
     assert_eq!(first["count"], 1, "{first}");
 
@@ -431,7 +414,7 @@ async fn deleting_a_user_answers_its_entity_and_it_is_gone() {
     let token = app.app_token().await;
     let before = ok_json(app.get("/users/bob", Some(&token)).await).await;
     let answer = ok_json(app.delete("/users/BOB", Some(&token)).await).await;
-    assert_users_envelope(&app, &answer, "delete");
+    assert_usergrid_envelope(&app, &answer, "delete", "/users");
     assert_eq!(usernames(&answer), ["bob"], "{answer}");
     assert_eq!(
         answer["entities"][0]["uuid"], before["entities"][0]["uuid"],
@@ -496,7 +479,7 @@ async fn deleting_users_with_a_limit_removes_the_oldest_ones() {
     )
     .await;
     let answer = ok_json(app.delete("/users?limit=2", Some(&token)).await).await;
-    assert_users_envelope(&app, &answer, "delete");
+    assert_usergrid_envelope(&app, &answer, "delete", "/users");
     assert_eq!(usernames(&answer), ["alice", "bob"], "{answer}");
     let left = ok_json(app.get("/users?limit=100", Some(&token)).await).await;
     assert_eq!(usernames(&left), ["carol"], "{left}");

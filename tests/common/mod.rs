@@ -305,3 +305,22 @@ pub async fn easemob_error_kind(resp: Response, status: u16, error: &str) -> Val
     assert_eq!(body["error"], error, "{body}");
     body
 }
+
+/// Asserts the Usergrid envelope of the default app (contract §1): `action`, app-relative
+/// `path`, `uri` the absolute collection URL, the app's identity, `timestamp`, `duration` and
+/// an `entities` array.
+pub fn assert_usergrid_envelope(app: &TestApp, body: &Value, action: &str, path: &str) {
+    assert_eq!(body["action"], action, "{body}");
+    assert_eq!(body["path"], path, "{body}");
+    assert_eq!(
+        body["uri"],
+        format!("{}/demo/chat{path}", app.url),
+        "uri is the absolute collection URL: {body}"
+    );
+    assert_eq!(body["application"], DEMO_APPLICATION, "{body}");
+    assert_eq!(body["organization"], "demo", "{body}");
+    assert_eq!(body["applicationName"], "chat", "{body}");
+    assert!(body["timestamp"].is_i64(), "{body}");
+    assert!(body["duration"].is_u64(), "{body}");
+    assert!(body["entities"].is_array(), "{body}");
+}
