@@ -1,15 +1,29 @@
 //! Configuration: command-line flags, each also readable from an `IM_EMULATOR_*` variable,
 //! gathered in one [`Config`] that builds the application.
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, Parser, Subcommand};
 use std::path::PathBuf;
+use std::time::Duration;
+
+const AFTER_HELP: &str = "\
+Environment:
+  RUST_LOG    log filter (default: info; every request is logged at info)
+  IM_EMULATOR_* variables set the flags above (booleans take 1/0, true/false, yes/no)
+
+Admin API (plain JSON, unauthenticated unless --admin-token is set):
+  GET  /_emulator/health      status, counts, limits, memory
+  GET  /_emulator/messages    every delivered message (filters, wait_ms long-poll)
+  POST /_emulator/reset       forget everything, a provider, or a tenant
+  /_emulator/clock            read, pin, advance or release the clock";
 
 /// The command line.
 #[derive(Debug, Parser)]
 #[command(
     name = "im-emulator",
     version,
-    about = "Offline emulator of chat/IM server APIs"
+    about = "Offline emulator of chat/IM server APIs",
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -21,44 +35,114 @@ pub struct Cli {
 /// What to do instead of serving.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Exit 0 when the server at --bind answers /_emulator/health (for Docker's HEALTHCHECK).
-    Healthcheck,
+    /// Exit 0 when the emulator answers /_emulator/health (for container health checks).
+    Healthcheck(Probe),
 }
+
+/// Where `healthcheck` looks for the server.
+#[derive(Debug, Clone, Args)]
+pub struct Probe {
+    /// The server's listen address. In a container whose first process is the emulator, its
+    /// own --bind and --admin-token are used instead.
+    #[arg(long, env = "IM_EMULATOR_BIND", default_value = DEFAULT_BIND)]
+    pub bind: String,
+    /// The server's admin token, if it requires one.
+    #[arg(long, env = "IM_EMULATOR_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+}
+
+/// The default listen address.
+pub const DEFAULT_BIND: &str = "127.0.0.1:4800";
 
 /// How the server runs.
 #[derive(Debug, Clone, Args)]
 pub struct Config {
-    /// Address to listen on (port 0 picks a free port).
-    #[arg(
-        long,
-        env = "IM_EMULATOR_BIND",
-        default_value = "127.0.0.1:4800",
-        global = true
-    )]
+    /// Address to listen on; `:PORT` means 127.0.0.1:PORT, port 0 picks a free port.
+    #[arg(long, env = "IM_EMULATOR_BIND", default_value = DEFAULT_BIND)]
     pub bind: String,
     /// Folder of fixtures replacing the built-in ones (`DIR/easemob/tenants.json`, ...).
-    #[arg(long, env = "IM_EMULATOR_FIXTURES", value_name = "DIR", global = true)]
+    #[arg(long, env = "IM_EMULATOR_FIXTURES", value_name = "DIR")]
     pub fixtures: Option<PathBuf>,
-    /// Seed for every identifier generator, for reproducible runs.
-    #[arg(long, env = "IM_EMULATOR_SEED", value_name = "N", global = true)]
+    /// Seed for every identifier generator; with --clock, ids are reproducible.
+    #[arg(long, env = "IM_EMULATOR_SEED", value_name = "N")]
     pub seed: Option<u64>,
+    /// Start with the clock pinned at this instant (epoch milliseconds).
+    #[arg(long, env = "IM_EMULATOR_CLOCK", value_name = "MS")]
+    pub clock: Option<i64>,
     /// Answer unknown tenants (Easemob org/app) with the provider's not-found error instead of
     /// creating them on first use.
-    #[arg(long, env = "IM_EMULATOR_STRICT_TENANTS", global = true)]
+    #[arg(
+        long,
+        env = "IM_EMULATOR_STRICT_TENANTS",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new()
+    )]
     pub strict_tenants: bool,
     /// Worker threads (default: one per CPU core).
-    #[arg(long, env = "IM_EMULATOR_WORKERS", value_name = "N", global = true)]
+    #[arg(long, env = "IM_EMULATOR_WORKERS", value_name = "N")]
     pub workers: Option<usize>,
+    /// Messages the journal keeps; the oldest are evicted first (0: no bound).
+    #[arg(
+        long,
+        env = "IM_EMULATOR_MAX_MESSAGES",
+        value_name = "N",
+        default_value_t = 200_000
+    )]
+    pub max_messages: usize,
+    /// Tenants each provider keeps; past it, unknown tenants are refused (0: no bound).
+    #[arg(
+        long,
+        env = "IM_EMULATOR_MAX_TENANTS",
+        value_name = "N",
+        default_value_t = 1_000
+    )]
+    pub max_tenants: usize,
+    /// Seconds a client has to send a whole request, head and body.
+    #[arg(
+        long,
+        env = "IM_EMULATOR_REQUEST_TIMEOUT",
+        value_name = "SECS",
+        default_value = "10",
+        value_parser = parse_seconds
+    )]
+    pub request_timeout: Duration,
+    /// Bearer token required on every /_emulator route (none by default).
+    #[arg(long, env = "IM_EMULATOR_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Self {
-            bind: "127.0.0.1:4800".into(),
+            bind: DEFAULT_BIND.into(),
             fixtures: None,
             seed: None,
+            clock: None,
             strict_tenants: false,
             workers: None,
+            max_messages: 200_000,
+            max_tenants: 1_000,
+            request_timeout: Duration::from_secs(10),
+            admin_token: None,
         }
     }
+}
+
+/// A listen address as given, with `:PORT` read as `127.0.0.1:PORT`.
+pub fn listen_address(bind: &str) -> String {
+    match bind.strip_prefix(':') {
+        Some(port) => format!("127.0.0.1:{port}"),
+        None => bind.to_owned(),
+    }
+}
+
+/// Seconds, with a fraction allowed (`0.5`); more than zero.
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(seconds > 0.0 && seconds <= 86_400.0) {
+        return Err("the timeout must be more than 0 and at most 86400 seconds".into());
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }

@@ -1,14 +1,19 @@
-//! `im-emulator healthcheck`: asks the server at the configured address for
-//! `/_emulator/health` over plain HTTP, for container health checks where no curl exists.
+//! `im-emulator healthcheck`: asks the server for `/_emulator/health` over plain HTTP, for
+//! container health checks where no curl exists. In a container whose first process is the
+//! emulator, it reads that process's command line, so that it follows a `--bind` or
+//! `--admin-token` given there rather than in the environment.
 
+use crate::config::{listen_address, Cli, Probe};
+use clap::Parser;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// Exit code 0 when the server at `bind` answers 200, 1 otherwise.
-pub fn run(bind: &str) -> ExitCode {
-    match check(bind) {
+/// Exit code 0 when the server answers 200, 1 otherwise.
+pub fn run(probe: &Probe) -> ExitCode {
+    let probe = first_process().unwrap_or_else(|| probe.clone());
+    match check(&listen_address(&probe.bind), probe.admin_token.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("im-emulator healthcheck: {e}");
@@ -17,15 +22,42 @@ pub fn run(bind: &str) -> ExitCode {
     }
 }
 
-fn check(bind: &str) -> Result<(), String> {
+/// The address and admin token of the container's first process, when it is the emulator
+/// serving (not this process, and not another subcommand).
+fn first_process() -> Option<Probe> {
+    if std::process::id() == 1 {
+        return None;
+    }
+    let cmdline = std::fs::read("/proc/1/cmdline").ok()?;
+    let args: Vec<String> = cmdline
+        .split(|b| *b == 0)
+        .filter(|a| !a.is_empty())
+        .map(|a| String::from_utf8_lossy(a).into_owned())
+        .collect();
+    let program = std::path::Path::new(args.first()?).file_name()?;
+    if program != "im-emulator" {
+        return None;
+    }
+    let cli = Cli::try_parse_from(&args).ok()?;
+    let serving = cli.command.is_none();
+    serving.then_some(Probe {
+        bind: cli.config.bind,
+        admin_token: cli.config.admin_token,
+    })
+}
+
+fn check(bind: &str, admin_token: Option<&str>) -> Result<(), String> {
     let address = reachable(bind)?;
     let timeout = Duration::from_secs(2);
     let mut stream = TcpStream::connect_timeout(&address, timeout).map_err(|e| e.to_string())?;
     stream
         .set_read_timeout(Some(timeout))
         .map_err(|e| e.to_string())?;
-    let request =
-        format!("GET /_emulator/health HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    let authorization =
+        admin_token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+    let request = format!(
+        "GET /_emulator/health HTTP/1.1\r\nHost: {address}\r\n{authorization}Connection: close\r\n\r\n"
+    );
     stream
         .write_all(request.as_bytes())
         .map_err(|e| e.to_string())?;

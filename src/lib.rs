@@ -5,15 +5,16 @@
 pub mod admin;
 pub mod config;
 pub mod core;
-mod fallback;
 pub mod healthcheck;
 pub mod providers;
+mod router;
 
 use actix_web::middleware::{Condition, Logger};
 use actix_web::{dev::Server, web, App, HttpServer};
 use config::Config;
 use providers::{easemob, Provider};
 use std::net::{SocketAddr, TcpListener};
+use std::path::Path;
 use std::sync::Arc;
 
 /// The version printed in the ready line and `/_emulator/health`.
@@ -23,6 +24,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub struct Application {
     server: Server,
     address: SocketAddr,
+    core: Arc<core::Core>,
 }
 
 impl Application {
@@ -39,40 +41,53 @@ impl Application {
     /// });
     /// ```
     pub fn build(config: &Config) -> Result<Self, String> {
-        let core = Arc::new(core::Core::new(config.seed));
-        let fixtures = easemob::Fixtures::load(config.fixtures.as_deref())?;
+        let core = Arc::new(core_of(config)?);
+        let fixtures = fixture_dir(config.fixtures.as_deref())?;
         let easemob = web::Data::new(easemob::State::new(
             core.clone(),
-            fixtures,
+            easemob::Fixtures::load(fixtures)?,
             config.strict_tenants,
         ));
         let providers: Vec<Arc<dyn Provider>> = vec![easemob.clone().into_inner()];
-        let admin = web::Data::new(admin::Admin::new(core, providers));
-        let listener = TcpListener::bind(&config.bind)
-            .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+        for p in &providers {
+            log::info!("{}: {}", p.name(), p.fixture_summary());
+        }
+        let bind = config::listen_address(&config.bind);
+        let listener =
+            TcpListener::bind(&bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
+        let runtime = runtime_of(config);
+        let admin = web::Data::new(admin::Admin::new(
+            core.clone(),
+            providers,
+            runtime,
+            config.admin_token.clone(),
+        ));
         // The request log costs a little on every call: only wrap it when it is shown.
         let log_requests =
             log::log_enabled!(target: "actix_web::middleware::logger", log::Level::Info);
-        let mut server = HttpServer::new(move || {
+        let server = HttpServer::new(move || {
             App::new()
                 .wrap(Condition::new(
                     log_requests,
-                    Logger::new("%a \"%r\" %s %b %Dms"),
+                    Logger::new("%a \"%r\" %s %b %Dms").exclude("/_emulator/health"),
                 ))
-                .configure(|cfg| admin::configure(cfg, admin.clone()))
+                .app_data(admin.clone())
                 .configure(|cfg| easemob::configure(cfg, easemob.clone()))
-                .default_service(web::to(fallback::unmatched))
+                .default_service(web::to(router::route))
         })
-        .shutdown_timeout(2);
-        if let Some(workers) = config.workers {
-            server = server.workers(workers.max(1));
-        }
-        let server = server
-            .listen(listener)
-            .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?
-            .run();
-        Ok(Self { server, address })
+        .workers(runtime.workers)
+        .max_connections(runtime.connections_per_worker)
+        .client_request_timeout(config.request_timeout)
+        .shutdown_timeout(2)
+        .listen(listener)
+        .map_err(|e| format!("cannot listen on {bind}: {e}"))?
+        .run();
+        Ok(Self {
+            server,
+            address,
+            core,
+        })
     }
 
     /// The address the server listens on.
@@ -87,6 +102,67 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then shuts down cleanly.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let core = self.core.clone();
+        let ring = tokio::spawn(async move { core.journal.ring().await });
+        let served = self.server.await;
+        ring.abort();
+        served
+    }
+}
+
+/// The shared state `config` asks for, its clock confined to the instants every provider's
+/// ids can encode, and pinned at `--clock` when given.
+fn core_of(config: &Config) -> Result<core::Core, String> {
+    let settings = core::Settings {
+        seed: config.seed,
+        max_messages: config.max_messages,
+        max_tenants: config.max_tenants,
+        request_timeout: config.request_timeout,
+        clock_range: easemob::CLOCK_RANGE,
+    };
+    let core = core::Core::new(&settings);
+    if let Some(now_ms) = config.clock {
+        core.clock.set(now_ms, false).map_err(|_| {
+            let range = core.clock.range();
+            format!(
+                "--clock {now_ms}: the clock only shows instants from {} to {} (epoch \
+                 milliseconds), which the emulated providers' ids can encode",
+                range.start(),
+                range.end()
+            )
+        })?;
+    }
+    Ok(core)
+}
+
+/// The `--fixtures` folder, which must exist and be a folder.
+fn fixture_dir(dir: Option<&Path>) -> Result<Option<&Path>, String> {
+    match dir {
+        Some(d) if !d.exists() => Err(format!("--fixtures {}: no such folder", d.display())),
+        Some(d) if !d.is_dir() => Err(format!(
+            "--fixtures {}: not a folder (give the folder that holds easemob/tenants.json)",
+            d.display()
+        )),
+        other => Ok(other),
+    }
+}
+
+/// Workers and connection limits: the open-file limit is raised to its hard limit, and
+/// connections are capped below it, so that slow clients cannot exhaust the descriptors
+/// the server needs to accept anyone.
+fn runtime_of(config: &Config) -> admin::Runtime {
+    let workers = config
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let open_files = core::process::raise_open_files_limit();
+    admin::Runtime {
+        workers,
+        open_files,
+        connections_per_worker: open_files.map_or(25_000, |n| {
+            core::process::connections_per_worker(n, workers)
+        }),
+        request_timeout: config.request_timeout,
+        max_tenants: config.max_tenants,
     }
 }

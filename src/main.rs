@@ -9,8 +9,8 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(Command::Healthcheck) = cli.command {
-        return healthcheck::run(&cli.config.bind);
+    if let Some(Command::Healthcheck(probe)) = cli.command {
+        return healthcheck::run(&probe);
     }
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     actix_web::rt::System::new().block_on(serve(cli))

@@ -176,9 +176,22 @@ async fn health_answers_ok_with_version_uptime_clock_and_zero_counts_on_a_fresh_
         (now - system_ms()).abs() < 60_000,
         "now_ms is real time: {body}"
     );
-    assert_eq!(body["messages"], 0, "{body}");
+    assert_eq!(
+        body["messages"],
+        json!({"stored": 0, "evicted": 0, "max": 200_000}),
+        "{body}"
+    );
     assert!(body["tenants"].is_object(), "{body}");
-    assert_eq!(body["tenants"]["easemob"], 0, "{body}");
+    assert_eq!(
+        body["tenants"]["easemob"], 1,
+        "the fixture tenant demo/chat counts from the start: {body}"
+    );
+    assert!(
+        body["memory"]["resident_bytes"].as_u64().unwrap() > 0,
+        "{body}"
+    );
+    assert_eq!(body["limits"]["request_timeout_ms"], 10_000, "{body}");
+    assert_eq!(body["limits"]["max_tenants"], 1_000, "{body}");
 }
 
 #[tokio::test]
@@ -187,7 +200,10 @@ async fn health_counts_messages_and_tenants_as_they_are_used() {
     let token = app.app_token().await;
     send(&app, &token, "alice", &["bob", "carol"], "hi").await;
     let body = health(&app).await;
-    assert_eq!(body["messages"], 2, "one record per recipient: {body}");
+    assert_eq!(
+        body["messages"]["stored"], 2,
+        "one record per recipient: {body}"
+    );
     assert_eq!(body["tenants"]["easemob"], 1, "{body}");
 
     let other = app.token_for("demo", "other", "any-id", "any-secret").await;
@@ -200,7 +216,7 @@ async fn health_counts_messages_and_tenants_as_they_are_used() {
     )
     .await;
     let body = health(&app).await;
-    assert_eq!(body["messages"], 3, "{body}");
+    assert_eq!(body["messages"]["stored"], 3, "{body}");
     assert_eq!(body["tenants"]["easemob"], 2, "{body}");
 }
 
@@ -533,8 +549,11 @@ async fn reset_without_parameters_forgets_every_message_and_tenant() {
 
     assert_eq!(app.journal("").await, json!({"messages": [], "total": 0}));
     let body = health(&app).await;
-    assert_eq!(body["messages"], 0, "{body}");
-    assert_eq!(body["tenants"]["easemob"], 0, "{body}");
+    assert_eq!(body["messages"]["stored"], 0, "{body}");
+    assert_eq!(
+        body["tenants"]["easemob"], 1,
+        "only the fixture tenant is back: {body}"
+    );
 }
 
 #[tokio::test]
@@ -547,7 +566,7 @@ async fn reset_of_one_provider_forgets_its_messages() {
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["reset"], json!(["easemob"]), "{body}");
     assert_eq!(total(&app.journal("").await), 0);
-    assert_eq!(health(&app).await["messages"], 0);
+    assert_eq!(health(&app).await["messages"]["stored"], 0);
 }
 
 #[tokio::test]
@@ -917,10 +936,10 @@ struct Session {
 async fn scripted_session(seed: u64) -> Session {
     let app = spawn_with(Config {
         seed: Some(seed),
+        clock: Some(T0),
         ..Config::default()
     })
     .await;
-    app.set_clock(T0).await;
     let mut applications = Vec::new();
     let mut users = Vec::new();
     let mut messages = Vec::new();

@@ -62,12 +62,30 @@ fn download_url(upload: &Value) -> String {
     )
 }
 
-/// GETs `url` with `share-secret` as a header when given.
+/// GETs `url` with an app token of the app it names, and `share-secret` as a header when
+/// given.
 async fn download(app: &TestApp, url: &str, secret: Option<&str>) -> Response {
+    let path = url.strip_prefix(&app.url).unwrap();
+    let mut names = path.split('/').skip(1);
+    let (org, name) = (names.next().unwrap(), names.next().unwrap());
+    let token = app.token_for(org, name, CLIENT_ID, CLIENT_SECRET).await;
+    download_with(app, url, Some(&token), secret).await
+}
+
+/// GETs `url` with `token` and `share-secret` as a header when given.
+async fn download_with(
+    app: &TestApp,
+    url: &str,
+    token: Option<&str>,
+    secret: Option<&str>,
+) -> Response {
     let mut req = app
         .client
         .get(url)
         .header("Accept", "application/octet-stream");
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
     if let Some(secret) = secret {
         req = req.header("share-secret", secret);
     }
@@ -137,16 +155,33 @@ async fn two_uploads_get_different_uuids_and_each_downloads_its_own_bytes() {
 }
 
 #[tokio::test]
-async fn a_file_uploaded_without_a_token_downloads_with_its_exact_bytes() {
+async fn an_upload_or_a_download_without_a_token_answers_401_and_stores_nothing() {
     let app = spawn_app().await;
-    let bytes = file_bytes(4096);
-    let answer = ok_json(upload_form(&app, None, None, file_form(bytes.clone())).await).await;
-    assert_downloads(
-        download(&app, &download_url(&answer), None).await,
-        &bytes,
-        "unrestricted file",
+    let resp = upload_form(&app, None, None, file_form(file_bytes(4096))).await;
+    assert_easemob_error(
+        resp,
+        401,
+        "unauthorized",
+        "Unable to authenticate due to expired access token",
     )
     .await;
+    let usage = app.health().await["usage"]["easemob"].clone();
+    assert_eq!(usage["files"], 0, "{usage}");
+
+    let bytes = file_bytes(4096);
+    let answer = upload(&app, None, bytes.clone()).await;
+    let url = download_url(&answer);
+    let resp = download_with(&app, &url, None, None).await;
+    assert_easemob_error(
+        resp,
+        401,
+        "unauthorized",
+        "Unable to authenticate due to expired access token",
+    )
+    .await;
+    let resp = download_with(&app, &url, Some("YWMtnot-a-token"), None).await;
+    easemob_error_kind(resp, 401, "auth_bad_access_token").await;
+    assert_downloads(download(&app, &url, None).await, &bytes, "with a token").await;
 }
 
 #[tokio::test]

@@ -3,8 +3,8 @@
 //! (`DELETE`).
 
 use super::{bad_request, Admin};
-use crate::core::clock::{OutOfRange, MAX_MS};
-use actix_web::{web, HttpResponse};
+use crate::core::clock::OutOfRange;
+use actix_web::HttpResponse;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -43,35 +43,42 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
     serde_json::from_value(Value::Object(object)).map_err(|e| format!("bad clock request: {e}"))
 }
 
-fn out_of_range() -> String {
-    format!("the clock only shows instants from 0 to {MAX_MS} (epoch milliseconds)")
+/// Why an instant is refused: the ids of the emulated providers cannot encode it.
+fn out_of_range(admin: &Admin) -> String {
+    let range = admin.core.clock.range();
+    format!(
+        "the clock only shows instants from {} to {} (epoch milliseconds): the emulated \
+         providers' message ids cannot encode others",
+        range.start(),
+        range.end()
+    )
 }
 
-pub async fn get(admin: web::Data<Admin>) -> HttpResponse {
-    reading(&admin)
+pub fn get(admin: &Admin) -> HttpResponse {
+    reading(admin)
 }
 
-pub async fn set(admin: web::Data<Admin>, body: web::Bytes) -> HttpResponse {
-    match parse::<Set>(&body) {
+pub fn set(admin: &Admin, body: &[u8]) -> HttpResponse {
+    match parse::<Set>(body) {
         Ok(set) => match admin.core.clock.set(set.now_ms, set.running) {
-            Ok(()) => reading(&admin),
-            Err(OutOfRange) => bad_request(out_of_range()),
+            Ok(()) => reading(admin),
+            Err(OutOfRange) => bad_request(out_of_range(admin)),
         },
         Err(message) => bad_request(message),
     }
 }
 
-pub async fn advance(admin: web::Data<Admin>, body: web::Bytes) -> HttpResponse {
-    match parse::<Advance>(&body) {
+pub fn advance(admin: &Admin, body: &[u8]) -> HttpResponse {
+    match parse::<Advance>(body) {
         Ok(advance) => match admin.core.clock.advance(advance.ms) {
-            Ok(_) => reading(&admin),
-            Err(OutOfRange) => bad_request(out_of_range()),
+            Ok(_) => reading(admin),
+            Err(OutOfRange) => bad_request(out_of_range(admin)),
         },
         Err(message) => bad_request(message),
     }
 }
 
-pub async fn unset(admin: web::Data<Admin>) -> HttpResponse {
+pub fn unset(admin: &Admin) -> HttpResponse {
     admin.core.clock.reset();
-    reading(&admin)
+    reading(admin)
 }

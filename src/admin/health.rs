@@ -1,32 +1,68 @@
-//! `GET /_emulator/health`: liveness, version, uptime and counts.
+//! `GET /_emulator/health`: liveness, version, uptime, the clock, what every store holds and
+//! its bound, the process's memory and the limits it runs under.
 
 use super::Admin;
-use actix_web::{web, HttpResponse};
+use crate::core::journal::Counts;
+use actix_web::HttpResponse;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// How the server runs, as health reports it.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Runtime {
+    pub workers: usize,
+    /// The process's open-file limit, after raising it (`None` where it cannot be read).
+    pub open_files: Option<u64>,
+    /// The connections each worker accepts at most.
+    pub connections_per_worker: usize,
+    #[serde(serialize_with = "as_ms", rename = "request_timeout_ms")]
+    pub request_timeout: Duration,
+    /// Tenants each provider keeps at most (0: no bound).
+    pub max_tenants: usize,
+}
+
+fn as_ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u128(d.as_millis())
+}
 
 #[derive(Serialize)]
-struct Health {
+struct Health<'a> {
     status: &'static str,
     version: &'static str,
     uptime_ms: u128,
     now_ms: i64,
-    messages: usize,
+    messages: Counts,
     tenants: BTreeMap<&'static str, usize>,
+    usage: BTreeMap<&'static str, BTreeMap<&'static str, u64>>,
+    memory: Memory,
+    limits: &'a Runtime,
 }
 
-pub async fn health(admin: web::Data<Admin>) -> HttpResponse {
-    let tenants = admin
-        .providers
-        .iter()
-        .map(|p| (p.name(), p.tenant_count()))
-        .collect();
+#[derive(Serialize)]
+struct Memory {
+    resident_bytes: Option<u64>,
+}
+
+pub fn health(admin: &Admin) -> HttpResponse {
+    log::debug!("health check");
+    let providers = admin.providers.iter();
     HttpResponse::Ok().json(Health {
         status: "ok",
         version: crate::VERSION,
         uptime_ms: admin.core.started.elapsed().as_millis(),
         now_ms: admin.core.clock.now_ms(),
-        messages: admin.core.journal.len(),
-        tenants,
+        messages: admin.core.journal.counts(),
+        tenants: providers
+            .clone()
+            .map(|p| (p.name(), p.tenant_count()))
+            .collect(),
+        usage: providers
+            .map(|p| (p.name(), p.usage().into_iter().collect()))
+            .collect(),
+        memory: Memory {
+            resident_bytes: crate::core::process::resident_bytes(),
+        },
+        limits: &admin.runtime,
     })
 }

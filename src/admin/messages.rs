@@ -5,8 +5,8 @@
 //! a message instead of sleeping.
 
 use super::{bad_request, Admin};
-use crate::core::journal::{Entry, Filter};
-use actix_web::{web, HttpRequest, HttpResponse};
+use crate::core::journal::{Cursor, Entry, Filter, Found};
+use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
@@ -37,7 +37,7 @@ struct Listing {
     total: usize,
 }
 
-pub async fn list(admin: web::Data<Admin>, req: HttpRequest) -> HttpResponse {
+pub async fn list(admin: &Admin, req: &HttpRequest) -> HttpResponse {
     let query: Query = match serde_urlencoded::from_str(req.query_string()) {
         Ok(q) => q,
         Err(e) => return bad_request(format!("bad query: {e}")),
@@ -55,30 +55,39 @@ pub async fn list(admin: web::Data<Admin>, req: HttpRequest) -> HttpResponse {
     };
     let limit = query.limit.unwrap_or(usize::MAX);
     let wait = Duration::from_millis(query.wait_ms.unwrap_or(0)).min(MAX_WAIT);
-    let (messages, total) = wait_for(&admin, &filter, limit, wait, query.min_count).await;
-    HttpResponse::Ok().json(Listing { messages, total })
+    let found = wait_for(admin, &filter, limit, wait, query.min_count).await;
+    HttpResponse::Ok().json(Listing {
+        messages: found.entries,
+        total: found.total,
+    })
 }
 
-/// Queries until `min_count` records match or `wait` has passed; one query without a wait.
+/// Reads until `min_count` records match or `wait` has passed; one read without a wait. Each
+/// look after the first reads only what arrived since the one before.
 async fn wait_for(
     admin: &Admin,
     filter: &Filter<'_>,
     limit: usize,
     wait: Duration,
     min_count: Option<usize>,
-) -> (Vec<Entry>, usize) {
+) -> Found {
     let journal = &admin.core.journal;
+    let mut cursor = Cursor::default();
+    if wait.is_zero() {
+        return journal.read(filter, &mut cursor, limit);
+    }
     let deadline = Instant::now() + wait;
     let wanted = min_count.unwrap_or(1);
     let watch = journal.watch();
+    let mut found = Found::default();
     loop {
         let appended = watch.appended();
         tokio::pin!(appended);
         appended.as_mut().enable();
-        let (messages, total) = journal.query(filter, limit);
+        found.merge(journal.read(filter, &mut cursor, limit), limit);
         let left = deadline.saturating_duration_since(Instant::now());
-        if total >= wanted || left.is_zero() {
-            return (messages, total);
+        if found.total >= wanted || left.is_zero() {
+            return found;
         }
         let _ = tokio::time::timeout(left, appended).await;
     }

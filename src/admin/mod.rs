@@ -1,47 +1,138 @@
 //! The admin and inspection API under `/_emulator`: plain JSON of the emulator's own, never a
-//! provider's envelope. Health, the message journal, resets and the clock.
+//! provider's envelope, for every answer including refusals. Health, the message journal,
+//! resets and the clock, behind [`guard`]: the optional admin token, and no cross-origin or
+//! non-JSON writes, so that a web page cannot change a developer's emulator.
 
 mod clock;
+mod guard;
 mod health;
 mod messages;
 mod reset;
 
+pub use health::Runtime;
+
+use crate::core::payload::{close_after, read_capped, BodyError};
 use crate::core::Core;
 use crate::providers::Provider;
-use actix_web::{http::StatusCode, web, HttpResponse};
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use std::sync::Arc;
 
-/// What the admin API reaches: the core and every provider.
+/// The most bytes an admin request body may have.
+const BODY_CAP: usize = 64 * 1024;
+
+/// Every admin route, as 404 answers list them.
+const ROUTES: &str = "GET /_emulator/health, GET /_emulator/messages, POST /_emulator/reset, \
+                      GET|PUT|DELETE /_emulator/clock, POST /_emulator/clock/advance";
+
+/// What the admin API reaches: the core, every provider, and how the server runs.
 pub struct Admin {
     core: Arc<Core>,
     providers: Vec<Arc<dyn Provider>>,
+    runtime: Runtime,
+    token: Option<String>,
 }
 
 impl Admin {
-    /// The admin API over `core` and `providers`.
-    pub fn new(core: Arc<Core>, providers: Vec<Arc<dyn Provider>>) -> Self {
-        Self { core, providers }
+    /// The admin API over `core` and `providers`; with `token`, every call must bear it.
+    pub fn new(
+        core: Arc<Core>,
+        providers: Vec<Arc<dyn Provider>>,
+        runtime: Runtime,
+        token: Option<String>,
+    ) -> Self {
+        Self {
+            core,
+            providers,
+            runtime,
+            token,
+        }
     }
 }
 
-/// Mounts `/_emulator`; register it first.
-pub fn configure(cfg: &mut web::ServiceConfig, admin: web::Data<Admin>) {
-    cfg.service(
-        web::scope("/_emulator")
-            .app_data(admin)
-            .route("/health", web::get().to(health::health))
-            .route("/messages", web::get().to(messages::list))
-            .route("/reset", web::post().to(reset::reset))
-            .service(
-                web::resource("/clock")
-                    .route(web::get().to(clock::get))
-                    .route(web::put().to(clock::set))
-                    .route(web::delete().to(clock::unset)),
-            )
-            .route("/clock/advance", web::post().to(clock::advance))
-            .default_service(web::to(not_found)),
-    );
+/// The admin resources.
+#[derive(Clone, Copy)]
+enum Route {
+    Health,
+    Messages,
+    Reset,
+    Clock,
+    Advance,
+}
+
+fn route_of(path: &str) -> Option<Route> {
+    let rest = path.strip_prefix("/_emulator")?;
+    Some(match rest.trim_end_matches('/') {
+        "/health" => Route::Health,
+        "/messages" => Route::Messages,
+        "/reset" => Route::Reset,
+        "/clock" => Route::Clock,
+        "/clock/advance" => Route::Advance,
+        _ => return None,
+    })
+}
+
+/// Answers a call under `/_emulator`.
+pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    let Some(admin) = req.app_data::<web::Data<Admin>>().cloned() else {
+        return HttpResponse::InternalServerError().finish();
+    };
+    if let Some(refused) = guard::refusal(&admin, &req) {
+        return refused;
+    }
+    let Some(route) = route_of(req.path()) else {
+        return not_found(&req);
+    };
+    let method = req.method().clone();
+    match (route, method) {
+        (Route::Health, Method::GET) => health::health(&admin),
+        (Route::Messages, Method::GET) => messages::list(&admin, &req).await,
+        (Route::Reset, Method::POST) => reset::reset(&admin, &req),
+        (Route::Clock, Method::GET) => clock::get(&admin),
+        (Route::Clock, Method::PUT) => match read_body(&admin, &req, payload).await {
+            Ok(body) => clock::set(&admin, &body),
+            Err(refused) => refused,
+        },
+        (Route::Clock, Method::DELETE) => clock::unset(&admin),
+        (Route::Advance, Method::POST) => match read_body(&admin, &req, payload).await {
+            Ok(body) => clock::advance(&admin, &body),
+            Err(refused) => refused,
+        },
+        (route, _) => method_not_allowed(&req, allowed(route)),
+    }
+}
+
+fn allowed(route: Route) -> &'static str {
+    match route {
+        Route::Health | Route::Messages => "GET",
+        Route::Reset | Route::Advance => "POST",
+        Route::Clock => "GET, PUT, DELETE",
+    }
+}
+
+/// The body, at most [`BODY_CAP`] bytes, read within the request timeout.
+async fn read_body(
+    admin: &Admin,
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<web::Bytes, HttpResponse> {
+    let timeout = admin.core.request_timeout;
+    read_capped(req, payload, BODY_CAP, timeout)
+        .await
+        .map_err(|e| match e {
+            BodyError::TooLarge => problem(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("an admin request body has at most {BODY_CAP} bytes"),
+            ),
+            BodyError::TimedOut => close_after(problem(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "the request body did not arrive within the request timeout".into(),
+            )),
+            BodyError::Broken => bad_request("the request body could not be read".into()),
+        })
 }
 
 #[derive(Serialize)]
@@ -60,15 +151,30 @@ fn bad_request(message: String) -> HttpResponse {
     problem(StatusCode::BAD_REQUEST, "bad_request", message)
 }
 
-async fn not_found(req: actix_web::HttpRequest) -> HttpResponse {
+fn not_found(req: &HttpRequest) -> HttpResponse {
     problem(
         StatusCode::NOT_FOUND,
         "not_found",
         format!(
-            "no admin route {} {}; routes: GET /_emulator/health, GET /_emulator/messages, \
-             POST /_emulator/reset, GET|PUT|DELETE /_emulator/clock, POST /_emulator/clock/advance",
+            "no admin route {} {}; routes: {ROUTES}",
             req.method(),
             req.path()
         ),
     )
+}
+
+fn method_not_allowed(req: &HttpRequest, allow: &'static str) -> HttpResponse {
+    let mut response = problem(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!(
+            "{} {} is not an admin route; allowed: {allow}",
+            req.method(),
+            req.path()
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, header::HeaderValue::from_static(allow));
+    response
 }

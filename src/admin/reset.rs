@@ -2,7 +2,7 @@
 //! one tenant's (in one provider, or in all of them).
 
 use super::{bad_request, Admin};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -18,7 +18,7 @@ struct Done<'a> {
     tenant: Option<&'a str>,
 }
 
-pub async fn reset(admin: web::Data<Admin>, req: HttpRequest) -> HttpResponse {
+pub fn reset(admin: &Admin, req: &HttpRequest) -> HttpResponse {
     let query: Query = match serde_urlencoded::from_str(req.query_string()) {
         Ok(q) => q,
         Err(e) => return bad_request(format!("bad query: {e}")),

@@ -2,21 +2,44 @@
 //! the admin API so that token expiry, rate windows and recall windows can be tested without
 //! sleeping.
 
+use std::ops::RangeInclusive;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The latest instant the clock may show: the end of year 9999, in epoch milliseconds.
+/// The latest instant any clock may show: the end of year 9999, in epoch milliseconds.
 pub const MAX_MS: i64 = 253_402_300_799_999;
 
 /// Milliseconds since the Unix epoch, from the system or from the admin API.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Clock {
     /// Added to real time while the clock runs; the pinned instant while it is frozen.
     value: AtomicI64,
     frozen: AtomicBool,
+    /// The instants the clock may be set to: those every provider's ids can encode.
+    range: RangeInclusive<i64>,
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Self::new(0..=MAX_MS)
+    }
 }
 
 impl Clock {
+    /// A clock in real time that may only be set within `range`.
+    pub fn new(range: RangeInclusive<i64>) -> Self {
+        Self {
+            value: AtomicI64::new(0),
+            frozen: AtomicBool::new(false),
+            range,
+        }
+    }
+
+    /// The instants the clock may be set to.
+    pub fn range(&self) -> &RangeInclusive<i64> {
+        &self.range
+    }
+
     /// The current time in epoch milliseconds.
     pub fn now_ms(&self) -> i64 {
         let value = self.value.load(Ordering::Acquire);
@@ -28,9 +51,9 @@ impl Clock {
     }
 
     /// Pins the clock at `now_ms` (it stays there until advanced) or, with `running`, lets it
-    /// run on from `now_ms`. Refuses an instant outside `0..=MAX_MS`.
+    /// run on from `now_ms`. Refuses an instant outside its range.
     pub fn set(&self, now_ms: i64, running: bool) -> Result<(), OutOfRange> {
-        if !(0..=MAX_MS).contains(&now_ms) {
+        if !self.range.contains(&now_ms) {
             return Err(OutOfRange);
         }
         if running {
@@ -44,10 +67,10 @@ impl Clock {
     }
 
     /// Moves the clock forward (or back, with a negative `ms`) and returns the new time.
-    /// Refuses a move that would leave `0..=MAX_MS`.
+    /// Refuses a move that would leave its range.
     pub fn advance(&self, ms: i64) -> Result<i64, OutOfRange> {
         let target = self.now_ms().checked_add(ms).ok_or(OutOfRange)?;
-        if !(0..=MAX_MS).contains(&target) {
+        if !self.range.contains(&target) {
             return Err(OutOfRange);
         }
         self.value.fetch_add(ms, Ordering::AcqRel);

@@ -1,15 +1,46 @@
 //! Provider-neutral machinery: the clock, identifier sources, rate windows, tenant-partitioned
-//! state, capped body reading and the message journal. Nothing here knows any provider's wire
-//! format or envelope.
+//! state, capped body reading, path decoding, process limits and the message journal. Nothing
+//! here knows any provider's wire format or envelope.
 
 pub mod clock;
 pub mod ids;
 pub mod journal;
+pub mod multipart;
+pub mod path;
 pub mod payload;
+pub mod process;
 pub mod rate;
 pub mod tenants;
 
-use std::time::Instant;
+use std::ops::RangeInclusive;
+use std::time::{Duration, Instant};
+
+/// How the shared state is made.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Seed of every identifier source (random without one).
+    pub seed: Option<u64>,
+    /// Records the journal keeps (0: no bound).
+    pub max_messages: usize,
+    /// Tenants each provider keeps (0: no bound).
+    pub max_tenants: usize,
+    /// The time a client has to send a whole request.
+    pub request_timeout: Duration,
+    /// The instants the clock may show: those every provider's ids can encode.
+    pub clock_range: RangeInclusive<i64>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            seed: None,
+            max_messages: 0,
+            max_tenants: 0,
+            request_timeout: Duration::from_secs(10),
+            clock_range: 0..=clock::MAX_MS,
+        }
+    }
+}
 
 /// The state every provider shares: built once, before the server starts, and handed to
 /// every worker.
@@ -19,16 +50,20 @@ pub struct Core {
     pub ids: ids::Ids,
     pub journal: journal::Journal,
     pub started: Instant,
+    pub request_timeout: Duration,
+    pub max_tenants: usize,
 }
 
 impl Core {
-    /// A core whose identifiers derive from `seed` (random without one).
-    pub fn new(seed: Option<u64>) -> Self {
+    /// The shared state made from `settings`.
+    pub fn new(settings: &Settings) -> Self {
         Self {
-            clock: clock::Clock::default(),
-            ids: ids::Ids::new(seed),
-            journal: journal::Journal::default(),
+            clock: clock::Clock::new(settings.clock_range.clone()),
+            ids: ids::Ids::new(settings.seed),
+            journal: journal::Journal::new(settings.max_messages),
             started: Instant::now(),
+            request_timeout: settings.request_timeout,
+            max_tenants: settings.max_tenants,
         }
     }
 }

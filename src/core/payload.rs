@@ -1,8 +1,11 @@
-//! Reading a request body under a byte cap, so that each provider can answer an oversized body
-//! with its own error instead of the framework's.
+//! Reading a request body under a byte cap and a deadline, so that each provider can answer an
+//! oversized or stalled body with its own error instead of the framework's, and a client that
+//! stops sending is never waited for beyond the request timeout.
 
-use actix_web::{web, HttpRequest};
+use actix_web::http::ConnectionType;
+use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
+use std::time::Duration;
 
 /// No body is ever buffered beyond this, whatever a tenant's limits say.
 pub const HARD_CAP: usize = 64 * 1024 * 1024;
@@ -14,12 +17,26 @@ pub enum BodyError {
     TooLarge,
     /// The connection failed while the body was read.
     Broken,
+    /// The client did not send the whole body within the request timeout.
+    TimedOut,
 }
 
-/// Reads the whole body, refusing it when it exceeds `cap` bytes. A refused body is still read
-/// to its end (up to [`HARD_CAP`]) and dropped, so that the client, still sending, receives the
-/// refusal instead of a reset connection.
+/// Reads the whole body within `timeout`, refusing it when it exceeds `cap` bytes. A refused
+/// body is still read to its end (up to [`HARD_CAP`], within the timeout) and dropped, so that
+/// the client, still sending, receives the refusal instead of a reset connection.
 pub async fn read_capped(
+    req: &HttpRequest,
+    payload: web::Payload,
+    cap: usize,
+    timeout: Duration,
+) -> Result<web::Bytes, BodyError> {
+    match tokio::time::timeout(timeout, read(req, payload, cap)).await {
+        Ok(result) => result,
+        Err(_) => Err(BodyError::TimedOut),
+    }
+}
+
+async fn read(
     req: &HttpRequest,
     mut payload: web::Payload,
     cap: usize,
@@ -49,4 +66,12 @@ pub async fn read_capped(
         return Err(BodyError::TooLarge);
     }
     Ok(body.freeze())
+}
+
+/// Closes the connection after `response`: the rest of an unread body is never waited for.
+pub fn close_after(mut response: HttpResponse) -> HttpResponse {
+    response
+        .head_mut()
+        .set_connection_type(ConnectionType::Close);
+    response
 }

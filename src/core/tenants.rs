@@ -1,4 +1,6 @@
-//! Tenant-partitioned state: one value per tenant name, created on first use, dropped on reset.
+//! Tenant-partitioned state: one value per tenant name. A provider looks tenants up without
+//! creating them; a tenant is stored by the fixtures or by the first request that succeeds
+//! with it ([`TenantMap::keep`]), at most `max` of them, and dropped on reset.
 
 use dashmap::DashMap;
 use std::sync::Arc;
@@ -7,30 +9,48 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub struct TenantMap<T> {
     map: DashMap<Arc<str>, Arc<T>>,
+    /// The most tenants kept (0: no bound); fixture tenants are always kept.
+    max: usize,
 }
 
-impl<T> Default for TenantMap<T> {
-    fn default() -> Self {
-        Self {
-            map: DashMap::new(),
-        }
-    }
-}
+/// The map holds as many tenants as it may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Full;
 
 impl<T> TenantMap<T> {
-    /// The state of `name`, created by `make` when absent. `make` may refuse (return `None`),
-    /// as a provider does for a tenant it does not know.
-    pub fn get_or_create(
-        &self,
-        name: &str,
-        make: impl FnOnce(&Arc<str>) -> Option<T>,
-    ) -> Option<Arc<T>> {
-        if let Some(found) = self.map.get(name) {
-            return Some(found.value().clone());
+    /// A map keeping at most `max` tenants (0: no bound).
+    pub fn new(max: usize) -> Self {
+        Self {
+            map: DashMap::new(),
+            max,
         }
-        let key: Arc<str> = Arc::from(name);
-        let value = Arc::new(make(&key)?);
-        Some(self.map.entry(key).or_insert(value).value().clone())
+    }
+
+    /// The stored state of `name`.
+    pub fn get(&self, name: &str) -> Option<Arc<T>> {
+        self.map.get(name).map(|found| found.value().clone())
+    }
+
+    /// Stores `fresh` as the state of `name` unless one is stored already, and returns the
+    /// stored one. Refuses when the map is full.
+    pub fn keep(&self, name: &str, fresh: Arc<T>) -> Result<Arc<T>, Full> {
+        if let Some(found) = self.get(name) {
+            return Ok(found);
+        }
+        if self.max > 0 && self.map.len() >= self.max {
+            return Err(Full);
+        }
+        Ok(self
+            .map
+            .entry(Arc::from(name))
+            .or_insert(fresh)
+            .value()
+            .clone())
+    }
+
+    /// Stores `value` as the state of `name`, replacing any (fixture tenants).
+    pub fn put(&self, name: &str, value: T) {
+        self.map.insert(Arc::from(name), Arc::new(value));
     }
 
     /// Drops the state of `name` (every tenant when `None`); the next use starts afresh.
@@ -51,5 +71,10 @@ impl<T> TenantMap<T> {
     /// Whether no tenant has state.
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
+    }
+
+    /// The stored tenants.
+    pub fn all(&self) -> Vec<Arc<T>> {
+        self.map.iter().map(|e| e.value().clone()).collect()
     }
 }

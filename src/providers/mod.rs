@@ -12,4 +12,8 @@ pub trait Provider: Send + Sync {
     fn reset(&self, tenant: Option<&str>);
     /// How many tenants currently have state.
     fn tenant_count(&self) -> usize;
+    /// What its stores hold, by name (users, files, ...), for health.
+    fn usage(&self) -> Vec<(&'static str, u64)>;
+    /// Which fixtures were loaded and the tenants they hold, for the start-up log.
+    fn fixture_summary(&self) -> String;
 }

@@ -196,6 +196,18 @@ impl TestApp {
         assert_eq!(resp.status(), StatusCode::OK);
     }
 
+    /// `GET /_emulator/health`, which must answer 200.
+    pub async fn health(&self) -> Value {
+        let resp = self
+            .client
+            .get(format!("{}/_emulator/health", self.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        resp.json().await.unwrap()
+    }
+
     /// `POST /_emulator/reset?{query}`.
     pub async fn reset(&self, query: &str) -> Response {
         self.client

@@ -136,7 +136,7 @@ fn principal_of(signed: &[u8], app: Uuid) -> Option<Principal> {
 
 fn bearer(req: &HttpRequest) -> Option<&str> {
     let value = req.headers().get("authorization")?.to_str().ok()?.trim();
-    let (scheme, token) = value.split_at_checked(6)?;
+    let (scheme, token) = value.split_once([' ', '\t'])?;
     if !scheme.eq_ignore_ascii_case("bearer") {
         return None;
     }

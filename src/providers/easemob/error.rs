@@ -268,6 +268,27 @@ impl EasemobError {
         )
     }
 
+    /// 408 from the gateway: the client did not send the whole request within the request
+    /// timeout (named by its reason phrase, as the gateway's 413 is).
+    pub fn request_timeout() -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "Request Timeout",
+            "RequestTimeoutException",
+            "Request Timeout",
+        )
+    }
+
+    /// 429 `resource_limited`: the app holds as many users as its plan allows.
+    pub fn resource_limited() -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "resource_limited",
+            "ResourceLimitedException",
+            "You have exceeded the limit of the community edition,Please upgrade to the enterprise edition",
+        )
+    }
+
     /// 413 `file exceeding maximum limit`: a chatfile over the size cap.
     pub fn file_too_large() -> Self {
         Self::new(

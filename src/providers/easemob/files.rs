@@ -1,28 +1,24 @@
 //! Chat files (contract §6): `POST /chatfiles` (multipart field `file`, `restrict-access`
-//! header) and `GET /chatfiles/{uuid}` returning the bytes, with the `share-secret` enforced
-//! for restricted files and retention measured on the emulator's clock.
+//! header) and `GET /chatfiles/{uuid}` returning the bytes, both with a token of the app, with
+//! the `share-secret` enforced for restricted files and retention measured on the emulator's
+//! clock.
 
 use super::call::Call;
 use super::error::EasemobError;
+use super::file_store::{ChatFile, Lookup};
 use super::wire::{Extra, Meta};
+use crate::core::multipart;
 use crate::core::payload::HARD_CAP;
-use actix_multipart::Multipart;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use futures_util::StreamExt;
 use serde::Serialize;
 use uuid::Uuid;
 
-/// An uploaded file.
-#[derive(Debug)]
-pub struct ChatFile {
-    pub bytes: web::Bytes,
-    pub content_type: Option<Box<str>>,
-    pub secret: Box<str>,
-    pub restricted: bool,
-    pub uploaded_ms: i64,
-}
+/// Room for the form around the file: boundaries, part headers, other fields.
+const FORM_OVERHEAD: usize = 64 * 1024;
 
 #[derive(Serialize)]
 struct FileEntity<'a> {
@@ -40,10 +36,7 @@ pub async fn upload(call: Call, payload: web::Payload) -> HttpResponse {
 
 async fn upload_file(call: &Call, payload: web::Payload) -> Result<HttpResponse, EasemobError> {
     let tenant = call.tenant()?;
-    // The token is optional here (contract §6); one that is given must be good.
-    if super::auth::has_token(&call.req) {
-        call.require_any(&tenant)?;
-    }
+    call.require_any(&tenant)?;
     call.rate(&tenant.rates.chatfiles)?;
     let cap = match tenant.settings.limits.max_file_bytes {
         0 => HARD_CAP,
@@ -67,7 +60,12 @@ async fn upload_file(call: &Call, payload: web::Payload) -> Result<HttpResponse,
     };
     let meta = Meta::new(call, &tenant, "post", "/chatfiles");
     let response = meta.entities([entity], Extra::<()>::default());
-    tenant.files.insert(uuid, file);
+    let settings = &tenant.settings;
+    let (retention, max_bytes) = (settings.file_retention_ms, settings.max_stored_file_bytes);
+    let tenant = call.keep()?;
+    tenant
+        .files
+        .insert(uuid, file, call.now_ms, retention, max_bytes);
     Ok(response)
 }
 
@@ -79,37 +77,37 @@ fn restricted(call: &Call) -> bool {
         .is_some_and(|v| !v.trim().eq_ignore_ascii_case("false"))
 }
 
-/// The bytes and content type of the multipart field `file`. The whole form is read, even
-/// past a refusal, so that the client receives the answer rather than a reset connection.
+/// The bytes and content type of the multipart field `file`, at most `cap` bytes. The whole
+/// form is read (within the request timeout) before it is parsed, so that a truncated or
+/// malformed form is answered at once.
 async fn read_file_field(
     call: &Call,
     payload: web::Payload,
     cap: usize,
 ) -> Result<(web::Bytes, Option<Box<str>>), EasemobError> {
     let missing = || EasemobError::illegal_argument("file must be provided.");
-    let mut form = Multipart::new(call.req.headers(), payload.into_inner());
-    let mut file = None;
-    let mut too_large = false;
-    while let Some(field) = form.next().await {
-        let mut field = field.map_err(|_| missing())?;
-        let wanted = file.is_none() && field.name() == Some("file");
-        let content_type = field.content_type().map(|m| m.essence_str().into());
-        let mut bytes = web::BytesMut::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| missing())?;
-            too_large |= wanted && bytes.len() + chunk.len() > cap;
-            if wanted && !too_large {
-                bytes.extend_from_slice(&chunk);
-            }
-        }
-        if wanted {
-            file = Some((bytes.freeze(), content_type));
-        }
-    }
-    if too_large {
+    let form_cap = cap.saturating_add(FORM_OVERHEAD).min(HARD_CAP);
+    let body = call
+        .body(payload, form_cap as u32)
+        .await
+        .map_err(|e| match e.status {
+            StatusCode::PAYLOAD_TOO_LARGE => EasemobError::file_too_large(),
+            _ => e,
+        })?;
+    let content_type = call.req.headers().get(CONTENT_TYPE);
+    let boundary = content_type
+        .and_then(|v| v.to_str().ok())
+        .and_then(multipart::boundary)
+        .ok_or_else(missing)?;
+    let parts = multipart::parts(&body, boundary).map_err(|_| missing())?;
+    let file = parts
+        .into_iter()
+        .find(|p| p.name.as_deref() == Some("file"))
+        .ok_or_else(missing)?;
+    if file.body.len() > cap {
         return Err(EasemobError::file_too_large());
     }
-    file.ok_or_else(missing)
+    Ok((file.body, file.content_type.map(Into::into)))
 }
 
 /// `GET /{org}/{app}/chatfiles/{uuid}`.
@@ -119,17 +117,16 @@ pub async fn download(call: Call) -> HttpResponse {
 
 fn download_file(call: &Call) -> Result<HttpResponse, EasemobError> {
     let tenant = call.tenant()?;
+    call.require_any(&tenant)?;
     call.rate(&tenant.rates.chatfiles)?;
     let id = call.param();
     let uuid = Uuid::parse_str(id).map_err(|_| EasemobError::file_not_found())?;
-    let file = tenant
-        .files
-        .get(&uuid)
-        .ok_or_else(EasemobError::file_not_found)?;
     let retention = tenant.settings.file_retention_ms;
-    if retention > 0 && call.now_ms - file.uploaded_ms > retention {
-        return Err(EasemobError::file_expired(id));
-    }
+    let file = match tenant.files.get(&uuid, call.now_ms, retention) {
+        Lookup::Found(file) => file,
+        Lookup::Expired => return Err(EasemobError::file_expired(id)),
+        Lookup::Missing => return Err(EasemobError::file_not_found()),
+    };
     if file.restricted && given_secret(call).as_deref() != Some(&*file.secret) {
         return Err(EasemobError::corrupt_token());
     }
@@ -139,7 +136,7 @@ fn download_file(call: &Call) -> Result<HttpResponse, EasemobError> {
         .unwrap_or("application/octet-stream");
     Ok(HttpResponse::Ok()
         .content_type(content_type)
-        .body(file.bytes.clone()))
+        .body(file.bytes))
 }
 
 /// The `share-secret` header, or the `share-secret` query parameter of download URLs.

@@ -34,6 +34,8 @@ struct TenantFixture {
     open_registration: Option<bool>,
     recall_window_ms: Option<i64>,
     file_retention_ms: Option<i64>,
+    max_users: Option<u32>,
+    max_stored_file_bytes: Option<u64>,
     limits: Option<LimitsFixture>,
     users: Option<Vec<UserFixture>>,
 }
@@ -108,6 +110,10 @@ pub struct Settings {
     pub open_registration: bool,
     pub recall_window_ms: i64,
     pub file_retention_ms: i64,
+    /// The most users the tenant keeps (0: no bound).
+    pub max_users: u32,
+    /// The most bytes of chat files the tenant keeps; the oldest files go first.
+    pub max_stored_file_bytes: u64,
     pub limits: Limits,
     pub users: Vec<UserFixture>,
 }
@@ -117,35 +123,84 @@ pub struct Settings {
 pub struct Fixtures {
     pub tenants: HashMap<String, Settings>,
     pub defaults: Settings,
+    /// Where they came from, for the start-up log: `built-in` or the file's path.
+    pub source: String,
 }
 
 impl Fixtures {
     /// The built-in fixtures, or those of `dir` when it has `easemob/tenants.json`.
     pub fn load(dir: Option<&Path>) -> Result<Self, String> {
-        let path = dir.map(|d| d.join("easemob").join("tenants.json"));
-        let text = match &path {
-            Some(p) if p.exists() => std::fs::read_to_string(p)
-                .map_err(|e| format!("cannot read {}: {e}", p.display()))?,
-            _ => BUILT_IN.to_owned(),
+        let path = dir
+            .map(|d| d.join("easemob").join("tenants.json"))
+            .filter(|p| p.exists());
+        let Some(path) = path else {
+            let mut fixtures =
+                Self::parse(BUILT_IN).map_err(|e| format!("built-in Easemob fixtures: {e}"))?;
+            fixtures.source = "built-in".into();
+            return Ok(fixtures);
         };
-        Self::parse(&text).map_err(|e| match &path {
-            Some(p) if p.exists() => format!("{}: {e}", p.display()),
-            _ => format!("built-in Easemob fixtures: {e}"),
-        })
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mut fixtures = Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        fixtures.source = path.display().to_string();
+        Ok(fixtures)
     }
 
     fn parse(text: &str) -> Result<Self, String> {
         let file: File = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        check_users(&file.defaults, "defaults")?;
         let defaults = Settings::builtin().merged(&file.defaults);
         let mut tenants = HashMap::new();
         for t in &file.tenants {
             let (Some(org), Some(app)) = (&t.org, &t.app) else {
                 return Err("every tenant needs an \"org\" and an \"app\"".into());
             };
-            tenants.insert(format!("{org}/{app}"), defaults.merged(t));
+            let key = format!("{org}/{app}");
+            for name in [org, app] {
+                if !super::valid_name(name) {
+                    return Err(format!(
+                        "tenant {key}: {name:?} cannot be an org or app name \
+                         (1 to 32 letters, digits, '-' or '_')"
+                    ));
+                }
+            }
+            check_users(t, &key)?;
+            if tenants.insert(key.clone(), defaults.merged(t)).is_some() {
+                return Err(format!("tenant {key} is listed twice"));
+            }
         }
-        Ok(Self { tenants, defaults })
+        Ok(Self {
+            tenants,
+            defaults,
+            source: String::new(),
+        })
     }
+}
+
+/// Refuses fixture users the real service would refuse to register.
+fn check_users(fixture: &TenantFixture, tenant: &str) -> Result<(), String> {
+    let mut seen = std::collections::HashSet::new();
+    for user in fixture.users.iter().flatten() {
+        if let Some(fault) = super::user_store::username_fault(&user.username) {
+            return Err(format!(
+                "tenant {tenant}: user {:?}: {fault}",
+                user.username
+            ));
+        }
+        if user.password.is_empty() || user.password.len() > super::user_store::MAX_PASSWORD_BYTES {
+            return Err(format!(
+                "tenant {tenant}: user {}: the password must have 1 to 64 bytes",
+                user.username
+            ));
+        }
+        if !seen.insert(user.username.to_ascii_lowercase()) {
+            return Err(format!(
+                "tenant {tenant}: user {} is listed twice",
+                user.username
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl Settings {
@@ -158,6 +213,8 @@ impl Settings {
             open_registration: false,
             recall_window_ms: 120_000,
             file_retention_ms: 7 * 24 * 3_600_000,
+            max_users: 10_000,
+            max_stored_file_bytes: 100 * 1024 * 1024,
             limits: Limits::documented(),
             users: Vec::new(),
         }
@@ -175,6 +232,10 @@ impl Settings {
             open_registration: f.open_registration.unwrap_or(self.open_registration),
             recall_window_ms: f.recall_window_ms.unwrap_or(self.recall_window_ms),
             file_retention_ms: f.file_retention_ms.unwrap_or(self.file_retention_ms),
+            max_users: f.max_users.unwrap_or(self.max_users),
+            max_stored_file_bytes: f
+                .max_stored_file_bytes
+                .unwrap_or(self.max_stored_file_bytes),
             limits: f
                 .limits
                 .as_ref()

@@ -5,6 +5,7 @@
 mod auth;
 mod call;
 mod error;
+mod file_store;
 mod files;
 mod fixtures;
 mod json;
@@ -21,6 +22,7 @@ mod validate;
 mod wire;
 
 pub use fixtures::Fixtures;
+pub use msgid::CLOCK_RANGE;
 pub use routes::{claims, dispatch};
 
 use crate::core::tenants::TenantMap;
@@ -32,6 +34,11 @@ use tenant::Tenant;
 
 /// The provider's name in the journal and the admin API.
 pub const PROVIDER: &str = "easemob";
+
+/// The longest `{org_name}` or `{app_name}`: an app name is at most 32 characters of letters,
+/// digits, `-` and `_` (`docs/product/enable_and_configure_IM.md`); a path naming another can
+/// never reach an application.
+const MAX_NAME_CHARS: usize = 32;
 
 /// Everything the Easemob emulator keeps.
 #[derive(Debug)]
@@ -49,28 +56,61 @@ impl State {
     /// `strict_tenants`, only those.
     pub fn new(core: Arc<Core>, fixtures: Fixtures, strict_tenants: bool) -> Self {
         let node = core.ids.rng().next_u64();
-        Self {
+        let state = Self {
+            tenants: TenantMap::new(core.max_tenants),
             core,
             fixtures,
             strict_tenants,
-            tenants: TenantMap::default(),
             message_ids: MessageIds::new(node),
             tokens: auth::Verifier::default(),
+        };
+        state.store_fixtures(None);
+        state
+    }
+
+    /// Stores the fixture tenants (only `only`, when given) as the fixtures make them.
+    fn store_fixtures(&self, only: Option<&str>) {
+        for (key, settings) in &self.fixtures.tenants {
+            if only.is_none_or(|name| name == key) {
+                let (org, app) = key.split_once('/').unwrap_or((key, ""));
+                let tenant = Tenant::new(&self.core, &Arc::from(key.as_str()), org, app, settings);
+                self.tenants.put(key, tenant);
+            }
         }
     }
 
-    /// The tenant `key` (`org/app`), created on first use unless strict and not in the
-    /// fixtures.
-    fn tenant(&self, key: &str, org: &str, app: &str) -> Option<Arc<Tenant>> {
-        self.tenants.get_or_create(key, |key| {
-            let settings = match self.fixtures.tenants.get(&**key) {
-                Some(settings) => settings,
-                None if self.strict_tenants => return None,
-                None => &self.fixtures.defaults,
-            };
-            Some(Tenant::new(&self.core, key, org, app, settings))
-        })
+    /// The tenant `key` (`org/app`): the stored one, or a fresh one made from the defaults
+    /// (`true`: not stored yet), unless strict or the names cannot be an application's.
+    fn tenant(&self, key: &str, org: &str, app: &str) -> Option<(Arc<Tenant>, bool)> {
+        if let Some(stored) = self.tenants.get(key) {
+            return Some((stored, false));
+        }
+        if self.strict_tenants || !valid_name(org) || !valid_name(app) {
+            return None;
+        }
+        let fresh = Tenant::new(
+            &self.core,
+            &Arc::from(key),
+            org,
+            app,
+            &self.fixtures.defaults,
+        );
+        Some((Arc::new(fresh), true))
     }
+
+    /// Stores a fresh tenant, or returns the one a concurrent call stored first; `None` when
+    /// the emulator holds as many tenants as it may.
+    fn keep(&self, key: &str, fresh: Arc<Tenant>) -> Option<Arc<Tenant>> {
+        self.tenants.keep(key, fresh).ok()
+    }
+}
+
+/// Whether `name` can be an `{org_name}` or `{app_name}`.
+fn valid_name(name: &str) -> bool {
+    (1..=MAX_NAME_CHARS).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 impl crate::providers::Provider for State {
@@ -81,10 +121,42 @@ impl crate::providers::Provider for State {
     fn reset(&self, tenant: Option<&str>) {
         self.tenants.reset(tenant);
         self.core.journal.drop_partitions(Some(PROVIDER), tenant);
+        self.store_fixtures(tenant);
     }
 
     fn tenant_count(&self) -> usize {
         self.tenants.len()
+    }
+
+    fn usage(&self) -> Vec<(&'static str, u64)> {
+        let (mut users, mut files, mut bytes, mut dropped) = (0, 0, 0, 0);
+        for tenant in self.tenants.all() {
+            let counts = tenant.files.counts();
+            users += tenant.users.len() as u64;
+            files += counts.files as u64;
+            bytes += counts.bytes;
+            dropped += counts.dropped;
+        }
+        vec![
+            ("users", users),
+            ("files", files),
+            ("file_bytes", bytes),
+            ("files_dropped", dropped),
+        ]
+    }
+
+    fn fixture_summary(&self) -> String {
+        let mut names: Vec<&str> = self.fixtures.tenants.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        format!(
+            "{} fixtures, tenants {}",
+            self.fixtures.source,
+            if names.is_empty() {
+                "(none)".to_owned()
+            } else {
+                names.join(", ")
+            }
+        )
     }
 }
 

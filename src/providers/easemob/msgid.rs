@@ -8,6 +8,10 @@ use crate::core::ids::TimeSequence;
 const EPOCH_S: u64 = 1_417_564_800;
 const SEQ_PER_MS: u64 = 1024;
 
+/// The instants an id can encode: from the epoch until its 32 bits of seconds run out (2151).
+pub const CLOCK_RANGE: std::ops::RangeInclusive<i64> =
+    EPOCH_S as i64 * 1000..=(EPOCH_S as i64 + (1 << 32)) * 1000 - 1;
+
 /// The process's Easemob message-id source.
 #[derive(Debug)]
 pub struct MessageIds {

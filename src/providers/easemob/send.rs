@@ -214,7 +214,7 @@ pub fn deliver<'a>(
     }
     let ids = call.state.message_ids.take(call.now_ms, recipients.len());
     let pairs: Vec<(&str, u64)> = recipients.into_iter().zip(ids).collect();
-    record(call, tenant, out, &pairs);
+    record(call, &*call.keep()?, out, &pairs);
     Ok(pairs)
 }
 

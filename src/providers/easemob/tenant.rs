@@ -1,13 +1,12 @@
 //! An Easemob tenant: one `org/app` application with its settings, users, files, rate windows
 //! and journal partition. Unknown pairs are created on first use unless `--strict-tenants`.
 
-use super::files::ChatFile;
+use super::file_store::FileStore;
 use super::fixtures::{Limits, Settings, TargetLimits};
 use super::user_store::UserStore;
 use crate::core::journal::{ChatType, Partition};
 use crate::core::rate::RateWindow;
 use crate::core::Core;
-use dashmap::DashMap;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -120,7 +119,7 @@ pub struct Tenant {
     pub application_text: Box<str>,
     pub settings: Settings,
     pub users: UserStore,
-    pub files: DashMap<Uuid, ChatFile>,
+    pub files: FileStore,
     pub rates: Rates,
     pub journal: Arc<Partition>,
 }
@@ -135,7 +134,7 @@ impl Tenant {
         let users = UserStore::default();
         for u in &settings.users {
             let user = users.make(core, now, &u.username, &u.password, u.nickname.as_deref());
-            let _ = users.insert(user);
+            let _ = users.insert(user, 0);
         }
         Self {
             org: org.into(),
@@ -145,7 +144,7 @@ impl Tenant {
             rates: Rates::new(&settings.limits),
             settings: settings.clone(),
             users,
-            files: DashMap::new(),
+            files: FileStore::default(),
             journal: core.journal.partition(super::PROVIDER, key),
         }
     }

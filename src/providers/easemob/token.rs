@@ -6,7 +6,7 @@ use super::call::Call;
 use super::error::EasemobError;
 use super::json;
 use super::tenant::Tenant;
-use super::user_store::User;
+use super::user_store::{Refused, User};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
@@ -44,7 +44,7 @@ pub async fn token(call: Call, payload: web::Payload) -> HttpResponse {
 
 async fn grant(call: &Call, payload: web::Payload) -> Result<HttpResponse, EasemobError> {
     let tenant = call.tenant()?;
-    let body = call.body(payload, 0).await?;
+    let body = call.body(payload, json::USERGRID_BODY_CAP).await?;
     call.rate(&tenant.rates.token)?;
     let grant: Grant = json::usergrid_object(&body)?;
     let ttl = ttl(&grant, &tenant)?;
@@ -138,11 +138,13 @@ fn inherit(
         Some(user) => user,
         None if grant.auto_create_user == Some(true) => {
             let core = &call.state.core;
+            let tenant = call.keep()?;
             let made = tenant.users.make(core, call.now_ms, name, "", None);
-            match tenant.users.insert(made) {
+            match tenant.users.insert(made, tenant.settings.max_users) {
                 Ok(user) => user,
+                Err(Refused::Full) => return Err(EasemobError::resource_limited()),
                 // Another call created the user meanwhile: use the stored one.
-                Err(_) => tenant
+                Err(Refused::Taken(_)) => tenant
                     .users
                     .get(name)
                     .ok_or_else(EasemobError::grant_user_not_found)?,

@@ -25,6 +25,31 @@ pub struct User {
     seq: u64,
 }
 
+/// The longest username and password, in bytes (contract §7).
+pub const MAX_NAME_BYTES: usize = 64;
+pub const MAX_PASSWORD_BYTES: usize = 64;
+
+/// Why a username cannot be registered: Easemob's description of the fault.
+pub fn username_fault(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("username must be provided".into());
+    }
+    if name.len() > MAX_NAME_BYTES {
+        return Some("USERNAME_TOO_LONG".into());
+    }
+    let legal = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-');
+    (!name.bytes().all(legal)).then(|| format!("username {name} is not legal"))
+}
+
+/// Why a user could not be stored.
+#[derive(Debug)]
+pub enum Refused {
+    /// The username is taken; the user is given back.
+    Taken(User),
+    /// The tenant holds as many users as its limit allows.
+    Full,
+}
+
 /// A tenant's users, by lower-cased username and in order of creation.
 #[derive(Debug, Default)]
 pub struct UserStore {
@@ -70,11 +95,15 @@ impl UserStore {
         }
     }
 
-    /// Stores `user`, or gives it back when the username is taken.
-    pub fn insert(&self, mut user: User) -> Result<User, User> {
+    /// Stores `user` unless the username is taken or the store holds `max` users (0: no
+    /// bound).
+    pub fn insert(&self, mut user: User, max: u32) -> Result<User, Refused> {
         let mut index = self.write();
         if index.by_name.contains_key(&user.username) {
-            return Err(user);
+            return Err(Refused::Taken(user));
+        }
+        if max > 0 && index.by_name.len() >= max as usize {
+            return Err(Refused::Full);
         }
         user.seq = index.next_seq;
         index.next_seq += 1;
@@ -82,6 +111,11 @@ impl UserStore {
         index.by_uuid.insert(user.uuid, user.username.clone());
         index.by_name.insert(user.username.clone(), user.clone());
         Ok(user)
+    }
+
+    /// How many users it holds.
+    pub fn len(&self) -> usize {
+        self.read().by_name.len()
     }
 
     /// The user whose primary key is `key`: the username in any case, or the UUID (Usergrid

@@ -6,23 +6,26 @@ use super::call::Call;
 use super::error::EasemobError;
 use super::json;
 use super::tenant::Tenant;
+use super::user_store::{username_fault, Refused, MAX_PASSWORD_BYTES};
 use super::wire::{Extra, Meta};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-const MAX_NAME_BYTES: usize = 64;
-const MAX_PASSWORD_BYTES: usize = 64;
 const DEFAULT_PAGE: usize = 10;
 const MAX_PAGE: usize = 100;
 
 #[derive(Deserialize)]
-struct NewUser {
-    username: Option<String>,
-    password: Option<String>,
-    nickname: Option<String>,
+struct NewUser<'a> {
+    #[serde(borrow)]
+    username: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    password: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    nickname: Option<Cow<'a, str>>,
 }
 
 #[derive(Serialize)]
@@ -39,7 +42,7 @@ pub async fn register(call: Call, payload: web::Payload) -> HttpResponse {
 
 async fn register_users(call: &Call, payload: web::Payload) -> Result<HttpResponse, EasemobError> {
     let tenant = call.tenant()?;
-    let body = call.body(payload, 0).await?;
+    let body = call.body(payload, json::USERGRID_BODY_CAP).await?;
     if !tenant.settings.open_registration {
         if !super::auth::has_token(&call.req) {
             return Err(EasemobError::registration_closed());
@@ -49,22 +52,28 @@ async fn register_users(call: &Call, payload: web::Payload) -> Result<HttpRespon
     call.rate(&tenant.rates.users)?;
     let (items, batch) = parse_register(&body, tenant.settings.limits.max_batch_users)?;
     let valid = items.iter().map(validate).collect::<Result<Vec<_>, _>>()?;
+    let max = tenant.settings.max_users;
+    if max > 0 && tenant.users.len() + valid.len() > max as usize {
+        return Err(EasemobError::resource_limited());
+    }
+    let tenant = call.keep()?;
     let mut created = Vec::new();
     let mut failed = Vec::new();
     for (name, password, nickname) in valid {
         let user = tenant
             .users
             .make(&call.state.core, call.now_ms, name, password, nickname);
-        match tenant.users.insert(user) {
+        match tenant.users.insert(user, max) {
             Ok(user) => created.push(user),
-            Err(user) if !batch => {
+            Err(Refused::Taken(user)) if !batch => {
                 let application = &tenant.application_text;
                 return Err(EasemobError::duplicate_user(application, &user.username));
             }
-            Err(user) => failed.push(Failure {
+            Err(Refused::Taken(user)) => failed.push(Failure {
                 reason: format!("the {} already exists", user.username),
                 username: user.username.into(),
             }),
+            Err(Refused::Full) => return Err(EasemobError::resource_limited()),
         }
     }
     let meta = Meta::new(call, &tenant, "post", "/users");
@@ -79,40 +88,30 @@ async fn register_users(call: &Call, payload: web::Payload) -> Result<HttpRespon
 }
 
 /// One user object, or a batch (an array of at most `max`, 0: no limit); says which.
-fn parse_register(body: &[u8], max: u32) -> Result<(Vec<NewUser>, bool), EasemobError> {
-    let (items, batch) = match json::usergrid::<Value>(body)? {
-        Value::Array(users) => (users, true),
-        user => (vec![user], false),
-    };
+fn parse_register(body: &[u8], max: u32) -> Result<(Vec<NewUser<'_>>, bool), EasemobError> {
+    if json::first_byte(body) != Some(b'[') {
+        return Ok((vec![json::usergrid_object(body)?], false));
+    }
+    let items: Vec<&RawValue> = json::usergrid(body)?;
     let max = max as usize;
     if items.is_empty() || (max > 0 && items.len() > max) {
         return Err(EasemobError::illegal_argument(format!(
             "the number of users to register must be between 1 and {max}"
         )));
     }
-    let items = items
+    let users = items
         .into_iter()
-        .map(json::from_object::<NewUser>)
+        .map(json::object_in)
         .collect::<Result<Vec<_>, _>>()?;
-    Ok((items, batch))
+    Ok((users, true))
 }
 
-fn validate(user: &NewUser) -> Result<(&str, &str, Option<&str>), EasemobError> {
-    let name = user
-        .username
-        .as_deref()
-        .filter(|n| !n.is_empty())
-        .ok_or_else(|| EasemobError::illegal_argument("username must be provided"))?;
-    if name.len() > MAX_NAME_BYTES {
-        return Err(EasemobError::illegal_argument("USERNAME_TOO_LONG"));
-    }
-    if !name
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-    {
-        return Err(EasemobError::illegal_argument(format!(
-            "username {name} is not legal"
-        )));
+fn validate<'a>(
+    user: &'a NewUser<'_>,
+) -> Result<(&'a str, &'a str, Option<&'a str>), EasemobError> {
+    let name = user.username.as_deref().unwrap_or_default();
+    if let Some(fault) = username_fault(name) {
+        return Err(EasemobError::illegal_argument(fault));
     }
     let password = user
         .password
@@ -170,9 +169,10 @@ pub async fn update_one(call: Call, payload: web::Payload) -> HttpResponse {
 
 async fn update_user(call: &Call, payload: web::Payload) -> Result<HttpResponse, EasemobError> {
     let (tenant, key) = own_user_call(call)?;
-    let body = call.body(payload, 0).await?;
+    let body = call.body(payload, json::USERGRID_BODY_CAP).await?;
     let profile: Profile = json::usergrid_object(&body)?;
     let now = call.now_ms;
+    let tenant = keep_with_user(call, &tenant, &key)?;
     let user = tenant
         .users
         .update(&key, |user| {
@@ -193,7 +193,7 @@ pub async fn set_password(call: Call, payload: web::Payload) -> HttpResponse {
 
 async fn change_password(call: &Call, payload: web::Payload) -> Result<HttpResponse, EasemobError> {
     let (tenant, key) = own_user_call(call)?;
-    let body = call.body(payload, 0).await?;
+    let body = call.body(payload, json::USERGRID_BODY_CAP).await?;
     let request: NewPassword = json::usergrid_object(&body)?;
     let password = request
         .newpassword
@@ -203,7 +203,7 @@ async fn change_password(call: &Call, payload: web::Payload) -> Result<HttpRespo
         return Err(EasemobError::illegal_argument("PASSWORD_TOO_LONG"));
     }
     let now = call.now_ms;
-    tenant
+    keep_with_user(call, &tenant, &key)?
         .users
         .update(&key, |user| {
             user.password = password.into();
@@ -215,6 +215,16 @@ async fn change_password(call: &Call, payload: web::Payload) -> Result<HttpRespo
         timestamp: call.now_ms,
         duration: call.duration(),
     }))
+}
+
+/// The tenant to change the user `key` in, kept (see [`Call::keep`]) only when the user
+/// exists, so that a call on an unknown user leaves no state behind.
+fn keep_with_user(call: &Call, tenant: &Tenant, key: &str) -> Result<Arc<Tenant>, EasemobError> {
+    tenant
+        .users
+        .get(key)
+        .ok_or_else(EasemobError::user_not_found)?;
+    call.keep()
 }
 
 /// The tenant of a call that only an app token may make, within the users' rate window.
@@ -277,7 +287,7 @@ pub async fn delete_one(call: Call) -> HttpResponse {
 fn delete_user(call: &Call) -> Result<HttpResponse, EasemobError> {
     let tenant = app_user_call(call)?;
     let name = call.param();
-    let user = tenant
+    let user = keep_with_user(call, &tenant, name)?
         .users
         .remove(name)
         .ok_or_else(EasemobError::user_not_found)?;

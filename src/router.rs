@@ -1,7 +1,10 @@
-//! Requests no registered route matched: those whose path belongs to a provider go to it, to be
-//! answered in its envelope (Easemob claims every `/{org}/{app}/...`); the rest get a JSON 404
-//! of the emulator's own that names the closest emulated routes.
+//! The one router: every request goes, by the first segment of its path, to exactly one of
+//! the admin API and the providers, which match the rest with plain strings (no regular
+//! expression on the request path). `_emulator` is the admin API; Easemob claims every other
+//! `/{org}/{app}/...`; the rest get a JSON 404 of the emulator's own that names the closest
+//! emulated routes.
 
+use crate::admin;
 use crate::providers::easemob;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
@@ -35,8 +38,12 @@ struct NotFound<'a> {
     closest: Vec<&'a str>,
 }
 
-/// Routes a request no registered route matched.
-pub async fn unmatched(req: HttpRequest, payload: web::Payload) -> HttpResponse {
+/// Routes a request to the admin API or the provider its path belongs to.
+pub async fn route(req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    let first = req.path().split('/').nth(1).unwrap_or_default();
+    if first == "_emulator" {
+        return admin::dispatch(req, payload).await;
+    }
     if easemob::claims(req.path()) {
         return easemob::dispatch(req, payload).await;
     }

@@ -1,0 +1,169 @@
+//! The message journal: every delivered message as one provider-neutral record per recipient,
+//! partitioned by (provider, tenant) so that senders of different tenants never share a lock
+//! and a tenant's reset drops exactly its own records. It holds at most `max` records (0: no
+//! bound); past that the oldest are evicted first, and evictions are counted.
+
+mod partition;
+mod query;
+mod record;
+mod watch;
+
+pub use partition::Partition;
+pub use query::{Cursor, Filter, Found};
+pub use record::{ChatType, Entry, MessageId, MessageType, Record};
+pub use watch::Watch;
+
+use dashmap::DashMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::Notify;
+
+/// Every message delivered by every provider.
+#[derive(Debug, Default)]
+pub struct Journal {
+    seq: AtomicU64,
+    partitions: DashMap<(&'static str, Arc<str>), Arc<Partition>>,
+    /// Records held, and records evicted since start.
+    stored: AtomicUsize,
+    evicted: AtomicU64,
+    /// The most records held (0: no bound).
+    max: usize,
+    /// Held by the one append that evicts; the others leave eviction to it.
+    evicting: Mutex<()>,
+    /// Rung by appends while readers wait (see [`watch`]).
+    doorbell: Notify,
+    appended: Notify,
+    /// Readers waiting for appends; appends ring only when there are some.
+    watchers: AtomicUsize,
+}
+
+/// How many records the journal holds and has evicted.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Counts {
+    pub stored: usize,
+    pub evicted: u64,
+    /// The bound (0: none).
+    pub max: usize,
+}
+
+impl Journal {
+    /// A journal holding at most `max` records (0: no bound).
+    pub fn new(max: usize) -> Self {
+        Self {
+            max,
+            ..Self::default()
+        }
+    }
+
+    /// A new partition for `tenant` of `provider`; the journal lists it at its first append.
+    pub fn partition(&self, provider: &'static str, tenant: &Arc<str>) -> Arc<Partition> {
+        Arc::new(Partition::new(provider, tenant.clone()))
+    }
+
+    /// Appends `records` to `partition`, numbering them in order of arrival, then evicts the
+    /// oldest records past the bound.
+    pub fn append(&self, partition: &Arc<Partition>, records: impl IntoIterator<Item = Record>) {
+        if !partition.listed.load(Ordering::Acquire) {
+            self.list(partition);
+        }
+        let added = partition.push(records, || self.seq.fetch_add(1, Ordering::Relaxed));
+        let stored = self.stored.fetch_add(added, Ordering::Relaxed) + added;
+        if self.max > 0 && stored > self.max {
+            self.evict();
+        }
+        if self.watchers.load(Ordering::SeqCst) > 0 {
+            self.doorbell.notify_one();
+        }
+    }
+
+    /// Lists `partition` at its first append. One that lost its place to another partition of
+    /// the same tenant (made after a reset) takes no records.
+    fn list(&self, partition: &Arc<Partition>) {
+        let key = (partition.provider, partition.tenant.clone());
+        let listed = self
+            .partitions
+            .entry(key)
+            .or_insert_with(|| partition.clone());
+        let ours = Arc::ptr_eq(&listed, partition);
+        drop(listed);
+        if !ours {
+            partition.drop_out();
+        }
+        partition.listed.store(true, Ordering::Release);
+    }
+
+    /// Drops the oldest records until the journal is a little under its bound, so that the
+    /// search for the oldest partition is paid once per many appends.
+    fn evict(&self) {
+        let Ok(_one) = self.evicting.try_lock() else {
+            return;
+        };
+        let target = self.max - (self.max >> 6);
+        loop {
+            let stored = self.stored.load(Ordering::Relaxed);
+            if stored <= target {
+                return;
+            }
+            let Some((oldest, next_head)) = self.oldest() else {
+                return;
+            };
+            let dropped = oldest.evict(stored - target, next_head);
+            self.stored.fetch_sub(dropped, Ordering::Relaxed);
+            self.evicted.fetch_add(dropped as u64, Ordering::Relaxed);
+            if dropped == 0 {
+                return;
+            }
+        }
+    }
+
+    /// The partition holding the oldest record, and the head of the next oldest one: records
+    /// before it are the oldest of all.
+    fn oldest(&self) -> Option<(Arc<Partition>, u64)> {
+        let mut oldest: Option<Arc<Partition>> = None;
+        let mut runner_up = partition::NONE;
+        for p in self.partitions.iter() {
+            let head = p.head();
+            match &oldest {
+                Some(o) if head >= o.head() => runner_up = runner_up.min(head),
+                Some(o) => {
+                    runner_up = runner_up.min(o.head());
+                    oldest = Some(p.value().clone());
+                }
+                None if head != partition::NONE => oldest = Some(p.value().clone()),
+                None => {}
+            }
+        }
+        oldest.map(|o| (o, runner_up))
+    }
+
+    /// Forgets the partitions of `provider` (all when `None`) and `tenant` (all when `None`).
+    pub fn drop_partitions(&self, provider: Option<&str>, tenant: Option<&str>) {
+        self.partitions.retain(|(p, t), part| {
+            let dropped = provider.is_none_or(|v| v == *p) && tenant.is_none_or(|v| v == &**t);
+            if dropped {
+                self.stored.fetch_sub(part.drop_out(), Ordering::Relaxed);
+            }
+            !dropped
+        });
+    }
+
+    /// Reads the records `filter` picks that `cursor` has not seen, copying at most `limit`.
+    pub fn read(&self, filter: &Filter<'_>, cursor: &mut Cursor, limit: usize) -> Found {
+        let parts: Vec<Arc<Partition>> = self
+            .partitions
+            .iter()
+            .filter(|p| filter.matches_partition(p.value()))
+            .map(|p| p.value().clone())
+            .collect();
+        cursor.read(&parts, filter, limit)
+    }
+
+    /// How many records the journal holds and has evicted, and its bound.
+    pub fn counts(&self) -> Counts {
+        Counts {
+            stored: self.stored.load(Ordering::Relaxed),
+            evicted: self.evicted.load(Ordering::Relaxed),
+            max: self.max,
+        }
+    }
+}

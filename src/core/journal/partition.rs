@@ -1,0 +1,178 @@
+//! The records of one (provider, tenant), oldest first, in fixed-size chunks so that growth
+//! never copies the whole partition and eviction pops from the front.
+
+use super::record::Record;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Records are kept in chunks of this many.
+const CHUNK: usize = 4096;
+
+/// No record: the head of an empty partition.
+pub(super) const NONE: u64 = u64::MAX;
+
+/// The records, and whether the partition was dropped from the journal (a reset): a dropped
+/// partition takes no more records, so that the journal's count stays exact.
+#[derive(Debug, Default)]
+struct Chunks {
+    chunks: VecDeque<VecDeque<Record>>,
+    dropped: bool,
+}
+
+/// The records of one (provider, tenant).
+#[derive(Debug)]
+pub struct Partition {
+    pub(super) provider: &'static str,
+    pub(super) tenant: Arc<str>,
+    chunks: Mutex<Chunks>,
+    /// The sequence number of the oldest record, [`NONE`] when empty: read without the lock
+    /// by eviction, which looks for the oldest record of all.
+    head: AtomicU64,
+    /// The sequence number after the newest record: read without the lock by waiters, which
+    /// skip a partition where nothing arrived since their last look.
+    next: AtomicU64,
+    len: AtomicUsize,
+    /// Whether the journal lists it; a partition is listed at its first append.
+    pub(super) listed: AtomicBool,
+}
+
+impl Partition {
+    /// An empty partition of `tenant` of `provider`, not yet listed in the journal.
+    pub fn new(provider: &'static str, tenant: Arc<str>) -> Self {
+        Self {
+            provider,
+            tenant,
+            chunks: Mutex::new(Chunks::default()),
+            head: AtomicU64::new(NONE),
+            next: AtomicU64::new(0),
+            len: AtomicUsize::new(0),
+            listed: AtomicBool::new(false),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Chunks> {
+        self.chunks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// How many records it holds.
+    pub fn len(&self) -> usize {
+        self.len.load(Ordering::Relaxed)
+    }
+
+    /// Whether it holds no record.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub(super) fn head(&self) -> u64 {
+        self.head.load(Ordering::Acquire)
+    }
+
+    pub(super) fn next(&self) -> u64 {
+        self.next.load(Ordering::Acquire)
+    }
+
+    /// Appends `records`, numbering each with `number`, under one lock so that a partition's
+    /// records are always in sequence order. Returns how many were appended.
+    pub(super) fn push(
+        &self,
+        records: impl IntoIterator<Item = Record>,
+        mut number: impl FnMut() -> u64,
+    ) -> usize {
+        let mut guard = self.lock();
+        if guard.dropped {
+            return 0;
+        }
+        let chunks = &mut guard.chunks;
+        let mut count = 0;
+        for mut record in records {
+            record.seq = number();
+            if chunks.is_empty() {
+                self.head.store(record.seq, Ordering::Release);
+            }
+            self.next.store(record.seq + 1, Ordering::Release);
+            match chunks.back_mut() {
+                Some(chunk) if chunk.len() < CHUNK => chunk.push_back(record),
+                _ => {
+                    let mut chunk = VecDeque::with_capacity(CHUNK);
+                    chunk.push_back(record);
+                    chunks.push_back(chunk);
+                }
+            }
+            count += 1;
+        }
+        self.len.fetch_add(count, Ordering::Relaxed);
+        count
+    }
+
+    /// Takes it out of the journal: it takes no more records. Returns how many it held.
+    pub(super) fn drop_out(&self) -> usize {
+        let mut guard = self.lock();
+        guard.dropped = true;
+        self.len.load(Ordering::Relaxed)
+    }
+
+    /// Drops up to `at_most` of the oldest records, only those numbered below `before`.
+    /// Returns how many were dropped.
+    pub(super) fn evict(&self, at_most: usize, before: u64) -> usize {
+        let mut guard = self.lock();
+        let chunks = &mut guard.chunks;
+        let mut dropped = 0;
+        while dropped < at_most {
+            let Some(front) = chunks.front_mut() else {
+                break;
+            };
+            if front.front().is_none_or(|r| r.seq >= before) {
+                break;
+            }
+            front.pop_front();
+            dropped += 1;
+            if front.is_empty() {
+                chunks.pop_front();
+            }
+        }
+        let head = chunks
+            .front()
+            .and_then(|c| c.front())
+            .map_or(NONE, |r| r.seq);
+        self.head.store(head, Ordering::Release);
+        self.len.fetch_sub(dropped, Ordering::Relaxed);
+        dropped
+    }
+
+    /// Visits the records numbered `after` or later, oldest first, and returns the number
+    /// after the newest record it holds: where the next visit starts.
+    pub(super) fn each_from(&self, after: u64, mut visit: impl FnMut(&Record)) -> u64 {
+        let guard = self.lock();
+        let chunks = &guard.chunks;
+        let first = chunks.partition_point(|c| c.back().is_some_and(|r| r.seq < after));
+        for chunk in chunks.range(first..) {
+            let start = chunk.partition_point(|r| r.seq < after);
+            chunk.range(start..).for_each(&mut visit);
+        }
+        let newest = chunks.back().and_then(|c| c.back());
+        newest.map_or(after, |r| after.max(r.seq + 1))
+    }
+
+    /// Walks records from the newest back while `keep_going` holds, and applies `f` to the
+    /// first one that `is_target` picks. Returns what `f` returned, if a record was found.
+    pub fn update_recent<R>(
+        &self,
+        keep_going: impl Fn(&Record) -> bool,
+        is_target: impl Fn(&Record) -> bool,
+        f: impl FnOnce(&mut Record) -> R,
+    ) -> Option<R> {
+        let mut guard = self.lock();
+        let found = guard
+            .chunks
+            .iter_mut()
+            .rev()
+            .flat_map(|chunk| chunk.iter_mut().rev())
+            .take_while(|r| keep_going(r))
+            .find(|r| is_target(r))?;
+        Some(f(found))
+    }
+}
