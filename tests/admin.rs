@@ -1004,6 +1004,214 @@ async fn servers_with_different_seeds_give_different_user_uuids() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Long-poll reads
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_long_poll_counts_every_arrival_but_returns_only_the_first_limit_records() {
+    let app = spawn_app().await;
+    let token = app.app_token().await;
+    send(&app, &token, "alice", &["bob"], "before").await;
+    let url = format!(
+        "{}/_emulator/messages?to=bob&limit=2&min_count=4&wait_ms=10000",
+        app.url
+    );
+    let client = app.client.clone();
+    let poll = tokio::spawn(async move { client.get(url).send().await.unwrap() });
+    for text in ["one", "two", "three"] {
+        send(&app, &token, "alice", &["bob", "carol"], text).await;
+    }
+    let body: Value = poll.await.unwrap().json().await.unwrap();
+    assert_eq!(body["total"], 4, "{body}");
+    let texts: Vec<&str> = body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["content"]["msg"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["before", "one"], "{body}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Protection from web pages, and the admin token
+// ---------------------------------------------------------------------------------------------
+
+/// Sends `method path` to the admin API with `headers` and `body`.
+async fn admin_with(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (StatusCode, Value) {
+    let mut req = app
+        .client
+        .request(method, format!("{}/_emulator{path}", app.url))
+        .body(body.to_owned());
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status();
+    let text = resp.text().await.unwrap();
+    let value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+    (status, value)
+}
+
+#[tokio::test]
+async fn a_cross_origin_simple_post_cannot_reset_the_emulator() {
+    let app = spawn_app().await;
+    let token = app.app_token().await;
+    send(&app, &token, "alice", &["bob"], "keep me").await;
+    let evil = [
+        ("origin", "https://evil.example"),
+        ("content-type", "text/plain"),
+    ];
+    let (status, body) = admin_with(&app, Method::POST, "/reset", &evil, "").await;
+    assert_problem(status, &body, StatusCode::FORBIDDEN, "forbidden");
+    let no_type = [("origin", "https://evil.example")];
+    let (status, body) = admin_with(&app, Method::POST, "/reset", &no_type, "").await;
+    assert_problem(status, &body, StatusCode::FORBIDDEN, "forbidden");
+    let body = r#"{"now_ms": 1790000000000}"#;
+    let (status, answer) = admin_with(&app, Method::PUT, "/clock", &evil[..1], body).await;
+    assert_problem(status, &answer, StatusCode::FORBIDDEN, "forbidden");
+    assert_eq!(total(&app.journal("").await), 1, "nothing was reset");
+    assert_eq!(
+        clock(&app).await["frozen"],
+        false,
+        "the clock was not pinned"
+    );
+}
+
+#[tokio::test]
+async fn an_admin_write_that_is_not_json_is_refused_415() {
+    let app = spawn_app().await;
+    for content_type in ["text/plain", "application/x-www-form-urlencoded"] {
+        let headers = [("content-type", content_type)];
+        let (status, body) = admin_with(&app, Method::POST, "/reset", &headers, "a=b").await;
+        assert_problem(
+            status,
+            &body,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        );
+    }
+    let (status, body) = admin_with(&app, Method::PUT, "/clock", &[], r#"{"now_ms": 1}"#).await;
+    assert_problem(
+        status,
+        &body,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    );
+}
+
+#[tokio::test]
+async fn a_same_origin_json_write_and_a_bodyless_write_are_accepted() {
+    let app = spawn_app().await;
+    let own = app.url.clone();
+    let headers = [
+        ("origin", own.as_str()),
+        ("content-type", "application/json"),
+    ];
+    let body = format!(r#"{{"now_ms": {T0}}}"#);
+    let (status, answer) = admin_with(&app, Method::PUT, "/clock", &headers, &body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (status, answer) = admin_with(&app, Method::POST, "/reset", &[], "").await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+}
+
+#[tokio::test]
+async fn with_an_admin_token_every_admin_call_needs_it() {
+    let app = spawn_with(Config {
+        admin_token: Some("s3cret".into()),
+        ..Config::default()
+    })
+    .await;
+    for (method, path) in [
+        (Method::GET, "/health"),
+        (Method::GET, "/messages"),
+        (Method::POST, "/reset"),
+    ] {
+        let (status, body) = admin_with(&app, method.clone(), path, &[], "").await;
+        assert_problem(status, &body, StatusCode::UNAUTHORIZED, "unauthorized");
+        let wrong = [("authorization", "Bearer nope")];
+        let (status, body) = admin_with(&app, method.clone(), path, &wrong, "").await;
+        assert_problem(status, &body, StatusCode::UNAUTHORIZED, "unauthorized");
+        let right = [("authorization", "Bearer s3cret")];
+        let (status, body) = admin_with(&app, method, path, &right, "").await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    }
+    let token = app.app_token().await;
+    assert!(
+        !token.is_empty(),
+        "provider routes do not need the admin token"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every admin answer is JSON
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_known_admin_path_with_another_method_is_a_json_405_with_allow() {
+    let app = spawn_app().await;
+    for (method, path, allow) in [
+        (Method::POST, "/health", "GET"),
+        (Method::DELETE, "/messages", "GET"),
+        (Method::GET, "/reset", "POST"),
+        (Method::POST, "/clock", "GET, PUT, DELETE"),
+    ] {
+        let resp = app
+            .client
+            .request(method, format!("{}/_emulator{path}", app.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED, "{path}");
+        assert_eq!(resp.headers()["allow"], allow, "{path}");
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(body["error"], "method_not_allowed", "{body}");
+    }
+}
+
+#[tokio::test]
+async fn an_oversized_admin_body_is_a_json_413_and_leaves_the_clock_alone() {
+    let app = spawn_app().await;
+    let body = format!(r#"{{"now_ms": 1, "pad": "{}"}}"#, "x".repeat(70 * 1024));
+    let (status, answer) = admin(&app, Method::PUT, "/clock", Some(&body)).await;
+    assert_problem(
+        status,
+        &answer,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    );
+    assert_eq!(clock(&app).await["frozen"], false);
+}
+
+#[tokio::test]
+async fn the_clock_refuses_instants_the_message_ids_cannot_encode() {
+    let app = spawn_app().await;
+    let last = 5_712_532_095_999_i64;
+    let first = 1_417_564_800_000_i64;
+    for now_ms in [last + 1, first - 1] {
+        let body = format!(r#"{{"now_ms": {now_ms}}}"#);
+        let (status, answer) = admin(&app, Method::PUT, "/clock", Some(&body)).await;
+        assert_problem(status, &answer, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    for now_ms in [last, first] {
+        let body = format!(r#"{{"now_ms": {now_ms}}}"#);
+        let (status, answer) = admin(&app, Method::PUT, "/clock", Some(&body)).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+    }
+    let token = app.app_token().await;
+    let sent = send(&app, &token, "alice", &["bob"], "at the first instant").await;
+    let id: u64 = sent["data"]["bob"].as_str().unwrap().parse().unwrap();
+    assert_eq!(id >> 32, 0, "the first second of the ids' epoch");
+    let (status, answer) = admin(&app, Method::POST, "/clock/advance", Some(r#"{"ms": -1}"#)).await;
+    assert_problem(status, &answer, StatusCode::BAD_REQUEST, "bad_request");
+}
+
+// ---------------------------------------------------------------------------------------------
 // Unknown admin routes
 // ---------------------------------------------------------------------------------------------
 

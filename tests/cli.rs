@@ -2,144 +2,15 @@
 //! `IM_EMULATOR_*` variables, the `healthcheck` subcommand, signals, bad fixtures and `--help`.
 //! Every child process is killed when its guard drops, also when a test fails.
 
+mod common;
+use common::process::*;
+
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_im-emulator");
-/// How long a process gets to start, answer or stop.
-const PATIENCE: Duration = Duration::from_secs(10);
-/// The wait between two polls of a process.
-const POLL: Duration = Duration::from_millis(20);
-
-// ---------------------------------------------------------------------------------------------
-// Helpers of this file
-// ---------------------------------------------------------------------------------------------
-
-/// A child process that is killed (and reaped) when dropped.
-struct Guard {
-    child: Child,
-}
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-        }
-        let _ = self.child.wait();
-    }
-}
-
-impl Guard {
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// Waits (bounded) for the process to exit; `None` if it is still running.
-    fn wait_exit(&mut self, within: Duration) -> Option<ExitStatus> {
-        let deadline = Instant::now() + within;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("the child can be polled") {
-                return Some(status);
-            }
-            if Instant::now() >= deadline {
-                return None;
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-}
-
-/// A running server started from the binary, and the address of its ready line.
-struct Server {
-    guard: Guard,
-    url: String,
-    ready_line: String,
-}
-
-/// A command for the binary with no inherited `IM_EMULATOR_*` variables.
-fn command(args: &[&str]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("IM_EMULATOR_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.env("RUST_LOG", "warn");
-    cmd
-}
-
-/// Starts `cmd` as a server and waits (bounded) for its ready line on stdout.
-fn start(mut cmd: Command) -> Server {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    let mut child = cmd.spawn().expect("the binary starts");
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let guard = Guard { child };
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut reader = BufReader::new(stdout);
-        let mut line = String::new();
-        let _ = reader.read_line(&mut line);
-        let _ = tx.send(line);
-        // Keep draining so that the server never blocks on a full pipe.
-        let _ = std::io::copy(&mut reader, &mut std::io::sink());
-    });
-    let line = rx
-        .recv_timeout(PATIENCE)
-        .expect("the server prints its ready line in time");
-    let line = line.trim_end_matches(['\n', '\r']).to_owned();
-    let url = line
-        .rsplit_once(" listening on ")
-        .map(|(_, url)| url.to_owned())
-        .unwrap_or_else(|| panic!("not a ready line: {line:?}"));
-    Server {
-        guard,
-        url,
-        ready_line: line,
-    }
-}
-
-/// Starts the binary with `args`, bound to a free port of 127.0.0.1.
-fn serve(args: &[&str]) -> Server {
-    let mut all = vec!["--bind", "127.0.0.1:0"];
-    all.extend_from_slice(args);
-    start(command(&all))
-}
-
-/// Runs `cmd` to completion (bounded) and returns its status, stdout and stderr.
-fn run(mut cmd: Command) -> (ExitStatus, String, String) {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("the binary starts");
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stdout.read_to_string(&mut text);
-        text
-    });
-    let err = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    let mut guard = Guard { child };
-    let status = guard
-        .wait_exit(PATIENCE)
-        .expect("the command exits in time");
-    (status, out.join().unwrap(), err.join().unwrap())
-}
-
 /// A port nothing listens on (bound, then released).
 fn closed_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -461,7 +332,12 @@ fn help_lists_every_flag() {
         "--bind",
         "--fixtures",
         "--seed",
+        "--clock",
         "--strict-tenants",
+        "--max-messages",
+        "--max-tenants",
+        "--request-timeout",
+        "--admin-token",
         "healthcheck",
     ] {
         assert!(stdout.contains(flag), "--help mentions {flag}: {stdout}");
@@ -470,7 +346,12 @@ fn help_lists_every_flag() {
         "IM_EMULATOR_BIND",
         "IM_EMULATOR_FIXTURES",
         "IM_EMULATOR_SEED",
+        "IM_EMULATOR_CLOCK",
         "IM_EMULATOR_STRICT_TENANTS",
+        "IM_EMULATOR_MAX_MESSAGES",
+        "IM_EMULATOR_MAX_TENANTS",
+        "IM_EMULATOR_REQUEST_TIMEOUT",
+        "IM_EMULATOR_ADMIN_TOKEN",
     ] {
         assert!(stdout.contains(var), "--help mentions {var}: {stdout}");
     }
@@ -481,4 +362,234 @@ fn version_prints_the_package_version() {
     let (status, stdout, _) = run(command(&["--version"]));
     assert!(status.success(), "{status:?}");
     assert_eq!(stdout.trim(), "im-emulator 0.1.0");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start-up as a new user meets it
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn bind_colon_port_listens_on_loopback() {
+    let server = start(command(&["--bind", ":0"]));
+    assert!(
+        server.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.ready_line
+    );
+    let (status, _) = get_json(&format!("{}/_emulator/health", server.url)).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+/// Runs the binary with `args` and asserts it stops at start, naming `expected` on stderr.
+fn refuses_to_start(args: &[&str], expected: &str) {
+    let mut all = vec!["--bind", "127.0.0.1:0"];
+    all.extend_from_slice(args);
+    let (status, stdout, stderr) = run(command(&all));
+    assert!(!status.success(), "{args:?}: it exits non-zero");
+    assert!(
+        !stdout.contains("listening on"),
+        "{args:?}: it never reports ready: {stdout}"
+    );
+    assert!(
+        stderr.contains(expected),
+        "{args:?}: stderr names {expected:?}: {stderr}"
+    );
+}
+
+#[test]
+fn a_fixtures_path_that_is_missing_or_a_file_stops_the_start_naming_it() {
+    let missing = std::env::temp_dir().join(format!("im-emulator-none-{}", std::process::id()));
+    let missing = missing.to_str().unwrap().to_owned();
+    refuses_to_start(&["--fixtures", &missing], &missing);
+    let dir = fixtures_dir(CUSTOM_FIXTURES);
+    let file = dir.join("easemob").join("tenants.json");
+    let file = file.to_str().unwrap();
+    refuses_to_start(&["--fixtures", file], file);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn fixtures_the_real_service_could_not_hold_stop_the_start() {
+    let cases = [
+        (
+            r#"{"tenants": [{"org": "a", "app": "b"}, {"org": "a", "app": "b"}]}"#,
+            "listed twice",
+        ),
+        (r#"{"tenants": [{"org": "a/x", "app": "b"}]}"#, "a/x"),
+        (
+            r#"{"tenants": [{"org": "a", "app": "b", "users": [{"username": "no way", "password": "p"}]}]}"#,
+            "not legal",
+        ),
+        (
+            r#"{"tenants": [{"org": "a", "app": "b", "users": [{"username": "ann", "password": ""}]}]}"#,
+            "password",
+        ),
+        (
+            r#"{"defaults": {"users": [{"username": "ann", "password": "p"}, {"username": "ANN", "password": "q"}]}}"#,
+            "listed twice",
+        ),
+    ];
+    for (text, expected) in cases {
+        let dir = fixtures_dir(text);
+        refuses_to_start(&["--fixtures", dir.to_str().unwrap()], expected);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[test]
+fn a_clock_its_ids_cannot_encode_stops_the_start() {
+    refuses_to_start(&["--clock", "5712532096000"], "--clock");
+    refuses_to_start(&["--clock", "1000"], "--clock");
+}
+
+#[test]
+fn the_start_logs_one_line_per_provider_naming_its_fixtures_and_tenants() {
+    let mut cmd = command(&["--bind", "127.0.0.1:0"]);
+    cmd.env("RUST_LOG", "info");
+    let server = start(cmd);
+    let line = server
+        .wait_for_log("easemob:")
+        .unwrap_or_else(|| panic!("no easemob line in {:?}", server.log()));
+    assert!(line.contains("built-in fixtures"), "{line}");
+    assert!(line.contains("demo/chat"), "{line}");
+}
+
+#[tokio::test]
+async fn health_checks_are_logged_at_debug_not_info() {
+    let mut cmd = command(&["--bind", "127.0.0.1:0"]);
+    cmd.env("RUST_LOG", "info");
+    let server = start(cmd);
+    let (status, _) = get_json(&format!("{}/_emulator/health", server.url)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = get_json(&format!("{}/demo/chat/users", server.url)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    server
+        .wait_for_log("/demo/chat/users")
+        .expect("the request after the health check is logged");
+    let logged: Vec<String> = server.log();
+    assert!(
+        !logged.iter().any(|l| l.contains("/_emulator/health")),
+        "{logged:?}"
+    );
+}
+
+#[tokio::test]
+async fn boolean_variables_take_1_0_true_false_yes_no() {
+    for (value, strict) in [
+        ("1", true),
+        ("yes", true),
+        ("true", true),
+        ("0", false),
+        ("no", false),
+        ("false", false),
+    ] {
+        let mut cmd = command(&["--bind", "127.0.0.1:0"]);
+        cmd.env("IM_EMULATOR_STRICT_TENANTS", value);
+        let server = start(cmd);
+        let (status, body) = token(&server.url, "nobody", "nothing", "id", "secret").await;
+        let expected = if strict {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::OK
+        };
+        assert_eq!(
+            status, expected,
+            "IM_EMULATOR_STRICT_TENANTS={value}: {body}"
+        );
+    }
+}
+
+/// The ids a fixed script of calls gets from a fresh binary started with `args`.
+async fn scripted_ids(args: &[&str]) -> Vec<String> {
+    let server = serve(args);
+    let base = format!("{}/demo/chat", server.url);
+    let (_, granted) = token(
+        &server.url,
+        "demo",
+        "chat",
+        "YXA6demo-client-id",
+        "YXA6demo-client-secret",
+    )
+    .await;
+    let app_token = granted["access_token"].as_str().unwrap().to_owned();
+    let client = reqwest::Client::new();
+    let user: Value = client
+        .post(format!("{base}/users"))
+        .bearer_auth(&app_token)
+        .json(&json!({"username": "zed", "password": "pw"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let sent: Value = client
+        .post(format!("{base}/messages/users"))
+        .bearer_auth(&app_token)
+        .json(&json!({"from": "alice", "to": ["bob", "zed"], "type": "txt", "body": {"msg": "x"}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    vec![
+        app_token,
+        user["entities"][0]["uuid"].as_str().unwrap().to_owned(),
+        sent["data"]["bob"].as_str().unwrap().to_owned(),
+        sent["data"]["zed"].as_str().unwrap().to_owned(),
+    ]
+}
+
+#[tokio::test]
+async fn the_same_seed_and_clock_give_the_same_ids_in_two_runs_of_the_binary() {
+    let args = ["--seed", "42", "--clock", "1790000000000"];
+    let first = scripted_ids(&args).await;
+    let second = scripted_ids(&args).await;
+    assert_eq!(first, second);
+    let mut cmd = command(&["--bind", "127.0.0.1:0", "--seed", "42"]);
+    cmd.env("IM_EMULATOR_CLOCK", "1790000000000");
+    let by_env = start(cmd);
+    let (_, body) = get_json(&format!("{}/_emulator/clock", by_env.url)).await;
+    assert_eq!(
+        body,
+        json!({"now_ms": 1_790_000_000_000_i64, "frozen": true})
+    );
+}
+
+#[test]
+fn healthcheck_help_lists_only_the_flags_it_uses() {
+    let (status, stdout, _) = run(command(&["healthcheck", "--help"]));
+    assert!(status.success(), "{status:?}");
+    assert!(stdout.contains("--bind"), "{stdout}");
+    assert!(stdout.contains("--admin-token"), "{stdout}");
+    for ignored in ["--seed", "--fixtures", "--strict-tenants", "--max-messages"] {
+        assert!(!stdout.contains(ignored), "{ignored} in {stdout}");
+    }
+}
+
+#[test]
+fn help_names_rust_log_and_the_admin_api() {
+    let (status, stdout, _) = run(command(&["--help"]));
+    assert!(status.success(), "{status:?}");
+    for text in [
+        "RUST_LOG",
+        "/_emulator/health",
+        "/_emulator/messages",
+        "--admin-token",
+    ] {
+        assert!(stdout.contains(text), "--help mentions {text}: {stdout}");
+    }
+}
+
+#[test]
+fn healthcheck_sends_the_admin_token_of_the_server() {
+    let server = serve(&["--admin-token", "s3cret"]);
+    let address = server.url.strip_prefix("http://").unwrap().to_owned();
+    let (status, _, _) = run(command(&["healthcheck", "--bind", &address]));
+    assert!(!status.success(), "without the token the check fails");
+    let mut cmd = command(&["healthcheck", "--bind", &address]);
+    cmd.env("IM_EMULATOR_ADMIN_TOKEN", "s3cret");
+    let (status, _, stderr) = run(cmd);
+    assert!(status.success(), "{stderr}");
 }

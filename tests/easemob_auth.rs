@@ -249,6 +249,36 @@ async fn an_authorization_header_of_another_scheme_counts_as_no_token() {
 }
 
 #[tokio::test]
+async fn bearer_glued_to_the_token_without_a_space_counts_as_no_token() {
+    let app = spawn_app().await;
+    let token = app.app_token().await;
+    for value in [format!("Bearer{token}"), format!("bearer{token}")] {
+        let resp = app
+            .client
+            .get(app.app_url(ORG, APP, "/users/alice"))
+            .header("Authorization", value)
+            .send()
+            .await
+            .unwrap();
+        assert_easemob_error(
+            resp,
+            401,
+            "unauthorized",
+            "Unable to authenticate due to expired access token",
+        )
+        .await;
+    }
+    let resp = app
+        .client
+        .get(app.app_url(ORG, APP, "/users/alice"))
+        .header("Authorization", format!("Bearer \t {token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "any white space separates the scheme");
+}
+
+#[tokio::test]
 async fn a_token_that_does_not_decode_is_refused_as_corrupt() {
     let app = spawn_app().await;
     let real = app.app_token().await;

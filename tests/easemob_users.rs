@@ -642,3 +642,48 @@ async fn bad_profile_and_password_changes_are_refused() {
     error_kind_row("no token", unauthenticated, 401, "unauthorized").await;
     ok_json(login(&app, "alice", "alice-password").await).await;
 }
+
+#[tokio::test]
+async fn percent_encoded_path_segments_are_decoded() {
+    let app = spawn_app().await;
+    let token = app.app_token().await;
+    let resp = app.get("/users/%61lice", Some(&token)).await;
+    let body = ok_json(resp).await;
+    assert_eq!(body["entities"][0]["username"], "alice", "{body}");
+    let resp = app.get("/%75sers/bo%62", Some(&token)).await;
+    assert_eq!(ok_json(resp).await["entities"][0]["username"], "bob");
+    let resp = app
+        .post_raw(
+            "/%6Dessages/users",
+            Some(&token),
+            br#"{"to":["bob"],"type":"txt","body":{"msg":"hi"}}"#.to_vec(),
+        )
+        .await;
+    assert!(ok_json(resp).await["data"]["bob"].is_string());
+    let resp = app.get("/users/a%2Flice", Some(&token)).await;
+    easemob_error_kind(resp, 404, "service_resource_not_found").await;
+}
+
+#[tokio::test]
+async fn past_the_tenants_user_limit_registration_answers_resource_limited_and_creates_nobody() {
+    let app = spawn_with_fixtures(&json!({"tenants": [{
+        "org": ORG, "app": APP, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+        "max_users": 3,
+        "users": [{"username": "alice", "password": "p"}, {"username": "bob", "password": "p"}]
+    }]}))
+    .await;
+    let token = app.app_token().await;
+    let batch = json!([{"username": "u1", "password": "p"}, {"username": "u2", "password": "p"}]);
+    let resp = app.post("/users", Some(&token), &batch).await;
+    easemob_error_kind(resp, 429, "resource_limited").await;
+    assert_eq!(app.get("/users/u1", Some(&token)).await.status(), 404);
+    let one = json!({"username": "u1", "password": "p"});
+    ok_json(app.post("/users", Some(&token), &one).await).await;
+    let another = json!({"username": "u2", "password": "p"});
+    let resp = app.post("/users", Some(&token), &another).await;
+    easemob_error_kind(resp, 429, "resource_limited").await;
+    let inherit = json!({"grant_type": "inherit", "username": "u3", "autoCreateUser": true});
+    let resp = app.post("/token", Some(&token), &inherit).await;
+    easemob_error_kind(resp, 429, "resource_limited").await;
+    assert_eq!(app.health().await["usage"]["easemob"]["users"], 3);
+}

@@ -2,6 +2,8 @@
 //! endpoint a helper, so that tests read as a client's calls.
 #![allow(dead_code)]
 
+pub mod process;
+
 use im_emulator::config::Config;
 use im_emulator::Application;
 use reqwest::{Client, Response, StatusCode};
