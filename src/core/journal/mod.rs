@@ -21,10 +21,11 @@ use tokio::sync::Notify;
 /// Every message delivered by every provider.
 #[derive(Debug, Default)]
 pub struct Journal {
+    /// The number of the next record: how many were ever appended.
     seq: AtomicU64,
     partitions: DashMap<(&'static str, Arc<str>), Arc<Partition>>,
-    /// Records held, and records evicted since start.
-    stored: AtomicUsize,
+    /// Records gone: evicted, or dropped by a reset. The journal holds `seq - removed`.
+    removed: AtomicU64,
     evicted: AtomicU64,
     /// The most records held (0: no bound).
     max: usize,
@@ -62,13 +63,16 @@ impl Journal {
 
     /// Appends `records` to `partition`, numbering them in order of arrival, then evicts the
     /// oldest records past the bound.
-    pub fn append(&self, partition: &Arc<Partition>, records: impl IntoIterator<Item = Record>) {
+    pub fn append(
+        &self,
+        partition: &Arc<Partition>,
+        records: impl ExactSizeIterator<Item = Record>,
+    ) {
         if !partition.listed.load(Ordering::Acquire) {
             self.list(partition);
         }
-        let added = partition.push(records, || self.seq.fetch_add(1, Ordering::Relaxed));
-        let stored = self.stored.fetch_add(added, Ordering::Relaxed) + added;
-        if self.max > 0 && stored > self.max {
+        let reserve = |n: usize| self.seq.fetch_add(n as u64, Ordering::Relaxed);
+        if partition.push(records, reserve) && self.max > 0 && self.stored() > self.max {
             self.evict();
         }
         if self.watchers.load(Ordering::SeqCst) > 0 {
@@ -100,7 +104,7 @@ impl Journal {
         };
         let target = self.max - (self.max >> 6);
         loop {
-            let stored = self.stored.load(Ordering::Relaxed);
+            let stored = self.stored();
             if stored <= target {
                 return;
             }
@@ -108,7 +112,7 @@ impl Journal {
                 return;
             };
             let dropped = oldest.evict(stored - target, next_head);
-            self.stored.fetch_sub(dropped, Ordering::Relaxed);
+            self.removed.fetch_add(dropped as u64, Ordering::Relaxed);
             self.evicted.fetch_add(dropped as u64, Ordering::Relaxed);
             if dropped == 0 {
                 return;
@@ -141,7 +145,8 @@ impl Journal {
         self.partitions.retain(|(p, t), part| {
             let dropped = provider.is_none_or(|v| v == *p) && tenant.is_none_or(|v| v == &**t);
             if dropped {
-                self.stored.fetch_sub(part.drop_out(), Ordering::Relaxed);
+                self.removed
+                    .fetch_add(part.drop_out() as u64, Ordering::Relaxed);
             }
             !dropped
         });
@@ -158,10 +163,16 @@ impl Journal {
         cursor.read(&parts, filter, limit)
     }
 
+    /// How many records the journal holds.
+    fn stored(&self) -> usize {
+        let appended = self.seq.load(Ordering::Relaxed);
+        appended.saturating_sub(self.removed.load(Ordering::Relaxed)) as usize
+    }
+
     /// How many records the journal holds and has evicted, and its bound.
     pub fn counts(&self) -> Counts {
         Counts {
-            stored: self.stored.load(Ordering::Relaxed),
+            stored: self.stored(),
             evicted: self.evicted.load(Ordering::Relaxed),
             max: self.max,
         }

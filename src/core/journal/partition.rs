@@ -75,25 +75,29 @@ impl Partition {
         self.next.load(Ordering::Acquire)
     }
 
-    /// Appends `records`, numbering each with `number`, under one lock so that a partition's
-    /// records are always in sequence order. Returns how many were appended.
+    /// Appends `records` under one lock, numbering them from the block `reserve` hands out,
+    /// so that a partition's records are always in sequence order. Returns whether it took
+    /// them (a dropped partition does not).
     pub(super) fn push(
         &self,
-        records: impl IntoIterator<Item = Record>,
-        mut number: impl FnMut() -> u64,
-    ) -> usize {
+        records: impl ExactSizeIterator<Item = Record>,
+        reserve: impl FnOnce(usize) -> u64,
+    ) -> bool {
         let mut guard = self.lock();
         if guard.dropped {
-            return 0;
+            return false;
         }
+        let count = records.len();
+        if count == 0 {
+            return true;
+        }
+        let first = reserve(count);
         let chunks = &mut guard.chunks;
-        let mut count = 0;
-        for mut record in records {
-            record.seq = number();
-            if chunks.is_empty() {
-                self.head.store(record.seq, Ordering::Release);
-            }
-            self.next.store(record.seq + 1, Ordering::Release);
+        if chunks.is_empty() {
+            self.head.store(first, Ordering::Release);
+        }
+        for (seq, mut record) in (first..).zip(records) {
+            record.seq = seq;
             match chunks.back_mut() {
                 Some(chunk) if chunk.len() < CHUNK => chunk.push_back(record),
                 _ => {
@@ -102,10 +106,10 @@ impl Partition {
                     chunks.push_back(chunk);
                 }
             }
-            count += 1;
         }
+        self.next.store(first + count as u64, Ordering::Release);
         self.len.fetch_add(count, Ordering::Relaxed);
-        count
+        true
     }
 
     /// Takes it out of the journal: it takes no more records. Returns how many it held.
