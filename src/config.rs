@@ -89,6 +89,15 @@ pub struct Config {
         default_value_t = 200_000
     )]
     pub max_messages: usize,
+    /// Long-poll readers of /_emulator/messages that may wait at once; past it a read answers
+    /// at once.
+    #[arg(
+        long,
+        env = "IM_EMULATOR_MAX_WAITERS",
+        value_name = "N",
+        default_value_t = 4_096
+    )]
+    pub max_waiters: usize,
     /// Tenants each provider keeps; past it, unknown tenants are refused (0: no bound).
     #[arg(
         long,
@@ -121,6 +130,7 @@ impl Default for Config {
             strict_tenants: false,
             workers: None,
             max_messages: 200_000,
+            max_waiters: 4_096,
             max_tenants: 1_000,
             request_timeout: Duration::from_secs(10),
             admin_token: None,

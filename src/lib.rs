@@ -116,6 +116,7 @@ fn core_of(config: &Config) -> Result<core::Core, String> {
     let settings = core::Settings {
         seed: config.seed,
         max_messages: config.max_messages,
+        max_waiters: config.max_waiters,
         max_tenants: config.max_tenants,
         request_timeout: config.request_timeout,
         clock_range: easemob::CLOCK_RANGE,

@@ -1032,6 +1032,47 @@ async fn a_long_poll_counts_every_arrival_but_returns_only_the_first_limit_recor
     assert_eq!(texts, ["before", "one"], "{body}");
 }
 
+#[tokio::test]
+async fn past_max_waiters_a_long_poll_answers_at_once_and_health_counts_the_waiters() {
+    let app = spawn_with(Config {
+        max_waiters: 2,
+        ..Config::default()
+    })
+    .await;
+    let url = format!("{}/_emulator/messages?to=bob&wait_ms=20000", app.url);
+    let polls: Vec<_> = (0..2)
+        .map(|_| {
+            let (client, url) = (app.client.clone(), url.clone());
+            tokio::spawn(async move { client.get(url).send().await.unwrap() })
+        })
+        .collect();
+    let mut waiting = 0;
+    for _ in 0..10_000 {
+        waiting = health(&app).await["waiters"].as_u64().unwrap();
+        if waiting == 2 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(waiting, 2, "both long polls wait");
+    let third = app
+        .client
+        .get(&url)
+        .timeout(Duration::from_secs(5))
+        .send()
+        .await
+        .expect("the third long poll answers at once");
+    let body: Value = third.json().await.unwrap();
+    assert_eq!(body, json!({"messages": [], "total": 0}));
+    let token = app.app_token().await;
+    send(&app, &token, "alice", &["bob"], "wake").await;
+    for poll in polls {
+        let body: Value = poll.await.unwrap().json().await.unwrap();
+        assert_eq!(body["total"], 1, "{body}");
+    }
+    assert_eq!(health(&app).await["waiters"], 0);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Protection from web pages, and the admin token
 // ---------------------------------------------------------------------------------------------

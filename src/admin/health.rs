@@ -33,6 +33,8 @@ struct Health<'a> {
     uptime_ms: u128,
     now_ms: i64,
     messages: Counts,
+    /// Long-poll readers waiting now.
+    waiters: usize,
     tenants: BTreeMap<&'static str, usize>,
     usage: BTreeMap<&'static str, BTreeMap<&'static str, u64>>,
     memory: Memory,
@@ -53,6 +55,7 @@ pub fn health(admin: &Admin) -> HttpResponse {
         uptime_ms: admin.core.started.elapsed().as_millis(),
         now_ms: admin.core.clock.now_ms(),
         messages: admin.core.journal.counts(),
+        waiters: admin.core.journal.watchers(),
         tenants: providers
             .clone()
             .map(|p| (p.name(), p.tenant_count()))

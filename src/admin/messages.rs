@@ -2,7 +2,8 @@
 //! conversation, chat type, sender (`from`), recipient (`to`), type and time
 //! (`since_ms`, `until_ms`), at most `limit` records. With `wait_ms`, it waits (in real time, up
 //! to a minute) until at least `min_count` records (default 1) match, so that a test can wait for
-//! a message instead of sleeping.
+//! a message instead of sleeping. At most `--max-waiters` wait at once; past that a read
+//! answers at once.
 
 use super::{bad_request, Admin};
 use crate::core::journal::{Cursor, Entry, Filter, Found};
@@ -73,12 +74,12 @@ async fn wait_for(
 ) -> Found {
     let journal = &admin.core.journal;
     let mut cursor = Cursor::default();
-    if wait.is_zero() {
-        return journal.read(filter, &mut cursor, limit);
-    }
+    let watch = match journal.watch() {
+        Some(watch) if !wait.is_zero() => watch,
+        _ => return journal.read(filter, &mut cursor, limit),
+    };
     let deadline = Instant::now() + wait;
     let wanted = min_count.unwrap_or(1);
-    let watch = journal.watch();
     let mut found = Found::default();
     loop {
         let appended = watch.appended();

@@ -22,6 +22,8 @@ pub struct Settings {
     pub seed: Option<u64>,
     /// Records the journal keeps (0: no bound).
     pub max_messages: usize,
+    /// Long-poll readers that may wait at once.
+    pub max_waiters: usize,
     /// Tenants each provider keeps (0: no bound).
     pub max_tenants: usize,
     /// The time a client has to send a whole request.
@@ -35,6 +37,7 @@ impl Default for Settings {
         Self {
             seed: None,
             max_messages: 0,
+            max_waiters: 4096,
             max_tenants: 0,
             request_timeout: Duration::from_secs(10),
             clock_range: 0..=clock::MAX_MS,
@@ -60,7 +63,7 @@ impl Core {
         Self {
             clock: clock::Clock::new(settings.clock_range.clone()),
             ids: ids::Ids::new(settings.seed),
-            journal: journal::Journal::new(settings.max_messages),
+            journal: journal::Journal::new(settings.max_messages, settings.max_waiters),
             started: Instant::now(),
             request_timeout: settings.request_timeout,
             max_tenants: settings.max_tenants,

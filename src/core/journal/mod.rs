@@ -36,6 +36,7 @@ pub struct Journal {
     appended: Notify,
     /// Readers waiting for appends; appends ring only when there are some.
     watchers: AtomicUsize,
+    max_watchers: usize,
 }
 
 /// How many records the journal holds and has evicted.
@@ -48,10 +49,12 @@ pub struct Counts {
 }
 
 impl Journal {
-    /// A journal holding at most `max` records (0: no bound).
-    pub fn new(max: usize) -> Self {
+    /// A journal holding at most `max` records (0: no bound), with at most `max_watchers`
+    /// readers waiting at once.
+    pub fn new(max: usize, max_watchers: usize) -> Self {
         Self {
             max,
+            max_watchers,
             ..Self::default()
         }
     }

@@ -30,12 +30,19 @@ impl Drop for Watch<'_> {
 }
 
 impl Journal {
-    /// Registers a reader that waits for appends, for as long as the guard lives.
-    pub fn watch(&self) -> Watch<'_> {
+    /// Registers a reader that waits for appends, for as long as the guard lives; `None`
+    /// when as many as the journal allows are waiting already.
+    pub fn watch(&self) -> Option<Watch<'_>> {
         // Pairs with the load in `append`: an append that saw no watcher pushed its records
         // before this, so the reader's first read sees them.
-        self.watchers.fetch_add(1, Ordering::SeqCst);
-        Watch { journal: self }
+        let before = self.watchers.fetch_add(1, Ordering::SeqCst);
+        let watch = Watch { journal: self };
+        (before < self.max_watchers).then_some(watch)
+    }
+
+    /// How many readers are waiting.
+    pub fn watchers(&self) -> usize {
+        self.watchers.load(Ordering::Relaxed)
     }
 
     /// Wakes the waiting readers whenever the doorbell rings; runs until the server stops.
