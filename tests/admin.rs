@@ -1023,12 +1023,7 @@ async fn a_long_poll_counts_every_arrival_but_returns_only_the_first_limit_recor
     }
     let body: Value = poll.await.unwrap().json().await.unwrap();
     assert_eq!(body["total"], 4, "{body}");
-    let texts: Vec<&str> = body["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["content"]["msg"].as_str().unwrap())
-        .collect();
+    let texts = texts(&body);
     assert_eq!(texts, ["before", "one"], "{body}");
 }
 

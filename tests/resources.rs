@@ -236,12 +236,7 @@ async fn the_journal_keeps_the_newest_max_messages_and_counts_the_evicted() {
     }
     let listing = app.journal("").await;
     assert_eq!(listing["total"], 10, "{listing}");
-    let texts: Vec<&str> = listing["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["content"]["msg"].as_str().unwrap())
-        .collect();
+    let texts = texts(&listing);
     let newest: Vec<String> = (15..25).map(|i| i.to_string()).collect();
     assert_eq!(texts, newest, "the oldest went first");
     let counts = &app.health().await["messages"];
@@ -269,12 +264,7 @@ async fn eviction_takes_the_oldest_records_across_tenants() {
         assert_eq!(resp.status(), 200);
     }
     let listing = app.journal("").await;
-    let texts: Vec<&str> = listing["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["content"]["msg"].as_str().unwrap())
-        .collect();
+    let texts = texts(&listing);
     assert_eq!(texts, ["2", "3", "4", "5"], "{listing}");
 }
 

@@ -220,6 +220,16 @@ impl TestApp {
     }
 }
 
+/// The `content.msg` of every record of a journal listing, in order.
+pub fn texts(listing: &Value) -> Vec<String> {
+    listing["messages"]
+        .as_array()
+        .expect("a listing has messages")
+        .iter()
+        .map(|m| m["content"]["msg"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
 /// A time well after the ids' epoch, for tests that pin the clock.
 pub const T0: i64 = 1_790_000_000_000;
 
