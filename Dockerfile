@@ -1,5 +1,5 @@
 # im-emulator as a container image: a fully static binary (glibc, crt-static) alone in a
-# `FROM scratch` image — no shell, no libc, no package manager; about 7 MB.
+# `FROM scratch` image — no shell, no libc, no package manager; about 5 MB.
 #
 #   docker build -t im-emulator .            (or: podman build / buildah bud)
 #   docker run --rm -p 127.0.0.1:4800:4800 im-emulator
@@ -43,7 +43,7 @@ RUN touch src/lib.rs src/main.rs \
 # ---- Run: the binary alone ----
 FROM scratch
 LABEL org.opencontainers.image.title="im-emulator" \
-      org.opencontainers.image.description="Offline emulator of the Easemob, OpenIM, NetEase Yunxin IM and AnqiCMS chat server APIs" \
+      org.opencontainers.image.description="Offline emulator of chat/IM server REST APIs" \
       org.opencontainers.image.licenses="MIT"
 COPY --from=build /im-emulator /im-emulator
 # Numeric, so that Kubernetes' runAsNonRoot can verify it (there is no /etc/passwd here).
