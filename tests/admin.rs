@@ -75,6 +75,19 @@ fn assert_problem(status: StatusCode, body: &Value, expected: StatusCode, kind: 
     );
 }
 
+/// Polls health until `count` long polls wait (bounded, without sleeping).
+async fn wait_for_waiters(app: &TestApp, count: u64) {
+    let mut waiting = 0;
+    for _ in 0..10_000 {
+        waiting = health(app).await["waiters"].as_u64().unwrap();
+        if waiting == count {
+            return;
+        }
+        tokio::task::yield_now().await;
+    }
+    panic!("{waiting} long polls wait, not {count}");
+}
+
 /// Real time in epoch milliseconds.
 fn system_ms() -> i64 {
     SystemTime::now()
@@ -1028,6 +1041,66 @@ async fn a_long_poll_counts_every_arrival_but_returns_only_the_first_limit_recor
 }
 
 #[tokio::test]
+async fn a_long_poll_wakes_for_a_match_on_any_filter_field() {
+    let app = spawn_app().await;
+    let token = app.app_token().await;
+    let queries = [
+        "to=bob",
+        "from=alice",
+        "conversation=bob",
+        "tenant=demo/chat",
+        "provider=easemob",
+        "chat_type=single",
+        "type=txt",
+        "",
+        "to=bob&from=alice&type=txt",
+    ];
+    let polls: Vec<_> = queries
+        .iter()
+        .map(|query| {
+            let url = format!("{}/_emulator/messages?{query}&wait_ms=20000", app.url);
+            let client = app.client.clone();
+            let query = query.to_string();
+            tokio::spawn(async move {
+                let resp = client
+                    .get(url)
+                    .timeout(Duration::from_secs(8))
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("{query:?}: woken by the send: {e}"));
+                (query, resp.json::<Value>().await.unwrap())
+            })
+        })
+        .collect();
+    wait_for_waiters(&app, queries.len() as u64).await;
+    send(&app, &token, "alice", &["bob"], "for everyone").await;
+    for poll in polls {
+        let (query, body) = poll.await.unwrap();
+        assert_eq!(body["total"], 1, "{query:?}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn a_long_poll_is_not_woken_by_records_its_filter_does_not_pick() {
+    let app = spawn_app().await;
+    let token = app.app_token().await;
+    let url = format!(
+        "{}/_emulator/messages?to=bob&type=cmd&wait_ms=20000",
+        app.url
+    );
+    let client = app.client.clone();
+    let poll = tokio::spawn(async move { client.get(url).send().await.unwrap() });
+    wait_for_waiters(&app, 1).await;
+    send(&app, &token, "alice", &["bob"], "a txt, not a cmd").await;
+    send(&app, &token, "alice", &["carol"], "not to bob").await;
+    let cmd = msg("alice", &["bob"], "cmd", json!({"action": "ping"}));
+    send_to(&app, (ORG, APP), &token, "users", cmd).await;
+    let body: Value = poll.await.unwrap().json().await.unwrap();
+    assert_eq!(body["total"], 1, "{body}");
+    assert_eq!(body["messages"][0]["type"], "cmd", "{body}");
+}
+
+#[tokio::test]
 async fn past_max_waiters_a_long_poll_answers_at_once_and_health_counts_the_waiters() {
     let app = spawn_with(Config {
         max_waiters: 2,
@@ -1041,15 +1114,7 @@ async fn past_max_waiters_a_long_poll_answers_at_once_and_health_counts_the_wait
             tokio::spawn(async move { client.get(url).send().await.unwrap() })
         })
         .collect();
-    let mut waiting = 0;
-    for _ in 0..10_000 {
-        waiting = health(&app).await["waiters"].as_u64().unwrap();
-        if waiting == 2 {
-            break;
-        }
-        tokio::task::yield_now().await;
-    }
-    assert_eq!(waiting, 2, "both long polls wait");
+    wait_for_waiters(&app, 2).await;
     let third = app
         .client
         .get(&url)

@@ -55,7 +55,7 @@ pub fn health(admin: &Admin) -> HttpResponse {
         uptime_ms: admin.core.started.elapsed().as_millis(),
         now_ms: admin.core.clock.now_ms(),
         messages: admin.core.journal.counts(),
-        waiters: admin.core.journal.watchers(),
+        waiters: admin.core.journal.waiting(),
         tenants: providers
             .clone()
             .map(|p| (p.name(), p.tenant_count()))

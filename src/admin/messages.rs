@@ -9,6 +9,7 @@ use super::{bad_request, Admin};
 use crate::core::journal::{Cursor, Entry, Filter, Found};
 use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Deserialize)]
@@ -43,53 +44,52 @@ pub async fn list(admin: &Admin, req: &HttpRequest) -> HttpResponse {
         Ok(q) => q,
         Err(e) => return bad_request(format!("bad query: {e}")),
     };
-    let filter = Filter {
-        provider: query.provider.as_deref(),
-        tenant: query.tenant.as_deref(),
-        conversation: query.conversation.as_deref(),
-        chat_type: query.chat_type.as_deref(),
-        from: query.from.as_deref(),
-        to: query.to.as_deref(),
-        kind: query.kind.as_deref(),
-        since_ms: query.since_ms,
-        until_ms: query.until_ms,
-    };
     let limit = query.limit.unwrap_or(usize::MAX);
     let wait = Duration::from_millis(query.wait_ms.unwrap_or(0)).min(MAX_WAIT);
-    let found = wait_for(admin, &filter, limit, wait, query.min_count).await;
+    let wanted = query.min_count.unwrap_or(1);
+    let filter = Arc::new(Filter {
+        provider: query.provider,
+        tenant: query.tenant,
+        conversation: query.conversation,
+        chat_type: query.chat_type,
+        from: query.from,
+        to: query.to,
+        kind: query.kind,
+        since_ms: query.since_ms,
+        until_ms: query.until_ms,
+    });
+    let found = wait_for(admin, filter, limit, wait, wanted).await;
     HttpResponse::Ok().json(Listing {
         messages: found.entries,
         total: found.total,
     })
 }
 
-/// Reads until `min_count` records match or `wait` has passed; one read without a wait. Each
-/// look after the first reads only what arrived since the one before.
+/// Reads until `wanted` records match or `wait` has passed; one read without a wait. The
+/// reader is woken only by records its filter picks, and each read after the first reads only
+/// what arrived since the one before.
 async fn wait_for(
     admin: &Admin,
-    filter: &Filter<'_>,
+    filter: Arc<Filter>,
     limit: usize,
     wait: Duration,
-    min_count: Option<usize>,
+    wanted: usize,
 ) -> Found {
     let journal = &admin.core.journal;
     let mut cursor = Cursor::default();
-    let watch = match journal.watch() {
-        Some(watch) if !wait.is_zero() => watch,
-        _ => return journal.read(filter, &mut cursor, limit),
+    let waiter = match journal.waiter(filter.clone()) {
+        Some(waiter) if !wait.is_zero() => waiter,
+        _ => return journal.read(&filter, &mut cursor, limit),
     };
     let deadline = Instant::now() + wait;
-    let wanted = min_count.unwrap_or(1);
     let mut found = Found::default();
     loop {
-        let appended = watch.appended();
-        tokio::pin!(appended);
-        appended.as_mut().enable();
-        found.merge(journal.read(filter, &mut cursor, limit), limit);
+        waiter.arm();
+        found.merge(journal.read(&filter, &mut cursor, limit), limit);
         let left = deadline.saturating_duration_since(Instant::now());
         if found.total >= wanted || left.is_zero() {
             return found;
         }
-        let _ = tokio::time::timeout(left, appended).await;
+        let _ = tokio::time::timeout(left, waiter.woken()).await;
     }
 }

@@ -11,7 +11,7 @@ mod watch;
 pub use partition::Partition;
 pub use query::{Cursor, Filter, Found};
 pub use record::{ChatType, Entry, MessageId, MessageType, Record};
-pub use watch::Watch;
+pub use watch::Waiter;
 
 use dashmap::DashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -31,12 +31,15 @@ pub struct Journal {
     max: usize,
     /// Held by the one append that evicts; the others leave eviction to it.
     evicting: Mutex<()>,
-    /// Rung by appends while readers wait (see [`watch`]).
+    /// Rung by appends while readers are armed (see [`watch`]).
     doorbell: Notify,
-    appended: Notify,
-    /// Readers waiting for appends; appends ring only when there are some.
-    watchers: AtomicUsize,
-    max_watchers: usize,
+    /// The waiting readers, their index and the dispatcher's position.
+    registry: Mutex<watch::Registry>,
+    /// Armed readers: appends ring only when there are some.
+    armed: AtomicUsize,
+    /// Readers waiting now, and the most that may.
+    waiting: AtomicUsize,
+    max_waiting: usize,
 }
 
 /// How many records the journal holds and has evicted.
@@ -49,12 +52,12 @@ pub struct Counts {
 }
 
 impl Journal {
-    /// A journal holding at most `max` records (0: no bound), with at most `max_watchers`
+    /// A journal holding at most `max` records (0: no bound), with at most `max_waiting`
     /// readers waiting at once.
-    pub fn new(max: usize, max_watchers: usize) -> Self {
+    pub fn new(max: usize, max_waiting: usize) -> Self {
         Self {
             max,
-            max_watchers,
+            max_waiting,
             ..Self::default()
         }
     }
@@ -74,11 +77,13 @@ impl Journal {
         if !partition.listed.load(Ordering::Acquire) {
             self.list(partition);
         }
-        let reserve = |n: usize| self.seq.fetch_add(n as u64, Ordering::Relaxed);
-        if partition.push(records, reserve) && self.max > 0 && self.stored() > self.max {
-            self.evict();
+        let count = records.len();
+        if self.max > 0 && self.stored() + count > self.max {
+            self.evict(count);
         }
-        if self.watchers.load(Ordering::SeqCst) > 0 {
+        let reserve = |n: usize| self.seq.fetch_add(n as u64, Ordering::Relaxed);
+        partition.push(records, reserve);
+        if self.armed.load(Ordering::SeqCst) > 0 {
             self.doorbell.notify_one();
         }
     }
@@ -99,13 +104,13 @@ impl Journal {
         partition.listed.store(true, Ordering::Release);
     }
 
-    /// Drops the oldest records until the journal is a little under its bound, so that the
-    /// search for the oldest partition is paid once per many appends.
-    fn evict(&self) {
+    /// Drops the oldest records until `incoming` more fit under the bound, and a little more,
+    /// so that the search for the oldest partition is paid once per many appends.
+    fn evict(&self, incoming: usize) {
         let Ok(_one) = self.evicting.try_lock() else {
             return;
         };
-        let target = self.max - (self.max >> 6);
+        let target = (self.max - (self.max >> 6)).min(self.max.saturating_sub(incoming));
         loop {
             let stored = self.stored();
             if stored <= target {
@@ -156,7 +161,7 @@ impl Journal {
     }
 
     /// Reads the records `filter` picks that `cursor` has not seen, copying at most `limit`.
-    pub fn read(&self, filter: &Filter<'_>, cursor: &mut Cursor, limit: usize) -> Found {
+    pub fn read(&self, filter: &Filter, cursor: &mut Cursor, limit: usize) -> Found {
         let parts: Vec<Arc<Partition>> = self
             .partitions
             .iter()
@@ -164,6 +169,11 @@ impl Journal {
             .map(|p| p.value().clone())
             .collect();
         cursor.read(&parts, filter, limit)
+    }
+
+    /// Every listed partition.
+    fn all_partitions(&self) -> Vec<Arc<Partition>> {
+        self.partitions.iter().map(|p| p.value().clone()).collect()
     }
 
     /// How many records the journal holds.

@@ -8,30 +8,37 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Which records a query returns. Empty fields match everything.
-#[derive(Debug, Default)]
-pub struct Filter<'a> {
-    pub provider: Option<&'a str>,
-    pub tenant: Option<&'a str>,
-    pub conversation: Option<&'a str>,
-    pub chat_type: Option<&'a str>,
-    pub from: Option<&'a str>,
-    pub to: Option<&'a str>,
-    pub kind: Option<&'a str>,
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub provider: Option<String>,
+    pub tenant: Option<String>,
+    pub conversation: Option<String>,
+    pub chat_type: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub kind: Option<String>,
     pub since_ms: Option<i64>,
     pub until_ms: Option<i64>,
 }
 
-impl Filter<'_> {
+impl Filter {
     pub(super) fn matches_partition(&self, p: &Partition) -> bool {
-        self.provider.is_none_or(|v| v == p.provider) && self.tenant.is_none_or(|v| v == &*p.tenant)
+        let provider = self.provider.as_deref();
+        provider.is_none_or(|v| v == p.provider)
+            && self.tenant.as_deref().is_none_or(|v| v == &*p.tenant)
     }
 
-    fn matches(&self, r: &Record) -> bool {
-        self.conversation.is_none_or(|v| v == r.conversation())
-            && self.chat_type.is_none_or(|v| v == r.chat_type.as_str())
-            && self.from.is_none_or(|v| v == &*r.from)
-            && self.to.is_none_or(|v| v == &*r.to)
-            && self.kind.is_none_or(|v| type_matches(&r.kind, v))
+    pub(super) fn matches(&self, r: &Record) -> bool {
+        let same =
+            |wanted: &Option<String>, value: &str| wanted.as_deref().is_none_or(|v| v == value);
+        same(&self.conversation, r.conversation())
+            && same(&self.chat_type, r.chat_type.as_str())
+            && same(&self.from, &r.from)
+            && same(&self.to, &r.to)
+            && self
+                .kind
+                .as_deref()
+                .is_none_or(|v| type_matches(&r.kind, v))
             && self.since_ms.is_none_or(|v| r.received_at_ms >= v)
             && self.until_ms.is_none_or(|v| r.received_at_ms <= v)
     }
@@ -71,38 +78,64 @@ impl Found {
 }
 
 impl Cursor {
-    /// Reads, in `partitions`, the records `filter` picks that arrived since the last read,
-    /// copying at most `limit` of them.
-    pub(super) fn read(
+    /// Visits, in `partitions`, the records that arrived since the last visit.
+    pub(super) fn each_new(
         &mut self,
         partitions: &[Arc<Partition>],
-        filter: &Filter<'_>,
-        limit: usize,
-    ) -> Found {
-        let mut found = Found::default();
+        mut visit: impl FnMut(&Partition, &Record),
+    ) {
+        // Forget partitions that are gone (a reset), and the records they hold.
+        let listed: std::collections::HashSet<usize> =
+            partitions.iter().map(|p| Arc::as_ptr(p) as usize).collect();
+        self.read.retain(|key, _| listed.contains(key));
         for part in partitions {
             let key = Arc::as_ptr(part) as usize;
             let after = self.read.get(&key).map_or(0, |(_, seq)| *seq);
             if part.next() <= after {
                 continue;
             }
-            let mut copied = 0;
-            let next = part.each_from(after, |record| {
-                if !filter.matches(record) {
-                    return;
-                }
-                found.total += 1;
-                if copied < limit {
-                    copied += 1;
-                    found.entries.push(Entry {
-                        provider: part.provider,
-                        tenant: part.tenant.clone(),
-                        record: record.clone(),
-                    });
-                }
-            });
+            let next = part.each_from(after, |record| visit(part, record));
             self.read.insert(key, (part.clone(), next));
         }
+    }
+
+    /// Skips what `partitions` hold now: the next visit starts after it.
+    pub(super) fn skip_to_end(&mut self, partitions: &[Arc<Partition>]) {
+        self.read.clear();
+        for part in partitions {
+            let key = Arc::as_ptr(part) as usize;
+            self.read.insert(key, (part.clone(), part.next()));
+        }
+    }
+
+    /// Reads, in `partitions`, the records `filter` picks that arrived since the last read,
+    /// copying at most `limit` of them.
+    pub(super) fn read(
+        &mut self,
+        partitions: &[Arc<Partition>],
+        filter: &Filter,
+        limit: usize,
+    ) -> Found {
+        let mut found = Found::default();
+        // The oldest `limit` of each partition: together they hold the oldest `limit` of all.
+        let (mut current, mut copied) = (std::ptr::null::<Partition>(), 0);
+        self.each_new(partitions, |part, record| {
+            if !filter.matches(record) {
+                return;
+            }
+            if !std::ptr::eq(current, part) {
+                (current, copied) = (part, 0);
+            }
+            found.total += 1;
+            if copied < limit {
+                copied += 1;
+                found.entries.push(Entry {
+                    provider: part.provider,
+                    tenant: part.tenant.clone(),
+                    record: record.clone(),
+                });
+            }
+        });
         found.entries.sort_unstable_by_key(|e| e.record.seq);
         found.entries.truncate(limit);
         found
