@@ -7,7 +7,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{kill, Signal};
-use nix::unistd::Pid;
+use nix::unistd::{sysconf, Pid, SysconfVar};
 
 use crate::endpoint::Endpoint;
 
@@ -52,10 +52,12 @@ impl Server {
 
     /// Resident set size of the child in bytes (VmRSS).
     pub fn rss(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kib * 1024)
+        rss_of(self.pid())
+    }
+
+    /// CPU time the child has used so far, user and system, all threads.
+    pub fn cpu_time(&self) -> Option<Duration> {
+        cpu_time_of(self.pid())
     }
 
     /// Sends SIGTERM and waits for the exit, killing the child if it hangs.
@@ -90,6 +92,35 @@ impl Drop for Server {
     }
 }
 
+/// Resident set size of process `pid` in bytes (VmRSS).
+pub fn rss_of(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// CPU time (user + system, all threads) of process `pid`.
+pub fn cpu_time_of(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let ticks = cpu_ticks(&stat)?;
+    let per_sec = sysconf(SysconfVar::CLK_TCK).ok().flatten().unwrap_or(100);
+    Some(Duration::from_secs_f64(
+        ticks as f64 / per_sec.max(1) as f64,
+    ))
+}
+
+/// utime + stime, in clock ticks, from the text of `/proc/PID/stat`. The
+/// command name (field 2) is in parentheses and may hold spaces or `)`, so the
+/// fields are counted from the last `)`: state is field 3, utime 14, stime 15.
+fn cpu_ticks(stat: &str) -> Option<u64> {
+    let (_, rest) = stat.rsplit_once(')')?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some(utime + stime)
+}
+
 /// Reads stdout until the listening line; keeps draining it afterwards.
 fn ready_url(stdout: ChildStdout) -> Result<String, String> {
     let (tx, rx) = mpsc::channel();
@@ -105,4 +136,24 @@ fn ready_url(stdout: ChildStdout) -> Result<String, String> {
     });
     rx.recv_timeout(READY_TIMEOUT)
         .map_err(|_| "no `listening on URL` line on stdout".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_ticks_count_from_the_last_parenthesis() {
+        let stat = "4242 (im emu) x) S 1 4242 4242 0 -1 4194560 900 0 0 0 \
+                    170 35 0 0 20 0 3 0 12345 1000000 1200 18446744073709551615";
+        assert_eq!(cpu_ticks(stat), Some(205));
+        assert_eq!(cpu_ticks("4242 (short) S 1"), None);
+    }
+
+    #[test]
+    fn reads_its_own_memory_and_cpu() {
+        let me = std::process::id();
+        assert!(rss_of(me).is_some_and(|b| b > 0));
+        assert!(cpu_time_of(me).is_some());
+    }
 }

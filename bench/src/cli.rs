@@ -75,6 +75,16 @@ impl RunOptions {
         (self.measure() / 5).min(Duration::from_secs(1))
     }
 
+    /// Time of the sustained load of the bounded-memory scenario: at least
+    /// 10 s (or --duration if longer), 3 s with --quick.
+    pub fn soak(&self) -> Duration {
+        if self.quick {
+            Duration::from_secs(3)
+        } else {
+            Duration::from_secs_f64(self.duration.max(10.0))
+        }
+    }
+
     /// Messages sent by the memory scenario.
     pub fn stored_messages(&self) -> u64 {
         match (self.messages, self.quick) {
@@ -82,5 +92,22 @@ impl RunOptions {
             (None, true) => 100_000,
             (None, false) => 1_000_000,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(args: &[&str]) -> RunOptions {
+        let argv = std::iter::once("bench").chain(args.iter().copied());
+        Cli::parse_from(argv).run
+    }
+
+    #[test]
+    fn soak_lasts_at_least_ten_seconds_unless_quick() {
+        assert_eq!(opts(&[]).soak(), Duration::from_secs(10));
+        assert_eq!(opts(&["--duration", "20"]).soak(), Duration::from_secs(20));
+        assert_eq!(opts(&["--quick"]).soak(), Duration::from_secs(3));
     }
 }

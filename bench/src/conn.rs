@@ -38,10 +38,17 @@ impl Conn {
 
     /// Writes `raw` and reads until its response is complete.
     pub async fn exchange(&mut self, raw: &[u8]) -> Result<Outcome, String> {
-        self.stream
-            .write_all(raw)
-            .await
-            .map_err(|e| e.to_string())?;
+        self.send(raw).await?;
+        self.receive().await
+    }
+
+    /// Writes one request.
+    pub async fn send(&mut self, raw: &[u8]) -> Result<(), String> {
+        self.stream.write_all(raw).await.map_err(|e| e.to_string())
+    }
+
+    /// Reads until the next response is complete.
+    pub async fn receive(&mut self) -> Result<Outcome, String> {
         loop {
             if let Some(frame) = response::parse(&self.buf)? {
                 if matches!(frame.body, Body::UntilClose(_)) {

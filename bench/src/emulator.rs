@@ -7,13 +7,13 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::child::Server;
+use crate::health::HEALTH_PATH;
 use crate::oneshot;
 
 /// Seed passed to every emulator started.
 pub const SEED: &str = "42";
 /// How long a started emulator may take to answer its health check.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(10);
-const HEALTH_PATH: &str = "/_emulator/health";
 
 /// The tenant the scenarios use: limits off, two users.
 const TENANTS: &str = r#"{"defaults": {"limits": {"enabled": false}},
@@ -44,16 +44,27 @@ impl Emulator {
 
     /// Spawns the emulator on a free loopback port; returns once it listens.
     pub fn spawn(&self) -> Result<Server, String> {
+        self.spawn_with(&[])
+    }
+
+    /// Spawns the emulator with `args` added to its command line.
+    pub fn spawn_with(&self, args: &[&str]) -> Result<Server, String> {
         let mut cmd = Command::new(&self.bin);
         cmd.args(["--bind", "127.0.0.1:0", "--seed", SEED, "--fixtures"])
             .arg(&self.fixtures)
+            .args(args)
             .env("RUST_LOG", "off");
         Server::spawn(cmd)
     }
 
     /// Spawns the emulator and waits for its first healthy reply.
     pub fn start(&self) -> Result<Server, String> {
-        let server = self.spawn()?;
+        self.start_with(&[])
+    }
+
+    /// Spawns the emulator with `args` and waits for its first healthy reply.
+    pub fn start_with(&self, args: &[&str]) -> Result<Server, String> {
+        let server = self.spawn_with(args)?;
         wait_healthy(&server)?;
         Ok(server)
     }

@@ -12,6 +12,7 @@ mod cli;
 mod conn;
 mod emulator;
 mod endpoint;
+mod health;
 mod load;
 mod machine;
 mod oneshot;
@@ -23,6 +24,7 @@ mod scenario;
 mod stats;
 mod table;
 mod targets;
+mod waiters;
 
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -57,9 +59,7 @@ fn bench(opts: RunOptions) -> Result<(), String> {
     }
     let scenarios = scenario::select(&opts.scenarios)?;
     if opts.list {
-        scenarios
-            .iter()
-            .for_each(|s| println!("{:26} {}", s.name, s.about));
+        scenarios.iter().for_each(|s| println!("{}", s.listing()));
         return Ok(());
     }
     if cfg!(debug_assertions) {

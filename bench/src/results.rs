@@ -29,6 +29,9 @@ pub struct Row {
     pub server_rss_bytes: Option<u64>,
     pub figure: Option<Figure>,
     pub note: Option<String>,
+    /// The scenario's own figures beyond the columns (RSS samples, journal
+    /// counts, server CPU), by name.
+    pub details: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl Row {
@@ -60,6 +63,19 @@ impl Row {
         self
     }
 
+    /// Adds one named figure to the details.
+    pub fn with_detail(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        self.details
+            .get_or_insert_with(Default::default)
+            .insert(key.to_string(), value.into());
+        self
+    }
+
+    /// A named figure of the details, as a number.
+    pub fn detail(&self, key: &str) -> Option<f64> {
+        self.details.as_ref()?.get(key)?.as_f64()
+    }
+
     /// Appends to the note.
     pub fn noted(mut self, text: impl Into<String>) -> Self {
         let text = text.into();
@@ -88,5 +104,27 @@ impl Report<'_> {
     pub fn write(&self, path: &Path) -> Result<(), String> {
         let json = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
         std::fs::write(path, json + "\n").map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_are_null_until_one_is_added() {
+        let row = Row::named("x");
+        assert_eq!(
+            serde_json::to_value(&row).unwrap()["details"],
+            serde_json::Value::Null
+        );
+        let row = row
+            .with_detail("stored", 196_875u64)
+            .with_detail("share", 0.02);
+        assert_eq!(row.detail("stored"), Some(196_875.0));
+        assert_eq!(row.detail("share"), Some(0.02));
+        assert_eq!(row.detail("missing"), None);
+        let json = serde_json::to_value(&row).unwrap();
+        assert_eq!(json["details"]["stored"], 196_875);
     }
 }

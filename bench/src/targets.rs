@@ -16,10 +16,11 @@ pub struct Check {
     pub met: Option<bool>,
 }
 
-type Measure = fn(&Row) -> Option<(String, bool)>;
+/// Compares the scenario's row (and, for a comparison, the others) with a target.
+type Measure = fn(&Row, &[Row]) -> Option<(String, bool)>;
 
 /// Every target: its text, the scenario it reads, and the comparison.
-const TARGETS: [(&str, &str, Measure); 6] = [
+const TARGETS: [(&str, &str, Measure); 8] = [
     (
         "easemob-send-1 >= 0.6 x baseline rps, 0 errors",
         "easemob-send-1",
@@ -35,12 +36,22 @@ const TARGETS: [(&str, &str, Measure); 6] = [
         "easemob-send-1-half-load",
         half_load,
     ),
+    (
+        "send p99 with 1,000 waiters open < 2 ms (compare easemob-send-1-half-load)",
+        "easemob-send-1-waiters",
+        waiters,
+    ),
     ("startup < 50 ms", "startup", startup),
     ("idle RSS < 10 MiB", "idle-rss", idle_rss),
     (
         "< 600 bytes per stored txt message beyond its text",
         "easemob-store",
         store,
+    ),
+    (
+        "RSS flat once the journal is full (growth < 10% after the bound)",
+        "easemob-bounded-rss",
+        bounded_rss,
     ),
 ];
 
@@ -52,7 +63,7 @@ pub fn check(rows: &[Row]) -> Vec<Check> {
             let found = rows
                 .iter()
                 .find(|r| r.scenario == *scenario)
-                .and_then(measure);
+                .and_then(|r| measure(r, rows));
             Check {
                 target,
                 measured: found.as_ref().map(|(m, _)| m.clone()),
@@ -62,7 +73,7 @@ pub fn check(rows: &[Row]) -> Vec<Check> {
         .collect()
 }
 
-fn send_one(r: &Row) -> Option<(String, bool)> {
+fn send_one(r: &Row, _: &[Row]) -> Option<(String, bool)> {
     let (ratio, errors) = (r.vs_baseline?, r.errors?);
     Some((
         format!("{ratio:.2} x, {errors} errors"),
@@ -70,27 +81,111 @@ fn send_one(r: &Row) -> Option<(String, bool)> {
     ))
 }
 
-fn send_many(r: &Row) -> Option<(String, bool)> {
+fn send_many(r: &Row, _: &[Row]) -> Option<(String, bool)> {
     let v = r.figure.as_ref()?.value;
     Some((format!("{v:.0} recipient-msgs/s"), v >= 500_000.0))
 }
 
-fn half_load(r: &Row) -> Option<(String, bool)> {
+fn half_load(r: &Row, _: &[Row]) -> Option<(String, bool)> {
     let p99 = r.p99_ms?;
     Some((format!("{p99:.3} ms"), p99 < 2.0))
 }
 
-fn startup(r: &Row) -> Option<(String, bool)> {
+fn startup(r: &Row, _: &[Row]) -> Option<(String, bool)> {
     let v = r.figure.as_ref()?.value;
     Some((format!("{v:.1} ms"), v < 50.0))
 }
 
-fn idle_rss(r: &Row) -> Option<(String, bool)> {
+fn idle_rss(r: &Row, _: &[Row]) -> Option<(String, bool)> {
     let v = r.server_rss_bytes? as f64 / MIB;
     Some((format!("{v:.1} MiB"), v < 10.0))
 }
 
-fn store(r: &Row) -> Option<(String, bool)> {
+fn store(r: &Row, _: &[Row]) -> Option<(String, bool)> {
     let v = r.figure.as_ref()?.value;
     Some((format!("{v:.0} bytes/msg"), v < 600.0))
+}
+
+fn waiters(r: &Row, rows: &[Row]) -> Option<(String, bool)> {
+    let p99 = r.p99_ms?;
+    let without = rows
+        .iter()
+        .find(|o| o.scenario == "easemob-send-1-half-load")
+        .and_then(|o| o.p99_ms)
+        .map_or(String::new(), |w| {
+            format!(" (without waiters {w:.3} ms: {:.1} x)", p99 / w.max(1e-9))
+        });
+    Some((format!("{p99:.3} ms{without}"), p99 < 2.0))
+}
+
+/// Judged on the line fitted to the RSS samples after the bound, which a
+/// swing of the last sample does not move much (see `run::bounded::Growth`).
+fn bounded_rss(r: &Row, _: &[Row]) -> Option<(String, bool)> {
+    let share = r.detail("rss_trend_share")?;
+    let mib = r.detail("rss_trend_bytes")? / MIB;
+    let last = r.detail("rss_growth_share").map_or(String::new(), |s| {
+        format!("; last sample vs first {:+.1}%", s * 100.0)
+    });
+    Some((
+        format!(
+            "{mib:+.1} MiB ({:+.1}%) fitted after the bound{last}",
+            share * 100.0
+        ),
+        share < 0.10,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(checks: &[Check], scenario_text: &str) -> (Option<String>, Option<bool>) {
+        let c = checks
+            .iter()
+            .find(|c| c.target.starts_with(scenario_text))
+            .unwrap();
+        (c.measured.clone(), c.met)
+    }
+
+    #[test]
+    fn waiters_are_compared_with_the_half_load_run() {
+        let mut without = Row::named("easemob-send-1-half-load");
+        without.p99_ms = Some(0.5);
+        let mut with = Row::named("easemob-send-1-waiters");
+        with.p99_ms = Some(1.25);
+        let checks = check(&[without, with.clone()]);
+        assert_eq!(
+            verdict(&checks, "send p99 with 1,000 waiters"),
+            (
+                Some("1.250 ms (without waiters 0.500 ms: 2.5 x)".into()),
+                Some(true)
+            )
+        );
+        with.p99_ms = Some(2.5);
+        let checks = check(&[with]);
+        assert_eq!(
+            verdict(&checks, "send p99 with 1,000 waiters"),
+            (Some("2.500 ms".into()), Some(false))
+        );
+    }
+
+    #[test]
+    fn bounded_rss_reads_the_fitted_growth() {
+        let row = Row::named("easemob-bounded-rss")
+            .with_detail("rss_trend_share", 0.125)
+            .with_detail("rss_trend_bytes", 10_485_760.0)
+            .with_detail("rss_growth_share", 0.2);
+        let checks = check(&[row]);
+        assert_eq!(
+            verdict(&checks, "RSS flat"),
+            (
+                Some(
+                    "+10.0 MiB (+12.5%) fitted after the bound; last sample vs first +20.0%".into()
+                ),
+                Some(false)
+            )
+        );
+        let checks = check(&[Row::named("easemob-bounded-rss")]);
+        assert_eq!(verdict(&checks, "RSS flat"), (None, None));
+    }
 }

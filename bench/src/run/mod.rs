@@ -1,11 +1,12 @@
 //! Running the selected scenarios, each against a fresh server, into rows.
 
+mod bounded;
 mod process;
 mod throughput;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::child::Server;
 use crate::cli::RunOptions;
@@ -63,11 +64,17 @@ impl Runner {
         let result = match s.kind {
             Kind::Baseline(w) => throughput::baseline(self, &s.name, &w),
             Kind::BaselineHalfLoad(w) => throughput::baseline_half_load(self, &s.name, &w),
-            Kind::Load(w) => throughput::load(self, &s.name, &w),
-            Kind::HalfLoad(w) => throughput::half_load(self, &s.name, &w),
+            Kind::Load(w) => throughput::load(self, s, &w),
+            Kind::HalfLoad(w) => throughput::half_load(self, s, &w),
+            Kind::HalfLoadWaiters {
+                load,
+                waiters,
+                wait_path,
+            } => throughput::half_load_waiters(self, s, &load, waiters, wait_path),
             Kind::Startup => self.emulator().and_then(|e| process::startup(e, &s.name)),
             Kind::IdleRss => self.emulator().and_then(|e| process::idle_rss(e, &s.name)),
-            Kind::Store(w) => process::store(self, &s.name, &w),
+            Kind::Store(w) => process::store(self, s, &w),
+            Kind::BoundedRss(w) => bounded::bounded_rss(self, s, &w),
         };
         result.unwrap_or_else(|e| Row::named(&s.name).noted(format!("failed: {e}")))
     }
@@ -97,12 +104,21 @@ impl Runner {
         self.opts.measure()
     }
 
-    /// A fresh emulator, or the --target server.
-    fn subject(&self) -> Result<Subject, String> {
+    /// A fresh emulator started with `args` added, or the --target server.
+    fn subject(&self, args: &[&str]) -> Result<Subject, String> {
         match &self.target {
             Some(ep) => Ok(Subject::Remote(ep.clone())),
-            None => Ok(Subject::Child(self.emulator()?.start()?)),
+            None => Ok(Subject::Child(self.emulator()?.start_with(args)?)),
         }
+    }
+
+    /// The maximum throughput measured for `w`, which a half-load run takes
+    /// half of.
+    fn max_rps(&self, w: &Workload) -> Result<f64, String> {
+        self.max_rps
+            .get(w.name)
+            .copied()
+            .ok_or_else(|| format!("{} did not run", w.name))
     }
 
     /// Logs in; a --target server that refuses gets a placeholder token.
@@ -138,6 +154,22 @@ impl Subject {
         }
     }
 
+    /// Runs `f`, and measures the CPU the server used meanwhile as a share of
+    /// one core (`None` for a --target server).
+    fn cpu_while<T>(&self, f: impl FnOnce() -> T) -> (T, Option<f64>) {
+        let cpu_time = || match self {
+            Subject::Child(s) => s.cpu_time(),
+            Subject::Remote(_) => None,
+        };
+        let (before, started) = (cpu_time(), Instant::now());
+        let out = f();
+        let wall = started.elapsed();
+        let share = before
+            .zip(cpu_time())
+            .map(|(b, a)| cores(a.saturating_sub(b), wall));
+        (out, share)
+    }
+
     /// Stops a child; notes on `row` if it did not stop cleanly.
     fn finish(self, row: Row) -> Row {
         match self {
@@ -152,5 +184,35 @@ fn stop_noted(server: Server, row: Row) -> Row {
     match server.stop() {
         Ok(()) => row,
         Err(e) => row.noted(format!("stop: {e}")),
+    }
+}
+
+/// CPU time `used` over `wall` time, in cores (1.0: one core all the time).
+fn cores(used: Duration, wall: Duration) -> f64 {
+    used.as_secs_f64() / wall.as_secs_f64().max(1e-9)
+}
+
+/// Notes the server's CPU share on `row`, and adds it to its details.
+fn with_cpu(row: Row, share: Option<f64>) -> Row {
+    match share {
+        Some(c) => row
+            .noted(format!("emulator CPU {:.0}% of one core", c * 100.0))
+            .with_detail("server_cpu_cores", c),
+        None => row,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_share_is_in_cores() {
+        let c = cores(Duration::from_millis(1500), Duration::from_secs(1));
+        assert!((c - 1.5).abs() < 1e-12);
+        let row = with_cpu(Row::named("x"), Some(0.934));
+        assert_eq!(row.note.as_deref(), Some("emulator CPU 93% of one core"));
+        assert_eq!(row.detail("server_cpu_cores"), Some(0.934));
+        assert!(with_cpu(Row::named("x"), None).note.is_none());
     }
 }

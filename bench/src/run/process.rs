@@ -8,14 +8,14 @@ use super::{stop_noted, Runner};
 use crate::emulator::{wait_healthy, Emulator};
 use crate::load::{Requests, Stop};
 use crate::results::Row;
-use crate::scenario::Workload;
+use crate::scenario::{Scenario, Workload};
 use crate::table::thousands;
 
 /// Starts timed by the startup scenario.
 const STARTS: usize = 20;
 /// Pause before reading the RSS of an idle server.
 const SETTLE: Duration = Duration::from_millis(500);
-const MIB: f64 = 1024.0 * 1024.0;
+pub const MIB: f64 = 1024.0 * 1024.0;
 
 /// Median time from spawn to the first 200 from the health endpoint.
 pub fn startup(emu: &Emulator, name: &str) -> Result<Row, String> {
@@ -51,9 +51,10 @@ pub fn idle_rss(emu: &Emulator, name: &str) -> Result<Row, String> {
 
 /// VmRSS growth per message stored by sending the configured number of
 /// `w` requests, minus the content bytes each one carries.
-pub fn store(r: &Runner, name: &str, w: &Workload) -> Result<Row, String> {
+pub fn store(r: &Runner, s: &Scenario, w: &Workload) -> Result<Row, String> {
+    let name = s.name.as_str();
     let emu = r.emulator()?;
-    let server = emu.start()?;
+    let server = emu.start_with(s.emulator_args)?;
     let ep = server.endpoint.clone();
     let requests: Requests = Arc::new((w.requests)(&ep, &r.login(w, &ep)?));
     thread::sleep(SETTLE);

@@ -3,17 +3,28 @@
 use std::net::SocketAddr;
 use std::process::Command;
 use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
 
-use super::{stop_noted, Runner};
+use super::{stop_noted, with_cpu, Runner};
 use crate::child::Server;
+use crate::endpoint::Endpoint;
+use crate::health::Health;
 use crate::load::Requests;
 use crate::open_loop::{open_loop, Schedule};
 use crate::results::Row;
-use crate::scenario::Workload;
+use crate::scenario::{Scenario, Workload};
 use crate::table::thousands;
+use crate::waiters::{ensure_open_files, Tally, Waiters};
 
 /// Token the baseline requests carry (the baseline does not check it).
 const BASELINE_TOKEN: &str = "baseline-token";
+/// How long the waiters may take to be sent, and counted by the server.
+const WAITERS_TIMEOUT: Duration = Duration::from_secs(10);
+/// Pause after the waiters are open, before checking that none was answered.
+const WAITERS_SETTLE: Duration = Duration::from_millis(300);
+/// How often the server's count of waiters is read while they arrive.
+const WAITERS_POLL: Duration = Duration::from_millis(20);
 
 /// Maximum throughput of the baseline server under `w`'s requests.
 pub fn baseline(r: &mut Runner, name: &str, w: &Workload) -> Result<Row, String> {
@@ -28,8 +39,9 @@ pub fn baseline(r: &mut Runner, name: &str, w: &Workload) -> Result<Row, String>
 }
 
 /// Maximum closed-loop throughput of `w` on a fresh emulator (or --target).
-pub fn load(r: &mut Runner, name: &str, w: &Workload) -> Result<Row, String> {
-    let subject = r.subject()?;
+pub fn load(r: &mut Runner, s: &Scenario, w: &Workload) -> Result<Row, String> {
+    let name = s.name.as_str();
+    let subject = r.subject(s.emulator_args)?;
     let ep = subject.endpoint().clone();
     let requests: Requests = Arc::new((w.requests)(&ep, &r.login(w, &ep)?));
     let summary = r.closed(ep.addr, requests, r.window())?;
@@ -54,17 +66,95 @@ pub fn baseline_half_load(r: &mut Runner, name: &str, w: &Workload) -> Result<Ro
 }
 
 /// Latency of an open-loop run of `w` at half its measured maximum rate.
-pub fn half_load(r: &mut Runner, name: &str, w: &Workload) -> Result<Row, String> {
-    let max = *r
-        .max_rps
-        .get(w.name)
-        .ok_or_else(|| format!("{} did not run", w.name))?;
-    let subject = r.subject()?;
+pub fn half_load(r: &mut Runner, s: &Scenario, w: &Workload) -> Result<Row, String> {
+    let max = r.max_rps(w)?;
+    let subject = r.subject(s.emulator_args)?;
     let ep = subject.endpoint().clone();
     let requests: Requests = Arc::new((w.requests)(&ep, &r.login(w, &ep)?));
-    let mut row = paced(r, name, ep.addr, requests, max)?;
+    let (row, cpu) = subject.cpu_while(|| paced(r, &s.name, ep.addr, requests, max));
+    let mut row = with_cpu(row?, cpu);
     row.server_rss_bytes = subject.rss();
     Ok(subject.finish(row))
+}
+
+/// The half-load run of `w` with `n` long-poll requests to `wait_path`
+/// waiting on the server from before the run starts until after it ends.
+pub fn half_load_waiters(
+    r: &mut Runner,
+    s: &Scenario,
+    w: &Workload,
+    n: usize,
+    wait_path: &str,
+) -> Result<Row, String> {
+    let max = r.max_rps(w)?;
+    ensure_open_files((n + r.opts.connections) as u64)?;
+    let subject = r.subject(s.emulator_args)?;
+    let ep = subject.endpoint().clone();
+    let requests: Requests = Arc::new((w.requests)(&ep, &r.login(w, &ep)?));
+    let waiters = open_waiters(&ep, wait_path, n)?;
+    let (row, cpu) = subject.cpu_while(|| paced(r, &s.name, ep.addr, requests, max));
+    let tally = waiters.close();
+    let mut row = with_cpu(row?, cpu)
+        .noted(waiters_note(n as u64, &tally))
+        .with_detail("waiters", n as u64)
+        .with_detail("waiters_waiting_at_end", tally.waiting)
+        .with_detail("waiters_answered", tally.answered)
+        .with_detail("waiters_failed", tally.failed);
+    row.server_rss_bytes = subject.rss();
+    Ok(subject.finish(row))
+}
+
+/// Opens `n` long-polls of `wait_path` on `ep` and returns once they wait:
+/// every request written, counted by the server (where its health reply
+/// counts waiters), and none answered.
+fn open_waiters(ep: &Endpoint, wait_path: &str, n: usize) -> Result<Waiters, String> {
+    let raw = ep.request("GET", wait_path, None, None);
+    let waiters = Waiters::open(ep.addr, raw, n)?;
+    waiters.wait_sent(n as u64, WAITERS_TIMEOUT)?;
+    let deadline = Instant::now() + WAITERS_TIMEOUT;
+    loop {
+        match Health::read(ep, Duration::from_secs(2)).map(|h| h.waiters) {
+            _ if waiters.tally().answered > 0 => break,
+            Ok(Some(counted)) if counted >= n as u64 => break,
+            Ok(Some(counted)) if Instant::now() >= deadline => {
+                return Err(format!(
+                    "the server counts {counted} of the {n} waiters after {WAITERS_TIMEOUT:?}"
+                ))
+            }
+            Ok(Some(_)) => thread::sleep(WAITERS_POLL),
+            // No count to read: the settle below gives them time to arrive.
+            Ok(None) | Err(_) => break,
+        }
+    }
+    thread::sleep(WAITERS_SETTLE);
+    let t = waiters.tally();
+    if t.answered > 0 || t.failed > 0 || t.waiting < n as u64 {
+        return Err(format!(
+            "the waiters do not wait: {}",
+            t.problem
+                .unwrap_or_else(|| format!("{} of {n} waiting", t.waiting))
+        ));
+    }
+    Ok(waiters)
+}
+
+/// How the waiters fared over the run.
+fn waiters_note(n: u64, t: &Tally) -> String {
+    let mut note = if t.waiting == n && t.answered == 0 && t.failed == 0 {
+        format!("{} long-poll waiters open throughout", thousands(n))
+    } else {
+        format!(
+            "{} long-poll waiters: {} still waiting at the end, {} answered, {} failed",
+            thousands(n),
+            thousands(t.waiting),
+            thousands(t.answered),
+            thousands(t.failed)
+        )
+    };
+    if let Some(problem) = &t.problem {
+        note.push_str(&format!(" ({problem})"));
+    }
+    note
 }
 
 /// An open-loop run at half of `max` requests per second.
@@ -105,4 +195,34 @@ fn spawn_baseline() -> Result<Server, String> {
     let mut cmd = Command::new(exe);
     cmd.args(["baseline-server", "--bind", "127.0.0.1:0"]);
     Server::spawn(cmd)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waiters_note_says_when_they_did_not_all_wait() {
+        let all = Tally {
+            sent: 1000,
+            waiting: 1000,
+            ..Tally::default()
+        };
+        assert_eq!(
+            waiters_note(1000, &all),
+            "1,000 long-poll waiters open throughout"
+        );
+        let some = Tally {
+            sent: 1001,
+            waiting: 998,
+            answered: 1,
+            failed: 2,
+            problem: Some("a waiter was answered with status 503".into()),
+        };
+        assert_eq!(
+            waiters_note(1000, &some),
+            "1,000 long-poll waiters: 998 still waiting at the end, 1 answered, 2 failed \
+             (a waiter was answered with status 503)"
+        );
+    }
 }

@@ -12,6 +12,11 @@ pub const TEXT: &str = "hello from the benchmark";
 const MANY: usize = 600;
 const TOKEN_PATH: &str = "/demo/bench/token";
 const SEND_PATH: &str = "/demo/bench/messages/users";
+/// A long-poll of the journal that no benchmark message matches: it waits
+/// for the whole minute the emulator allows, and is woken by every batch of
+/// sends of the tenant.
+pub const WAIT_PATH: &str =
+    "/_emulator/messages?provider=easemob&tenant=demo/bench&to=nobody&wait_ms=60000";
 const LOGIN_BODY: &str = r#"{"grant_type":"client_credentials","client_id":"YXA6bench-id","client_secret":"YXA6bench-secret"}"#;
 
 /// POST a txt message from alice to bob.

@@ -1,7 +1,8 @@
 //! The catalog of scenarios: what each one sends and what it reports.
 //!
 //! A provider contributes [`Workload`]s (one function each, in its own file);
-//! the catalog turns them into throughput, half-load and storage scenarios.
+//! the catalog turns them into throughput, half-load, storage and memory-bound
+//! scenarios.
 
 pub mod easemob;
 
@@ -35,12 +36,22 @@ pub enum Kind {
     Load(Workload),
     /// p99 of an open-loop run at half the workload's maximum throughput.
     HalfLoad(Workload),
+    /// The half-load run of `load` with `waiters` long-poll requests to
+    /// `wait_path` (which no message matches) waiting the whole time.
+    HalfLoadWaiters {
+        load: Workload,
+        waiters: usize,
+        wait_path: &'static str,
+    },
     /// Median time from spawn to the first healthy reply.
     Startup,
     /// Resident memory of a fresh, idle emulator.
     IdleRss,
     /// Resident memory per request stored, beyond its content.
     Store(Workload),
+    /// Resident memory over a sustained closed loop of the workload, on an
+    /// emulator whose message journal is bounded.
+    BoundedRss(Workload),
 }
 
 /// A named scenario.
@@ -49,6 +60,8 @@ pub struct Scenario {
     pub name: String,
     pub about: String,
     pub kind: Kind,
+    /// Flags added to the command line of the emulator started for it.
+    pub emulator_args: &'static [&'static str],
 }
 
 impl Scenario {
@@ -57,7 +70,23 @@ impl Scenario {
             name: name.into(),
             about: about.into(),
             kind,
+            emulator_args: &[],
         }
+    }
+
+    /// Starts its emulator with `args` added to the command line.
+    fn with_args(mut self, args: &'static [&'static str]) -> Self {
+        self.emulator_args = args;
+        self
+    }
+
+    /// The line `--list` prints.
+    pub fn listing(&self) -> String {
+        let mut line = format!("{:26} {}", self.name, self.about);
+        if !self.emulator_args.is_empty() {
+            line.push_str(&format!(" [emulator {}]", self.emulator_args.join(" ")));
+        }
+        line
     }
 
     /// Does it drive the emulator (or the --target server)?
@@ -67,12 +96,25 @@ impl Scenario {
 
     /// Does it need the emulator as a child process (not possible with --target)?
     pub fn needs_child(&self) -> bool {
-        matches!(self.kind, Kind::Startup | Kind::IdleRss | Kind::Store(_))
+        matches!(
+            self.kind,
+            Kind::Startup | Kind::IdleRss | Kind::Store(_) | Kind::BoundedRss(_)
+        )
     }
 }
 
 /// Name of the baseline scenario.
 pub const BASELINE: &str = "baseline";
+
+/// Long-poll readers open during `easemob-send-1-waiters`.
+pub const WAITERS: usize = 1_000;
+
+/// The journal bound of `easemob-bounded-rss`: the emulator's default, given
+/// explicitly so that the scenario measures it whatever the default becomes.
+const BOUNDED_ARGS: &[&str] = &["--max-messages", "200000"];
+
+/// The storage scenario keeps every message it sends.
+const UNBOUNDED_ARGS: &[&str] = &["--max-messages", "0"];
 
 /// Every scenario, in the order they run. A provider's workloads are added
 /// here: each gets a closed-loop row, and the one-recipient send also gets the
@@ -96,9 +138,30 @@ pub fn catalog() -> Vec<Scenario> {
             "open loop at 50% of the max rps of easemob-send-1; p99 is the figure",
             Kind::HalfLoad(send_one),
         ),
+        Scenario::new(
+            format!("{}-waiters", send_one.name),
+            format!(
+                "the half-load run of easemob-send-1 with {} long-poll readers of \
+                 /_emulator/messages waiting; p99 is the figure",
+                crate::table::thousands(WAITERS as u64)
+            ),
+            Kind::HalfLoadWaiters {
+                load: send_one,
+                waiters: WAITERS,
+                wait_path: easemob::WAIT_PATH,
+            },
+        ),
     ];
     all.extend([easemob::mixed(), easemob::send_many()].map(load));
     all.extend(process_scenarios(send_one));
+    all.push(
+        Scenario::new(
+            "easemob-bounded-rss",
+            "VmRSS under sustained 600-recipient sends once the 200,000-record journal is full",
+            Kind::BoundedRss(easemob::send_many()),
+        )
+        .with_args(BOUNDED_ARGS),
+    );
     all
 }
 
@@ -124,7 +187,8 @@ fn process_scenarios(store: Workload) -> [Scenario; 3] {
             "easemob-store",
             "VmRSS growth per stored 1-recipient txt message, minus its text",
             Kind::Store(store),
-        ),
+        )
+        .with_args(UNBOUNDED_ARGS),
     ]
 }
 
@@ -146,7 +210,9 @@ pub fn select(names: &[String]) -> Result<Vec<Scenario>, String> {
     let mut wanted: Vec<String> = names.to_vec();
     for s in all.iter().filter(|s| names.contains(&s.name)) {
         match s.kind {
-            Kind::HalfLoad(w) => wanted.extend([w.name.to_string(), BASELINE.to_string()]),
+            Kind::HalfLoad(w) | Kind::HalfLoadWaiters { load: w, .. } => {
+                wanted.extend([w.name.to_string(), BASELINE.to_string()])
+            }
             Kind::Load(_) | Kind::BaselineHalfLoad(_) => wanted.push(BASELINE.to_string()),
             _ => {}
         }
@@ -176,6 +242,34 @@ mod tests {
             names(&["easemob-send-1-half-load"]),
             ["baseline", "easemob-send-1", "easemob-send-1-half-load"]
         );
+    }
+
+    #[test]
+    fn waiters_bring_the_maximum_they_take_half_of() {
+        assert_eq!(
+            names(&["easemob-send-1-waiters", "easemob-bounded-rss"]),
+            [
+                "baseline",
+                "easemob-send-1",
+                "easemob-send-1-waiters",
+                "easemob-bounded-rss"
+            ]
+        );
+    }
+
+    #[test]
+    fn journal_bounds_are_per_scenario() {
+        let all = catalog();
+        let args = |name: &str| all.iter().find(|s| s.name == name).unwrap().emulator_args;
+        assert_eq!(args("easemob-store"), ["--max-messages", "0"]);
+        assert_eq!(args("easemob-bounded-rss"), ["--max-messages", "200000"]);
+        assert!(args("easemob-send-1").is_empty());
+        assert!(all
+            .iter()
+            .find(|s| s.name == "easemob-store")
+            .unwrap()
+            .listing()
+            .ends_with("[emulator --max-messages 0]"));
     }
 
     #[test]

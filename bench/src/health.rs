@@ -1,0 +1,80 @@
+//! What the emulator's `GET /_emulator/health` says about its message journal,
+//! its long-poll readers and its memory.
+
+use std::time::Duration;
+
+use crate::endpoint::Endpoint;
+use crate::oneshot;
+
+/// The emulator's health route.
+pub const HEALTH_PATH: &str = "/_emulator/health";
+
+/// The parts of a health reply the benchmark reads; `None` where the reply
+/// has no such field (an older emulator, or another server).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Health {
+    /// `messages.stored`: records the journal holds.
+    pub stored: Option<u64>,
+    /// `messages.evicted`: records dropped to keep the bound.
+    pub evicted: Option<u64>,
+    /// `messages.max`: the bound (0: none).
+    pub max: Option<u64>,
+    /// `waiters`: long-poll readers waiting now.
+    pub waiters: Option<u64>,
+    /// `memory.resident_bytes`.
+    pub resident_bytes: Option<u64>,
+}
+
+impl Health {
+    /// Reads the fields from a health reply's JSON body.
+    pub fn parse(body: &[u8]) -> Result<Self, String> {
+        let json: serde_json::Value =
+            serde_json::from_slice(body).map_err(|e| format!("{HEALTH_PATH}: {e}"))?;
+        let messages = &json["messages"];
+        Ok(Self {
+            stored: messages["stored"].as_u64(),
+            evicted: messages["evicted"].as_u64(),
+            max: messages["max"].as_u64(),
+            waiters: json["waiters"].as_u64(),
+            resident_bytes: json["memory"]["resident_bytes"].as_u64(),
+        })
+    }
+
+    /// GETs the health route of `ep` on a new connection.
+    pub fn read(ep: &Endpoint, timeout: Duration) -> Result<Self, String> {
+        let raw = ep.request("GET", HEALTH_PATH, None, None);
+        let reply = oneshot::call(ep, &raw, timeout)?;
+        if reply.status != 200 {
+            return Err(format!("GET {HEALTH_PATH}: status {}", reply.status));
+        }
+        Self::parse(&reply.body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_journal_waiters_and_memory() {
+        let body = br#"{"status":"ok","messages":{"stored":196875,"evicted":3125,"max":200000},
+            "waiters":1000,"memory":{"resident_bytes":52428800},"limits":{"workers":2}}"#;
+        assert_eq!(
+            Health::parse(body).unwrap(),
+            Health {
+                stored: Some(196_875),
+                evicted: Some(3_125),
+                max: Some(200_000),
+                waiters: Some(1_000),
+                resident_bytes: Some(52_428_800),
+            }
+        );
+    }
+
+    #[test]
+    fn missing_fields_are_none() {
+        let health = Health::parse(br#"{"status":"ok"}"#).unwrap();
+        assert_eq!(health, Health::default());
+        assert!(Health::parse(b"not json").is_err());
+    }
+}
