@@ -12,7 +12,7 @@ mod router;
 use actix_web::middleware::{Condition, Logger};
 use actix_web::{dev::Server, web, App, HttpServer};
 use config::Config;
-use providers::{easemob, Provider};
+use providers::{easemob, openim, Provider};
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
 use std::sync::Arc;
@@ -48,7 +48,13 @@ impl Application {
             easemob::Fixtures::load(fixtures)?,
             config.strict_tenants,
         ));
-        let providers: Vec<Arc<dyn Provider>> = vec![easemob.clone().into_inner()];
+        let openim = web::Data::new(openim::State::new(
+            core.clone(),
+            openim::Fixtures::load(fixtures)?,
+            config.strict_tenants,
+        ));
+        let providers: Vec<Arc<dyn Provider>> =
+            vec![easemob.clone().into_inner(), openim.clone().into_inner()];
         for p in &providers {
             log::info!("{}: {}", p.name(), p.fixture_summary());
         }
@@ -74,6 +80,7 @@ impl Application {
                 ))
                 .app_data(admin.clone())
                 .configure(|cfg| easemob::configure(cfg, easemob.clone()))
+                .configure(|cfg| openim::configure(cfg, openim.clone()))
                 .default_service(web::to(router::route))
         })
         .workers(runtime.workers)

@@ -1,11 +1,12 @@
 //! The one router: every request goes, by the first segment of its path, to exactly one of
 //! the admin API and the providers, which match the rest with plain strings (no regular
-//! expression on the request path). `_emulator` is the admin API; Easemob claims every other
-//! `/{org}/{app}/...`; the rest get a JSON 404 of the emulator's own that names the closest
-//! emulated routes.
+//! expression on the request path). `_emulator` is the admin API; OpenIM's own first segments
+//! (`auth`, `user`, `msg`, `group`, ...) are OpenIM's tenant `default`, and
+//! `/tenants/{name}/...` another OpenIM tenant; Easemob claims every other `/{org}/{app}/...`;
+//! the rest get a JSON 404 of the emulator's own that names the closest emulated routes.
 
 use crate::admin;
-use crate::providers::easemob;
+use crate::providers::{easemob, openim};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
@@ -29,6 +30,24 @@ const ROUTES: &[&str] = &[
     "POST /{org}/{app}/messages/msg_recall",
     "POST /{org}/{app}/chatfiles",
     "GET /{org}/{app}/chatfiles/{uuid}",
+    "POST /auth/get_admin_token",
+    "POST /auth/get_user_token",
+    "POST /auth/parse_token",
+    "POST /auth/force_logout",
+    "POST /user/user_register",
+    "POST /user/get_users_info",
+    "POST /user/account_check",
+    "POST /group/create_group",
+    "POST /group/invite_user_to_group",
+    "POST /group/get_groups_info",
+    "POST /msg/send_msg",
+    "POST /msg/batch_send_msg",
+    "POST /msg/get_server_time",
+    "POST /msg/newest_seq",
+    "POST /msg/pull_msg_by_seq",
+    "POST /msg/search_msg",
+    "POST /msg/revoke_msg",
+    "POST /tenants/{name}/msg/send_msg",
 ];
 
 #[derive(Serialize)]
@@ -43,6 +62,14 @@ pub async fn route(req: HttpRequest, payload: web::Payload) -> HttpResponse {
     let first = req.path().split('/').nth(1).unwrap_or_default();
     if first == "_emulator" {
         return admin::dispatch(req, payload).await;
+    }
+    if openim::claims(first) {
+        return openim::dispatch(req, payload, openim::DEFAULT_TENANT, 0).await;
+    }
+    if first == "tenants" {
+        let name = req.path().split('/').nth(2).unwrap_or_default().to_owned();
+        let route_start = "/tenants/".len() + name.len();
+        return openim::dispatch(req, payload, &name, route_start).await;
     }
     if easemob::claims(req.path()) {
         return easemob::dispatch(req, payload).await;

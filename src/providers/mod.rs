@@ -2,6 +2,7 @@
 //! envelope; they meet only here, where the admin API reaches them through [`Provider`].
 
 pub mod easemob;
+pub mod openim;
 
 /// What the admin API may ask of any provider.
 pub trait Provider: Send + Sync {

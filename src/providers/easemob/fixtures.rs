@@ -4,6 +4,7 @@
 //! Every field is documented in `fixtures/README.md`; a missing field takes the value of
 //! `defaults`, then the built-in default.
 
+use crate::core::fixtures;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -130,20 +131,10 @@ pub struct Fixtures {
 impl Fixtures {
     /// The built-in fixtures, or those of `dir` when it has `easemob/tenants.json`.
     pub fn load(dir: Option<&Path>) -> Result<Self, String> {
-        let path = dir
-            .map(|d| d.join("easemob").join("tenants.json"))
-            .filter(|p| p.exists());
-        let Some(path) = path else {
-            let mut fixtures =
-                Self::parse(BUILT_IN).map_err(|e| format!("built-in Easemob fixtures: {e}"))?;
-            fixtures.source = "built-in".into();
-            return Ok(fixtures);
-        };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let mut fixtures = Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        fixtures.source = path.display().to_string();
-        Ok(fixtures)
+        let source = fixtures::read(dir, "easemob", "tenants.json", BUILT_IN)?;
+        let mut loaded = Self::parse(&source.text).map_err(|e| source.blame("Easemob", e))?;
+        loaded.source = source.origin;
+        Ok(loaded)
     }
 
     fn parse(text: &str) -> Result<Self, String> {

@@ -1,0 +1,146 @@
+//! The OpenIM server REST emulator, mounted at OpenIM's own first path segments (`/auth`,
+//! `/user`, `/group`, `/msg`, ...) for tenant `default`, and under `/tenants/{name}/` for
+//! others: admin and user tokens, users, groups, and messages (send, batch send, pull by seq,
+//! search, revoke). See `contracts/openim.md` for the behaviour it reproduces; the release
+//! line emulated is v3.8.3-patch.16, with `main`'s differences as a tenant setting.
+
+mod auth;
+mod bind;
+mod call;
+mod content;
+mod error;
+mod fixtures;
+mod go_text;
+mod group_store;
+mod groups;
+mod ids;
+mod json;
+mod jwt;
+mod known;
+mod messages;
+mod msg_store;
+mod op;
+mod routes;
+mod send;
+mod tenant;
+mod tokens;
+mod user_store;
+mod users;
+mod wire;
+
+pub use fixtures::{Fixtures, DEFAULT_TENANT};
+pub use routes::{claims, dispatch};
+
+use crate::core::tenants::TenantMap;
+use crate::core::Core;
+use actix_web::web;
+use std::sync::Arc;
+use tenant::Tenant;
+
+/// The provider's name in the journal and the admin API.
+pub const PROVIDER: &str = "openim";
+
+/// The longest tenant name in `/tenants/{name}/`.
+const MAX_TENANT_NAME: usize = 64;
+
+/// Everything the OpenIM emulator keeps.
+#[derive(Debug)]
+pub struct State {
+    pub core: Arc<Core>,
+    fixtures: Fixtures,
+    strict_tenants: bool,
+    tenants: TenantMap<Tenant>,
+    ids: ids::MessageIds,
+}
+
+impl State {
+    /// The emulator's state over `core`, hosting the tenants of `fixtures`; with
+    /// `strict_tenants`, only those.
+    pub fn new(core: Arc<Core>, fixtures: Fixtures, strict_tenants: bool) -> Self {
+        let state = Self {
+            tenants: TenantMap::new(core.max_tenants),
+            ids: ids::MessageIds::default(),
+            core,
+            fixtures,
+            strict_tenants,
+        };
+        state.store_fixtures(None);
+        state
+    }
+
+    fn store_fixtures(&self, only: Option<&str>) {
+        for (name, settings) in &self.fixtures.tenants {
+            if only.is_none_or(|o| o == name) {
+                let tenant = Tenant::new(&self.core, &Arc::from(name.as_str()), settings);
+                self.tenants.put(name, tenant);
+            }
+        }
+    }
+
+    /// The tenant `name`: the stored one, or a fresh one made from the defaults (`true`: not
+    /// stored yet), unless strict or the name cannot be a tenant's.
+    fn tenant(&self, name: &str) -> Option<(Arc<Tenant>, bool)> {
+        if let Some(stored) = self.tenants.get(name) {
+            return Some((stored, false));
+        }
+        if self.strict_tenants || !valid_tenant_name(name) {
+            return None;
+        }
+        let fresh = Tenant::new(&self.core, &Arc::from(name), &self.fixtures.defaults);
+        Some((Arc::new(fresh), true))
+    }
+
+    /// Stores a fresh tenant, or returns the one a concurrent call stored first.
+    fn keep(&self, name: &str, fresh: Arc<Tenant>) -> Option<Arc<Tenant>> {
+        self.tenants.keep(name, fresh).ok()
+    }
+}
+
+/// Whether `name` can name a tenant: 1 to 64 letters, digits, `-`, `_` or `.`.
+pub fn valid_tenant_name(name: &str) -> bool {
+    (1..=MAX_TENANT_NAME).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+impl crate::providers::Provider for State {
+    fn name(&self) -> &'static str {
+        PROVIDER
+    }
+
+    fn reset(&self, tenant: Option<&str>) {
+        self.tenants.reset(tenant);
+        self.core.journal.drop_partitions(Some(PROVIDER), tenant);
+        self.store_fixtures(tenant);
+    }
+
+    fn tenant_count(&self) -> usize {
+        self.tenants.len()
+    }
+
+    fn usage(&self) -> Vec<(&'static str, u64)> {
+        let (mut users, mut groups, mut messages) = (0, 0, 0);
+        for tenant in self.tenants.all() {
+            users += tenant.users.len() as u64;
+            groups += tenant.groups.len() as u64;
+            messages += tenant.messages.len() as u64;
+        }
+        vec![("users", users), ("groups", groups), ("messages", messages)]
+    }
+
+    fn fixture_summary(&self) -> String {
+        let mut names: Vec<&str> = self.fixtures.tenants.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        format!(
+            "{} fixtures, tenants {}",
+            self.fixtures.source,
+            names.join(", ")
+        )
+    }
+}
+
+/// Hands the OpenIM state to the application; its routes are reached through [`dispatch`].
+pub fn configure(cfg: &mut web::ServiceConfig, state: web::Data<State>) {
+    cfg.app_data(state);
+}

@@ -1,0 +1,288 @@
+//! A tenant's stored messages (contract §6): one conversation per `si_`/`sg_`/`sn_` ID, seqs
+//! from 1 per conversation, revocations, and which conversations each user is in. At most
+//! the tenant's `max_messages` are kept, the oldest evicted first (their seqs stay used).
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// `sdkws.OfflinePushInfo`.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct OfflinePushInfo {
+    pub title: String,
+    pub desc: String,
+    pub ex: String,
+    #[serde(rename = "iOSPushSound")]
+    pub ios_push_sound: String,
+    #[serde(rename = "iOSBadgeCount")]
+    pub ios_badge_count: bool,
+    #[serde(rename = "signalInfo")]
+    pub signal_info: String,
+}
+
+/// A stored message (`sdkws.MsgData`).
+#[derive(Debug, Clone)]
+pub struct MsgData {
+    pub send_id: String,
+    pub recv_id: String,
+    pub group_id: String,
+    pub client_msg_id: String,
+    pub server_msg_id: String,
+    pub sender_platform_id: i32,
+    pub sender_nickname: String,
+    pub sender_face_url: String,
+    pub session_type: i32,
+    pub msg_from: i32,
+    pub content_type: i32,
+    /// The content bytes as stored (Go's marshalling of the request's `content`).
+    pub content: String,
+    pub seq: i64,
+    pub send_time: i64,
+    pub create_time: i64,
+    pub options: Vec<(&'static str, bool)>,
+    pub offline_push_info: Option<OfflinePushInfo>,
+    pub at_user_id_list: Vec<String>,
+    pub ex: String,
+}
+
+/// Who revoked a message, and when.
+#[derive(Debug, Clone)]
+pub struct Revoke {
+    pub user_id: String,
+    pub role: i32,
+    pub nickname: String,
+    pub time: i64,
+}
+
+/// A message and its revocation, if any.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub msg: MsgData,
+    pub revoke: Option<Revoke>,
+}
+
+/// The content type a revoked message is served with.
+pub const REVOKED: i32 = 2101;
+
+impl Stored {
+    /// The message as a pull serves it: a revoked one as a 2101 notification of who revoked it.
+    pub fn served(&self) -> MsgData {
+        let Some(revoke) = &self.revoke else {
+            return self.msg.clone();
+        };
+        let m = &self.msg;
+        let detail = serde_json::json!({
+            "revokerID": revoke.user_id, "revokerRole": revoke.role,
+            "clientMsgID": m.client_msg_id, "revokerNickname": revoke.nickname,
+            "revokeTime": revoke.time, "sourceMessageSendTime": m.send_time,
+            "sourceMessageSendID": m.send_id,
+            "sourceMessageSenderNickname": m.sender_nickname,
+            "sessionType": m.session_type, "seq": m.seq, "ex": m.ex,
+        });
+        let detail = String::from_utf8_lossy(&super::wire::go_json(&detail)).into_owned();
+        let mut served = m.clone();
+        served.content_type = REVOKED;
+        served.content = String::from_utf8_lossy(&super::wire::go_json(
+            &serde_json::json!({ "detail": detail }),
+        ))
+        .into_owned();
+        served
+    }
+}
+
+impl Serialize for MsgData {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("sendID", &self.send_id)?;
+        map.serialize_entry("recvID", &self.recv_id)?;
+        map.serialize_entry("groupID", &self.group_id)?;
+        map.serialize_entry("clientMsgID", &self.client_msg_id)?;
+        map.serialize_entry("serverMsgID", &self.server_msg_id)?;
+        map.serialize_entry("senderPlatformID", &self.sender_platform_id)?;
+        map.serialize_entry("senderNickname", &self.sender_nickname)?;
+        map.serialize_entry("senderFaceURL", &self.sender_face_url)?;
+        map.serialize_entry("sessionType", &self.session_type)?;
+        map.serialize_entry("msgFrom", &self.msg_from)?;
+        map.serialize_entry("contentType", &self.content_type)?;
+        map.serialize_entry("content", &STANDARD.encode(&self.content))?;
+        map.serialize_entry("seq", &self.seq)?;
+        map.serialize_entry("sendTime", &self.send_time)?;
+        map.serialize_entry("createTime", &self.create_time)?;
+        map.serialize_entry("status", &0)?;
+        map.serialize_entry("isRead", &false)?;
+        if !self.options.is_empty() {
+            let options: HashMap<&str, bool> = self.options.iter().copied().collect();
+            map.serialize_entry("options", &options)?;
+        }
+        map.serialize_entry("offlinePushInfo", &self.offline_push_info)?;
+        let at = (!self.at_user_id_list.is_empty()).then_some(&self.at_user_id_list);
+        map.serialize_entry("atUserIDList", &at)?;
+        map.serialize_entry("attachedInfo", "")?;
+        map.serialize_entry("ex", &self.ex)?;
+        map.end()
+    }
+}
+
+#[derive(Debug, Default)]
+struct Conversation {
+    max_seq: i64,
+    max_seq_time: i64,
+    /// The kept messages, in seq order.
+    messages: VecDeque<Stored>,
+}
+
+#[derive(Debug, Default)]
+struct Messages {
+    conversations: HashMap<Arc<str>, Conversation>,
+    /// Every kept message by conversation, in order of arrival: who is evicted next.
+    arrivals: VecDeque<(Arc<str>, i64)>,
+    /// The conversations each user is in.
+    members: HashMap<String, BTreeSet<Arc<str>>>,
+}
+
+/// A tenant's messages.
+#[derive(Debug, Default)]
+pub struct MsgStore {
+    inner: Mutex<Messages>,
+}
+
+impl MsgStore {
+    fn lock(&self) -> MutexGuard<'_, Messages> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Stores `msg` in `conversation`, numbered with the next seq, for `members`; evicts the
+    /// oldest message past `max` (0: no bound). Returns the seq.
+    pub fn append(
+        &self,
+        conversation: &str,
+        mut msg: MsgData,
+        members: &[String],
+        max: usize,
+    ) -> i64 {
+        let mut store = self.lock();
+        let id: Arc<str> = match store.conversations.get_key_value(conversation) {
+            Some((id, _)) => id.clone(),
+            None => Arc::from(conversation),
+        };
+        for member in members {
+            store
+                .members
+                .entry(member.clone())
+                .or_default()
+                .insert(id.clone());
+        }
+        let entry = store.conversations.entry(id.clone()).or_default();
+        entry.max_seq += 1;
+        entry.max_seq_time = msg.send_time;
+        msg.seq = entry.max_seq;
+        entry.messages.push_back(Stored { msg, revoke: None });
+        let seq = entry.max_seq;
+        store.arrivals.push_back((id, seq));
+        while max > 0 && store.arrivals.len() > max {
+            store.evict_oldest();
+        }
+        seq
+    }
+
+    /// The message `seq` of `conversation`.
+    pub fn get(&self, conversation: &str, seq: i64) -> Option<Stored> {
+        let store = self.lock();
+        let c = store.conversations.get(conversation)?;
+        let at = c.messages.binary_search_by_key(&seq, |m| m.msg.seq).ok()?;
+        c.messages.get(at).cloned()
+    }
+
+    /// The messages of `conversation` with seqs from `begin` to `end`, as served.
+    pub fn range(&self, conversation: &str, begin: i64, end: i64) -> Vec<MsgData> {
+        let store = self.lock();
+        let Some(c) = store.conversations.get(conversation) else {
+            return Vec::new();
+        };
+        let start = c.messages.partition_point(|m| m.msg.seq < begin);
+        c.messages
+            .range(start..)
+            .take_while(|m| m.msg.seq <= end)
+            .map(Stored::served)
+            .collect()
+    }
+
+    /// Marks the message `seq` of `conversation` revoked; `false` when it is not kept.
+    pub fn revoke(&self, conversation: &str, seq: i64, revoke: Revoke) -> bool {
+        let mut store = self.lock();
+        let Some(c) = store.conversations.get_mut(conversation) else {
+            return false;
+        };
+        match c.messages.binary_search_by_key(&seq, |m| m.msg.seq) {
+            Ok(at) => {
+                c.messages[at].revoke = Some(revoke);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// The conversations of `user` and their max seq and its time.
+    pub fn seqs_of(&self, user: &str) -> Vec<(Arc<str>, i64, i64)> {
+        let store = self.lock();
+        let Some(ids) = store.members.get(user) else {
+            return Vec::new();
+        };
+        ids.iter()
+            .filter_map(|id| {
+                let c = store.conversations.get(id)?;
+                Some((id.clone(), c.max_seq, c.max_seq_time))
+            })
+            .collect()
+    }
+
+    /// Every kept message of `si_` and `sg_` conversations that `pick` chooses, in order of
+    /// arrival.
+    pub fn search(&self, mut pick: impl FnMut(&Stored) -> bool) -> Vec<Stored> {
+        let store = self.lock();
+        store
+            .arrivals
+            .iter()
+            .filter(|(id, _)| id.starts_with("si_") || id.starts_with("sg_"))
+            .filter_map(|(id, seq)| {
+                let c = store.conversations.get(id)?;
+                let at = c.messages.binary_search_by_key(seq, |m| m.msg.seq).ok()?;
+                c.messages.get(at)
+            })
+            .filter(|m| pick(m))
+            .cloned()
+            .collect()
+    }
+
+    /// How many messages it keeps.
+    pub fn len(&self) -> usize {
+        self.lock().arrivals.len()
+    }
+}
+
+impl Messages {
+    /// Evicts the oldest message; a conversation left empty is forgotten once there are more
+    /// conversations than messages, so that they stay bounded too.
+    fn evict_oldest(&mut self) {
+        let Some((id, seq)) = self.arrivals.pop_front() else {
+            return;
+        };
+        let Some(c) = self.conversations.get_mut(&id) else {
+            return;
+        };
+        if c.messages.front().is_some_and(|m| m.msg.seq == seq) {
+            c.messages.pop_front();
+        }
+        if c.messages.is_empty() && self.conversations.len() > self.arrivals.len() {
+            self.conversations.remove(&id);
+            for conversations in self.members.values_mut() {
+                conversations.remove(&id);
+            }
+            self.members.retain(|_, c| !c.is_empty());
+        }
+    }
+}

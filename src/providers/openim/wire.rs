@@ -1,0 +1,134 @@
+//! OpenIM's answers as its Go server writes them (contract §1, §2): the envelope
+//! `{"errCode","errMsg","errDlt","data"}` with `data` left out when empty, JSON as Go's
+//! `encoding/json` prints it (`<`, `>`, `&`, U+2028 and U+2029 escaped), `Content-Type:
+//! application/json` without a charset, gzip when the client accepts it, and the CORS headers
+//! of its middleware on every answer.
+
+use actix_web::http::header::{HeaderValue, CONTENT_ENCODING, CONTENT_TYPE, VARY};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use serde::Serialize;
+use std::io::Write;
+
+/// The CORS headers OpenIM's middleware sets on every answer.
+pub const CORS: [(&str, &str); 5] = [
+    ("access-control-allow-origin", "*"),
+    ("access-control-allow-methods", "*"),
+    ("access-control-allow-headers", "*"),
+    (
+        "access-control-expose-headers",
+        "Content-Length, Access-Control-Allow-Origin, Access-Control-Allow-Headers,Cache-Control,Content-Language,Content-Type,Expires,Last-Modified,Pragma,FooBar",
+    ),
+    ("access-control-max-age", "172800"),
+];
+
+/// The envelope of every answer.
+#[derive(Serialize)]
+pub struct Envelope<'a, T: Serialize> {
+    #[serde(rename = "errCode")]
+    pub code: i32,
+    #[serde(rename = "errMsg")]
+    pub msg: &'a str,
+    #[serde(rename = "errDlt")]
+    pub dlt: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<T>,
+}
+
+/// The type of an envelope without data.
+pub type NoData = ();
+
+impl<T: Serialize> Envelope<'_, T> {
+    /// A success carrying `data` (`None`: no `data` key).
+    pub fn ok(data: Option<T>) -> Self {
+        Envelope {
+            code: 0,
+            msg: "",
+            dlt: "",
+            data,
+        }
+    }
+
+    /// The HTTP answer, gzipped when `gzip`.
+    pub fn respond(&self, status: StatusCode, gzip: bool) -> HttpResponse {
+        let body = go_json(self);
+        let mut response = builder(status);
+        if gzip {
+            response.insert_header((CONTENT_ENCODING, "gzip"));
+            response.insert_header((VARY, "Accept-Encoding"));
+            return response.body(compress(&body));
+        }
+        response.body(body)
+    }
+}
+
+/// A response builder with OpenIM's headers.
+pub fn builder(status: StatusCode) -> HttpResponseBuilder {
+    let mut response = HttpResponse::build(status);
+    for (name, value) in CORS {
+        response.insert_header((name, value));
+    }
+    response.insert_header(("access-control-allow-credentials", "false"));
+    response.insert_header((CONTENT_TYPE, HeaderValue::from_static("application/json")));
+    response
+}
+
+/// Whether the client accepts a gzipped answer.
+pub fn accepts_gzip(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all("accept-encoding")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';');
+            let name = parts.next().unwrap_or_default().trim();
+            let refused = parts.any(|p| p.trim().replace(' ', "") == "q=0");
+            name.eq_ignore_ascii_case("gzip") && !refused
+        })
+}
+
+fn compress(body: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(
+        Vec::with_capacity(body.len() / 2 + 32),
+        Compression::default(),
+    );
+    let _ = encoder.write_all(body);
+    encoder.finish().unwrap_or_default()
+}
+
+/// `value` as Go's `json.Marshal` prints it.
+pub fn go_json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    let mut out = Vec::with_capacity(128);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, GoFormatter);
+    let _ = value.serialize(&mut serializer);
+    out
+}
+
+/// serde_json's compact output with Go's HTML-safe string escapes.
+struct GoFormatter;
+
+impl serde_json::ser::Formatter for GoFormatter {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            let escape = match c {
+                '<' => "\\u003c",
+                '>' => "\\u003e",
+                '&' => "\\u0026",
+                '\u{2028}' => "\\u2028",
+                '\u{2029}' => "\\u2029",
+                _ => continue,
+            };
+            writer.write_all(&fragment.as_bytes()[start..i])?;
+            writer.write_all(escape.as_bytes())?;
+            start = i + c.len_utf8();
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+}
