@@ -6,29 +6,11 @@ authorized registration, batch registration, lookup, paging, nickname, password,
 delete), checks the answers and the emulator's journal, and prints "N passed, M failed".
 """
 
-import json
-import subprocess
 import sys
-import urllib.request
 
 import ease_restapi.config as config
 
-
-def start(binary):
-    server = subprocess.Popen(
-        [binary, "--bind", "127.0.0.1:0", "--seed", "7"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env={"RUST_LOG": "off"},
-        text=True,
-    )
-    line = server.stdout.readline()
-    return server, line.rsplit("listening on ", 1)[1].strip()
-
-
-def journal(base, query):
-    with urllib.request.urlopen(f"{base}/_emulator/messages?{query}", timeout=5) as resp:
-        return json.load(resp)
+from harness import journal, run, start
 
 
 def checks(base):
@@ -102,21 +84,7 @@ def main():
     server, base = start(sys.argv[1])
     config.HOST_SERVER, config.APP_ORG, config.APP_NAME = base, "demo", "chat"
     config.REST_API_DEBUG = False
-    passed = failed = 0
-    try:
-        for name, check in checks(base):
-            try:
-                ok, seen = check()
-            except Exception as error:  # a client exception is a failed check
-                ok, seen = False, repr(error)
-            print(f"{'ok  ' if ok else 'FAIL'} {name}" + ("" if ok else f": {seen}"))
-            passed, failed = passed + ok, failed + (not ok)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    print("ease-restapi checks done")
-    print(f"contract: {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    run("ease-restapi", server, checks(base))
 
 
 if __name__ == "__main__":
