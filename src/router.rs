@@ -10,6 +10,10 @@ use crate::providers::{easemob, openim};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
+/// First segments kept for the providers still to come (Yunxin's `/im` and `/nimserver`,
+/// AnqiCMS's `/api`): never an Easemob org.
+const RESERVED: [&str; 3] = ["im", "nimserver", "api"];
+
 /// Every route template the emulator serves.
 const ROUTES: &[&str] = &[
     "GET /_emulator/health",
@@ -70,6 +74,9 @@ pub async fn route(req: HttpRequest, payload: web::Payload) -> HttpResponse {
         let name = req.path().split('/').nth(2).unwrap_or_default().to_owned();
         let route_start = "/tenants/".len() + name.len();
         return openim::dispatch(req, payload, &name, route_start).await;
+    }
+    if RESERVED.contains(&first) {
+        return not_found(&req);
     }
     if easemob::claims(req.path()) {
         return easemob::dispatch(req, payload).await;

@@ -42,7 +42,7 @@ impl Endpoint {
         self.addr.ip().is_loopback()
     }
 
-    /// Encodes one keep-alive request; `body` is sent as JSON.
+    /// Encodes one keep-alive request with a bearer `token`; `body` is sent as JSON.
     pub fn request(
         &self,
         method: &str,
@@ -50,12 +50,29 @@ impl Endpoint {
         token: Option<&str>,
         body: Option<&str>,
     ) -> Vec<u8> {
+        let bearer = token.map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> = bearer
+            .as_deref()
+            .map(|b| ("Authorization", b))
+            .into_iter()
+            .collect();
+        self.request_with(method, path, &headers, body)
+    }
+
+    /// Encodes one keep-alive request with `headers`; `body` is sent as JSON.
+    pub fn request_with(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Vec<u8> {
         let mut head = format!(
             "{method} {}{path} HTTP/1.1\r\nHost: {}\r\n",
             self.prefix, self.host
         );
-        if let Some(token) = token {
-            head.push_str(&format!("Authorization: Bearer {token}\r\n"));
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
         }
         if let Some(body) = body {
             head.push_str("Content-Type: application/json\r\n");

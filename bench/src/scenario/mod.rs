@@ -5,6 +5,7 @@
 //! scenarios.
 
 pub mod easemob;
+pub mod openim;
 
 use crate::endpoint::Endpoint;
 
@@ -153,6 +154,7 @@ pub fn catalog() -> Vec<Scenario> {
         ),
     ];
     all.extend([easemob::mixed(), easemob::send_many()].map(load));
+    all.push(load(openim::send_one()));
     all.extend(process_scenarios(send_one));
     all.push(
         Scenario::new(

@@ -5,7 +5,7 @@
 
 use super::error::OpenImError;
 use super::json::{self, GoStruct, Read};
-use super::jwt::{self, Claims, Fault};
+use super::jwt::{Claims, Fault};
 use super::tenant::Tenant;
 use super::tokens::State as TokenState;
 use super::wire::{accepts_gzip, Envelope};
@@ -106,12 +106,16 @@ impl Call {
     /// `token`'s claims: a good signature, not expired, and (but for an admin's) held in the
     /// token store and not kicked.
     pub fn verify(&self, tenant: &Tenant, token: &str) -> Result<Claims, OpenImError> {
-        let claims = jwt::verify(token, &tenant.settings.secret, self.now_ms.div_euclid(1000))
-            .map_err(|fault| match fault {
-                Fault::Malformed => OpenImError::token_malformed(),
-                Fault::Signature(text) => OpenImError::token_unknown(text),
-                Fault::Expired => OpenImError::token_expired(),
-            })?;
+        let now_s = self.now_ms.div_euclid(1000);
+        let claims = (self
+            .state
+            .tokens
+            .verify(token, &tenant.settings.secret, now_s))
+        .map_err(|fault| match fault {
+            Fault::Malformed => OpenImError::token_malformed(),
+            Fault::Signature(text) => OpenImError::token_unknown(text),
+            Fault::Expired => OpenImError::token_expired(),
+        })?;
         if tenant.settings.is_admin(&claims.user_id) {
             return Ok(claims);
         }

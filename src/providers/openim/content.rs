@@ -6,6 +6,7 @@
 
 use super::go_text::{go_v, unconvertible_type};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// An element struct (`TextElem`, `PictureElem`, ...).
 #[derive(Debug)]
@@ -176,20 +177,41 @@ pub static OA_NOTIFICATION: Elem = Elem {
 
 /// A decoded field value.
 #[derive(Debug)]
-enum Decoded {
-    Str(String),
+enum Decoded<'a> {
+    Str(Cow<'a, str>),
     Int(i64),
     Bool(bool),
-    Strs(Option<Vec<String>>),
-    Struct(Vec<Decoded>),
-    Ptr(Option<Vec<Decoded>>),
+    Strs(Option<Vec<Cow<'a, str>>>),
+    Struct(Vec<Decoded<'a>>),
+    Ptr(Option<Vec<Decoded<'a>>>),
+}
+
+/// A field's dotted name (`sourcePicture.width`, `atUserList[0]`), written out only when an
+/// error names it.
+#[derive(Clone, Copy)]
+struct Name<'a> {
+    parent: Option<&'a Name<'a>>,
+    key: &'a str,
+    index: Option<usize>,
+}
+
+impl std::fmt::Display for Name<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(parent) = self.parent {
+            write!(f, "{parent}{}", if self.index.is_some() { "" } else { "." })?;
+        }
+        match self.index {
+            Some(i) => write!(f, "[{i}]"),
+            None => f.write_str(self.key),
+        }
+    }
 }
 
 /// Weak-decodes `content` into `elem` and validates it: `Ok` when it passes, else the text of
 /// the decode errors (mapstructure's) or of the validation errors (validator's).
 pub fn check(content: &Map<String, Value>, elem: &'static Elem) -> Result<(), String> {
     let mut errors = Vec::new();
-    let decoded = decode_struct(content, elem, "", &mut errors);
+    let decoded = decode_struct(content, elem, None, &mut errors);
     if !errors.is_empty() {
         errors.sort();
         let points: Vec<String> = errors.iter().map(|e| format!("* {e}")).collect();
@@ -200,7 +222,12 @@ pub fn check(content: &Map<String, Value>, elem: &'static Elem) -> Result<(), St
         ));
     }
     let mut failures = Vec::new();
-    validate(elem, &decoded, elem.name, &mut failures);
+    let namespace = Name {
+        parent: None,
+        key: elem.name,
+        index: None,
+    };
+    validate(elem, &decoded, &namespace, &mut failures);
     if failures.is_empty() {
         Ok(())
     } else {
@@ -208,19 +235,19 @@ pub fn check(content: &Map<String, Value>, elem: &'static Elem) -> Result<(), St
     }
 }
 
-fn decode_struct(
-    map: &Map<String, Value>,
+fn decode_struct<'a>(
+    map: &'a Map<String, Value>,
     elem: &'static Elem,
-    prefix: &str,
+    parent: Option<&Name<'_>>,
     errors: &mut Vec<String>,
-) -> Vec<Decoded> {
+) -> Vec<Decoded<'a>> {
     elem.fields
         .iter()
         .map(|field| {
-            let name = if prefix.is_empty() {
-                field.key.to_owned()
-            } else {
-                format!("{prefix}.{}", field.key)
+            let name = Name {
+                parent,
+                key: field.key,
+                index: None,
             };
             let value = map.get(field.key).or_else(|| {
                 map.iter()
@@ -232,23 +259,29 @@ fn decode_struct(
         .collect()
 }
 
-fn decode_field(value: &Value, kind: Kind, name: &str, errors: &mut Vec<String>) -> Decoded {
+fn decode_field<'a>(
+    value: &'a Value,
+    kind: Kind,
+    name: &Name<'_>,
+    errors: &mut Vec<String>,
+) -> Decoded<'a> {
     match kind {
         Str => Decoded::Str(weak_string(value, name, errors)),
         Int(bits) => Decoded::Int(weak_int(value, bits, name, errors)),
         Bool => Decoded::Bool(weak_bool(value, name, errors)),
         Strs => Decoded::Strs(weak_strings(value, name, errors)),
         Struct(elem) => Decoded::Struct(match value {
-            Value::Object(map) => decode_struct(map, elem, name, errors),
-            Value::Null => decode_struct(&Map::new(), elem, name, errors),
+            Value::Object(map) => decode_struct(map, elem, Some(name), errors),
             other => {
-                errors.push(format!("'{name}' expected a map, got '{}'", go_kind(other)));
-                decode_struct(&Map::new(), elem, name, errors)
+                if !other.is_null() {
+                    errors.push(format!("'{name}' expected a map, got '{}'", go_kind(other)));
+                }
+                decode_struct(&EMPTY_MAP, elem, Some(name), errors)
             }
         }),
         Ptr(elem) => Decoded::Ptr(match value {
             Value::Null => None,
-            Value::Object(map) => Some(decode_struct(map, elem, name, errors)),
+            Value::Object(map) => Some(decode_struct(map, elem, Some(name), errors)),
             other => {
                 errors.push(format!("'{name}' expected a map, got '{}'", go_kind(other)));
                 None
@@ -256,6 +289,8 @@ fn decode_field(value: &Value, kind: Kind, name: &str, errors: &mut Vec<String>)
         }),
     }
 }
+
+static EMPTY_MAP: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
 
 /// `reflect.Kind` of a decoded JSON value, as mapstructure prints it.
 fn go_kind(value: &Value) -> &'static str {
@@ -269,7 +304,7 @@ fn go_kind(value: &Value) -> &'static str {
     }
 }
 
-fn unconvertible(name: &str, target: &str, value: &Value) -> String {
+fn unconvertible(name: &Name<'_>, target: &str, value: &Value) -> String {
     format!(
         "'{name}' expected type '{target}', got unconvertible type '{}', value: '{}'",
         unconvertible_type(value),
@@ -277,15 +312,15 @@ fn unconvertible(name: &str, target: &str, value: &Value) -> String {
     )
 }
 
-fn weak_string(value: &Value, name: &str, errors: &mut Vec<String>) -> String {
+fn weak_string<'a>(value: &'a Value, name: &Name<'_>, errors: &mut Vec<String>) -> Cow<'a, str> {
     match value {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => if *b { "1" } else { "0" }.to_owned(),
-        Value::Number(n) => go_f(n.as_f64().unwrap_or_default()),
+        Value::Null => Cow::Borrowed(""),
+        Value::String(s) => Cow::Borrowed(s),
+        Value::Bool(b) => Cow::Borrowed(if *b { "1" } else { "0" }),
+        Value::Number(n) => Cow::Owned(go_f(n.as_f64().unwrap_or_default())),
         other => {
             errors.push(unconvertible(name, "string", other));
-            String::new()
+            Cow::Borrowed("")
         }
     }
 }
@@ -295,7 +330,7 @@ fn go_f(value: f64) -> String {
     format!("{value}")
 }
 
-fn weak_int(value: &Value, bits: u32, name: &str, errors: &mut Vec<String>) -> i64 {
+fn weak_int(value: &Value, bits: u32, name: &Name<'_>, errors: &mut Vec<String>) -> i64 {
     let target = if bits == 32 { "int32" } else { "int64" };
     match value {
         Value::Null => 0,
@@ -346,7 +381,7 @@ fn parse_int(s: &str, bits: u32) -> Result<i64, String> {
     Ok(value as i64)
 }
 
-fn weak_bool(value: &Value, name: &str, errors: &mut Vec<String>) -> bool {
+fn weak_bool(value: &Value, name: &Name<'_>, errors: &mut Vec<String>) -> bool {
     match value {
         Value::Null => false,
         Value::Bool(b) => *b,
@@ -368,14 +403,23 @@ fn weak_bool(value: &Value, name: &str, errors: &mut Vec<String>) -> bool {
     }
 }
 
-fn weak_strings(value: &Value, name: &str, errors: &mut Vec<String>) -> Option<Vec<String>> {
+fn weak_strings<'a>(
+    value: &'a Value,
+    name: &Name<'_>,
+    errors: &mut Vec<String>,
+) -> Option<Vec<Cow<'a, str>>> {
+    let element = |i| Name {
+        parent: Some(name),
+        key: "",
+        index: Some(i),
+    };
     match value {
         Value::Null => None,
         Value::Array(items) => Some(
             items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| weak_string(item, &format!("{name}[{i}]"), errors))
+                .map(|(i, item)| weak_string(item, &element(i), errors))
                 .collect(),
         ),
         Value::Object(map) if map.is_empty() => Some(Vec::new()),
@@ -385,14 +429,23 @@ fn weak_strings(value: &Value, name: &str, errors: &mut Vec<String>) -> Option<V
             ));
             None
         }
-        single => Some(vec![weak_string(single, &format!("{name}[0]"), errors)]),
+        single => Some(vec![weak_string(single, &element(0), errors)]),
     }
 }
 
 /// Runs the validation tags, field by field in struct order, into nested structs.
-fn validate(elem: &Elem, decoded: &[Decoded], namespace: &str, failures: &mut Vec<String>) {
+fn validate(
+    elem: &Elem,
+    decoded: &[Decoded<'_>],
+    namespace: &Name<'_>,
+    failures: &mut Vec<String>,
+) {
     for (field, value) in elem.fields.iter().zip(decoded) {
-        let key = format!("{namespace}.{}", field.go);
+        let key = Name {
+            parent: Some(namespace),
+            key: field.go,
+            index: None,
+        };
         if let Some(tag) = field.rules.iter().find(|rule| !passes(**rule, value)) {
             failures.push(format!(
                 "Key: '{key}' Error:Field validation for '{}' failed on the '{}' tag",
@@ -410,7 +463,7 @@ fn validate(elem: &Elem, decoded: &[Decoded], namespace: &str, failures: &mut Ve
     }
 }
 
-fn passes(rule: Rule, value: &Decoded) -> bool {
+fn passes(rule: Rule, value: &Decoded<'_>) -> bool {
     match (rule, value) {
         // `required` on a struct held by value is not checked: validator only recurses.
         (Required, Decoded::Struct(_)) => true,

@@ -83,14 +83,38 @@ pub fn go_marshal(value: &Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                out.push_str(&String::from_utf8_lossy(&go_json(key)));
+                go_string(key, out);
                 out.push(':');
                 go_marshal(item, out);
             }
             out.push('}');
         }
+        Value::String(text) => go_string(text, out),
         other => out.push_str(&String::from_utf8_lossy(&go_json(other))),
     }
+}
+
+/// A JSON string as `encoding/json` writes it: control characters, quotes and backslashes
+/// escaped, and `<`, `>`, `&`, U+2028, U+2029 as `\u` escapes.
+fn go_string(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// A float64 as `encoding/json` writes it: plain digits from 1e-6 to below 1e21, else an

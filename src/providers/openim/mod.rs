@@ -51,6 +51,7 @@ pub struct State {
     strict_tenants: bool,
     tenants: TenantMap<Tenant>,
     ids: ids::MessageIds,
+    tokens: jwt::Verified,
 }
 
 impl State {
@@ -60,6 +61,7 @@ impl State {
         let state = Self {
             tenants: TenantMap::new(core.max_tenants),
             ids: ids::MessageIds::default(),
+            tokens: jwt::Verified::default(),
             core,
             fixtures,
             strict_tenants,

@@ -272,11 +272,11 @@ fn check_single(op: &Op<'_>, req: &SendReq, recv: &str) -> Result<(), OpenImErro
     {
         return Err(OpenImError::not_found("record not found"));
     }
-    let receiver = tenant
+    let opt = tenant
         .users
-        .get(recv)
+        .recv_opt(recv)
         .ok_or_else(|| OpenImError::not_found("userID not found"))?;
-    if receiver.global_recv_msg_opt == 1 {
+    if opt == 1 {
         return Err(match tenant.settings.version {
             Version::Main => OpenImError::args("message is not sent"),
             Version::Release => OpenImError::internal(""),

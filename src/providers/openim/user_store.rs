@@ -76,6 +76,11 @@ impl UserStore {
         self.read().by_id.get(id).cloned()
     }
 
+    /// The `globalRecvMsgOpt` of the user `id`, if it exists.
+    pub fn recv_opt(&self, id: &str) -> Option<i32> {
+        self.read().by_id.get(id).map(|u| u.global_recv_msg_opt)
+    }
+
     /// Whether the user `id` exists.
     pub fn exists(&self, id: &str) -> bool {
         self.read().by_id.contains_key(id)
