@@ -18,3 +18,15 @@ pub trait Provider: Send + Sync {
     /// Which fixtures were loaded and the tenants they hold, for the start-up log.
     fn fixture_summary(&self) -> String;
 }
+
+/// The start-up log line of a provider's fixtures: where they came from and their tenants.
+pub fn fixture_summary<'a>(source: &str, tenants: impl Iterator<Item = &'a String>) -> String {
+    let mut names: Vec<&str> = tenants.map(String::as_str).collect();
+    names.sort_unstable();
+    let names = if names.is_empty() {
+        "(none)".to_owned()
+    } else {
+        names.join(", ")
+    };
+    format!("{source} fixtures, tenants {names}")
+}

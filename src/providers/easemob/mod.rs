@@ -146,17 +146,7 @@ impl crate::providers::Provider for State {
     }
 
     fn fixture_summary(&self) -> String {
-        let mut names: Vec<&str> = self.fixtures.tenants.keys().map(String::as_str).collect();
-        names.sort_unstable();
-        format!(
-            "{} fixtures, tenants {}",
-            self.fixtures.source,
-            if names.is_empty() {
-                "(none)".to_owned()
-            } else {
-                names.join(", ")
-            }
-        )
+        super::fixture_summary(&self.fixtures.source, self.fixtures.tenants.keys())
     }
 }
 

@@ -32,21 +32,21 @@ struct AdminTokenReq {
     platform_id: i32,
 }
 
-static GET_ADMIN_TOKEN: GoStruct = GoStruct {
-    name: "GetAdminTokenReq",
-    qualified: "auth.GetAdminTokenReq",
-    fields: &[field("secret", Str), field("userID", Str)],
-};
+static GET_ADMIN_TOKEN: GoStruct = GoStruct::new(
+    "GetAdminTokenReq",
+    "auth.GetAdminTokenReq",
+    &[field("secret", Str), field("userID", Str)],
+);
 
-static USER_TOKEN: GoStruct = GoStruct {
-    name: "UserTokenReq",
-    qualified: "auth.UserTokenReq",
-    fields: &[
+static USER_TOKEN: GoStruct = GoStruct::new(
+    "UserTokenReq",
+    "auth.UserTokenReq",
+    &[
         field("secret", Str),
         field("platformID", I32),
         field("userID", Str),
     ],
-};
+);
 
 /// `POST /auth/get_admin_token` `{"secret","userID"}` (no token header).
 pub async fn get_admin_token(
@@ -96,11 +96,11 @@ struct UserTokenReq {
     user_id: String,
 }
 
-static GET_USER_TOKEN: GoStruct = GoStruct {
-    name: "GetUserTokenReq",
-    qualified: "auth.GetUserTokenReq",
-    fields: &[field("platformID", I32), field("userID", Str)],
-};
+static GET_USER_TOKEN: GoStruct = GoStruct::new(
+    "GetUserTokenReq",
+    "auth.GetUserTokenReq",
+    &[field("platformID", I32), field("userID", Str)],
+);
 
 /// `POST /auth/get_user_token` `{"platformID","userID"}` (admin token).
 pub async fn get_user_token(
@@ -154,11 +154,11 @@ struct ParseTokenReq {
     token: String,
 }
 
-static PARSE_TOKEN: GoStruct = GoStruct {
-    name: "ParseTokenReq",
-    qualified: "auth.ParseTokenReq",
-    fields: &[field("token", Str)],
-};
+static PARSE_TOKEN: GoStruct = GoStruct::new(
+    "ParseTokenReq",
+    "auth.ParseTokenReq",
+    &[field("token", Str)],
+);
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -185,11 +185,11 @@ pub async fn parse_token(op: Op<'_>, payload: web::Payload) -> Result<HttpRespon
     }))
 }
 
-static FORCE_LOGOUT: GoStruct = GoStruct {
-    name: "ForceLogoutReq",
-    qualified: "auth.ForceLogoutReq",
-    fields: &[field("platformID", I32), field("userID", Str)],
-};
+static FORCE_LOGOUT: GoStruct = GoStruct::new(
+    "ForceLogoutReq",
+    "auth.ForceLogoutReq",
+    &[field("platformID", I32), field("userID", Str)],
+);
 
 /// `POST /auth/force_logout` `{"platformID","userID"}` (admin token): kicks that user's tokens
 /// of that platform.

@@ -4,15 +4,15 @@
 //! several validation failures joined by newlines in struct order.
 
 use super::error::OpenImError;
-use super::json::{self, field, GoStruct, GoType::*, Read};
+use super::json::{self, field, GoField, GoStruct, GoType::*, Read};
 use super::msg_store::OfflinePushInfo;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-static OFFLINE_PUSH_INFO: GoStruct = GoStruct {
-    name: "OfflinePushInfo",
-    qualified: "sdkws.OfflinePushInfo",
-    fields: &[
+static OFFLINE_PUSH_INFO: GoStruct = GoStruct::new(
+    "OfflinePushInfo",
+    "sdkws.OfflinePushInfo",
+    &[
         field("title", Str),
         field("desc", Str),
         field("ex", Str),
@@ -20,49 +20,37 @@ static OFFLINE_PUSH_INFO: GoStruct = GoStruct {
         field("iOSBadgeCount", Bool),
         field("signalInfo", Str),
     ],
-};
+);
+
+/// The fields of the embedded `apistruct.SendMsg`.
+static SEND_MSG: [GoField; 13] = [
+    field("sendID", Str),
+    field("groupID", Str),
+    field("senderNickname", Str),
+    field("senderFaceURL", Str),
+    field("senderPlatformID", I32),
+    field("content", AnyMap),
+    field("contentType", I32),
+    field("sessionType", I32),
+    field("isOnlineOnly", Bool),
+    field("notOfflinePush", Bool),
+    field("sendTime", I64),
+    field("offlinePushInfo", Struct(&OFFLINE_PUSH_INFO)),
+    field("ex", Str),
+];
 
 static SEND_MSG_REQ: GoStruct = GoStruct {
     name: "SendMsgReq",
     qualified: "apistruct.SendMsgReq",
-    fields: &[
-        field("recvID", Str),
-        field("sendID", Str),
-        field("groupID", Str),
-        field("senderNickname", Str),
-        field("senderFaceURL", Str),
-        field("senderPlatformID", I32),
-        field("content", AnyMap),
-        field("contentType", I32),
-        field("sessionType", I32),
-        field("isOnlineOnly", Bool),
-        field("notOfflinePush", Bool),
-        field("sendTime", I64),
-        field("offlinePushInfo", Struct(&OFFLINE_PUSH_INFO)),
-        field("ex", Str),
-    ],
+    fields: &[field("recvID", Str)],
+    embedded: &SEND_MSG,
 };
 
 static BATCH_SEND_MSG_REQ: GoStruct = GoStruct {
     name: "BatchSendMsgReq",
     qualified: "apistruct.BatchSendMsgReq",
-    fields: &[
-        field("sendID", Str),
-        field("groupID", Str),
-        field("senderNickname", Str),
-        field("senderFaceURL", Str),
-        field("senderPlatformID", I32),
-        field("content", AnyMap),
-        field("contentType", I32),
-        field("sessionType", I32),
-        field("isOnlineOnly", Bool),
-        field("notOfflinePush", Bool),
-        field("sendTime", I64),
-        field("offlinePushInfo", Struct(&OFFLINE_PUSH_INFO)),
-        field("ex", Str),
-        field("isSendAll", Bool),
-        field("recvIDs", Strings),
-    ],
+    fields: &[field("isSendAll", Bool), field("recvIDs", Strings)],
+    embedded: &SEND_MSG,
 };
 
 /// A send request (`SendMsgReq`, or `BatchSendMsgReq` with `recvIDs`).

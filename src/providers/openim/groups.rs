@@ -37,10 +37,10 @@ struct GroupInfoReq {
     notification_user_id: String,
 }
 
-static GROUP_INFO: GoStruct = GoStruct {
-    name: "GroupInfo",
-    qualified: "sdkws.GroupInfo",
-    fields: &[
+static GROUP_INFO: GoStruct = GoStruct::new(
+    "GroupInfo",
+    "sdkws.GroupInfo",
+    &[
         field("groupID", Str),
         field("groupName", Str),
         field("notification", Str),
@@ -59,7 +59,7 @@ static GROUP_INFO: GoStruct = GoStruct {
         field("notificationUpdateTime", I64),
         field("notificationUserID", Str),
     ],
-};
+);
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -74,17 +74,17 @@ struct CreateGroupReq {
     owner_user_id: String,
 }
 
-static CREATE_GROUP: GoStruct = GoStruct {
-    name: "CreateGroupReq",
-    qualified: "group.CreateGroupReq",
-    fields: &[
+static CREATE_GROUP: GoStruct = GoStruct::new(
+    "CreateGroupReq",
+    "group.CreateGroupReq",
+    &[
         field("memberUserIDs", Strings),
         field("groupInfo", Struct(&GROUP_INFO)),
         field("adminUserIDs", Strings),
         field("ownerUserID", Str),
         field("sendMessage", Bool),
     ],
-};
+);
 
 #[derive(Serialize)]
 struct Created {
@@ -206,15 +206,15 @@ struct InviteReq {
     invited_user_ids: Option<Vec<String>>,
 }
 
-static INVITE: GoStruct = GoStruct {
-    name: "InviteUserToGroupReq",
-    qualified: "group.InviteUserToGroupReq",
-    fields: &[
+static INVITE: GoStruct = GoStruct::new(
+    "InviteUserToGroupReq",
+    "group.InviteUserToGroupReq",
+    &[
         field("groupID", Str),
         field("reason", Str),
         field("invitedUserIDs", Strings),
     ],
-};
+);
 
 /// `POST /group/invite_user_to_group` `{"groupID","invitedUserIDs":[...]}`: an admin, or a
 /// member, adds users directly (the default verification setting).
@@ -259,11 +259,11 @@ struct GroupsReq {
     group_ids: Option<Vec<String>>,
 }
 
-static GET_GROUPS: GoStruct = GoStruct {
-    name: "GetGroupsInfoReq",
-    qualified: "group.GetGroupsInfoReq",
-    fields: &[field("groupIDs", Strings)],
-};
+static GET_GROUPS: GoStruct = GoStruct::new(
+    "GetGroupsInfoReq",
+    "group.GetGroupsInfoReq",
+    &[field("groupIDs", Strings)],
+);
 
 #[derive(Serialize)]
 struct GroupInfos {

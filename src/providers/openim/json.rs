@@ -34,12 +34,29 @@ pub struct GoField {
 }
 
 /// A struct: its Go name (`SendMsgReq`), its name with its package (`apistruct.SendMsgReq`),
-/// and its fields.
+/// its fields, and those of a struct it embeds (promoted, as Go decodes them).
 #[derive(Debug)]
 pub struct GoStruct {
     pub name: &'static str,
     pub qualified: &'static str,
     pub fields: &'static [GoField],
+    pub embedded: &'static [GoField],
+}
+
+impl GoStruct {
+    /// A struct with `fields` and nothing embedded.
+    pub const fn new(
+        name: &'static str,
+        qualified: &'static str,
+        fields: &'static [GoField],
+    ) -> Self {
+        Self {
+            name,
+            qualified,
+            fields,
+            embedded: &[],
+        }
+    }
 }
 
 /// Shorthand for a field.
@@ -206,12 +223,10 @@ fn zero(ty: GoType) -> Value {
 
 /// The field `key` names: the exact name first, else one equal but for case.
 fn find(shape: &'static GoStruct, key: &str) -> Option<&'static GoField> {
-    shape.fields.iter().find(|f| f.json == key).or_else(|| {
-        shape
-            .fields
-            .iter()
-            .find(|f| f.json.eq_ignore_ascii_case(key))
-    })
+    let all = || shape.fields.iter().chain(shape.embedded);
+    all()
+        .find(|f| f.json == key)
+        .or_else(|| all().find(|f| f.json.eq_ignore_ascii_case(key)))
 }
 
 /// Whether `n` is an integer literal within `min..=max` (Go refuses `1.0` and `1e3` too).

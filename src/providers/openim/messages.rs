@@ -12,11 +12,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-static EMPTY: GoStruct = GoStruct {
-    name: "GetServerTimeReq",
-    qualified: "msg.GetServerTimeReq",
-    fields: &[],
-};
+static EMPTY: GoStruct = GoStruct::new("GetServerTimeReq", "msg.GetServerTimeReq", &[]);
 
 #[derive(Deserialize, Default)]
 struct Nothing {}
@@ -45,11 +41,11 @@ struct UserReq {
     user_id: String,
 }
 
-static NEWEST_SEQ: GoStruct = GoStruct {
-    name: "GetMaxSeqReq",
-    qualified: "sdkws.GetMaxSeqReq",
-    fields: &[field("userID", Str)],
-};
+static NEWEST_SEQ: GoStruct = GoStruct::new(
+    "GetMaxSeqReq",
+    "sdkws.GetMaxSeqReq",
+    &[field("userID", Str)],
+);
 
 #[derive(Serialize)]
 struct MaxSeqs {
@@ -83,16 +79,16 @@ struct SeqRange {
     num: i64,
 }
 
-static SEQ_RANGE: GoStruct = GoStruct {
-    name: "SeqRange",
-    qualified: "sdkws.SeqRange",
-    fields: &[
+static SEQ_RANGE: GoStruct = GoStruct::new(
+    "SeqRange",
+    "sdkws.SeqRange",
+    &[
         field("conversationID", Str),
         field("begin", I64),
         field("end", I64),
         field("num", I64),
     ],
-};
+);
 
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
@@ -103,15 +99,15 @@ struct PullReq {
     order: i32,
 }
 
-static PULL: GoStruct = GoStruct {
-    name: "PullMessageBySeqsReq",
-    qualified: "sdkws.PullMessageBySeqsReq",
-    fields: &[
+static PULL: GoStruct = GoStruct::new(
+    "PullMessageBySeqsReq",
+    "sdkws.PullMessageBySeqsReq",
+    &[
         field("userID", Str),
         field("seqRanges", List(&SEQ_RANGE)),
         field("order", I32),
     ],
-};
+);
 
 #[derive(Serialize)]
 struct PullMsgs {
@@ -191,11 +187,11 @@ struct Pagination {
     show_number: i32,
 }
 
-static PAGINATION: GoStruct = GoStruct {
-    name: "RequestPagination",
-    qualified: "sdkws.RequestPagination",
-    fields: &[field("pageNumber", I32), field("showNumber", I32)],
-};
+static PAGINATION: GoStruct = GoStruct::new(
+    "RequestPagination",
+    "sdkws.RequestPagination",
+    &[field("pageNumber", I32), field("showNumber", I32)],
+);
 
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
@@ -210,10 +206,10 @@ struct SearchReq {
     pagination: Option<Pagination>,
 }
 
-static SEARCH: GoStruct = GoStruct {
-    name: "SearchMessageReq",
-    qualified: "msg.SearchMessageReq",
-    fields: &[
+static SEARCH: GoStruct = GoStruct::new(
+    "SearchMessageReq",
+    "msg.SearchMessageReq",
+    &[
         field("sendID", Str),
         field("recvID", Str),
         field("contentType", I32),
@@ -221,7 +217,7 @@ static SEARCH: GoStruct = GoStruct {
         field("sessionType", I32),
         field("pagination", Struct(&PAGINATION)),
     ],
-};
+);
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -388,15 +384,15 @@ struct RevokeReq {
     user_id: String,
 }
 
-static REVOKE: GoStruct = GoStruct {
-    name: "RevokeMsgReq",
-    qualified: "msg.RevokeMsgReq",
-    fields: &[
+static REVOKE: GoStruct = GoStruct::new(
+    "RevokeMsgReq",
+    "msg.RevokeMsgReq",
+    &[
         field("conversationID", Str),
         field("seq", I64),
         field("userID", Str),
     ],
-};
+);
 
 /// `POST /msg/revoke_msg` `{"conversationID","seq","userID"}`: an admin, the sender of a
 /// single chat message, or a group's owner or admin revokes it.

@@ -23,10 +23,10 @@ struct UserInfo {
     global_recv_msg_opt: i32,
 }
 
-static USER_INFO: GoStruct = GoStruct {
-    name: "UserInfo",
-    qualified: "sdkws.UserInfo",
-    fields: &[
+static USER_INFO: GoStruct = GoStruct::new(
+    "UserInfo",
+    "sdkws.UserInfo",
+    &[
         field("userID", Str),
         field("nickname", Str),
         field("faceURL", Str),
@@ -35,7 +35,7 @@ static USER_INFO: GoStruct = GoStruct {
         field("appMangerLevel", I32),
         field("globalRecvMsgOpt", I32),
     ],
-};
+);
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -43,11 +43,11 @@ struct RegisterReq {
     users: Option<Vec<Option<UserInfo>>>,
 }
 
-static USER_REGISTER: GoStruct = GoStruct {
-    name: "UserRegisterReq",
-    qualified: "user.UserRegisterReq",
-    fields: &[field("secret", Str), field("users", List(&USER_INFO))],
-};
+static USER_REGISTER: GoStruct = GoStruct::new(
+    "UserRegisterReq",
+    "user.UserRegisterReq",
+    &[field("secret", Str), field("users", List(&USER_INFO))],
+);
 
 /// `POST /user/user_register` `{"users":[{userID, nickname, ...}]}` (admin token): all or
 /// none; no data in the answer.
@@ -117,11 +117,11 @@ struct UsersReq {
     check_user_ids: Option<Vec<String>>,
 }
 
-static GET_USERS: GoStruct = GoStruct {
-    name: "GetDesignateUsersReq",
-    qualified: "user.GetDesignateUsersReq",
-    fields: &[field("userIDs", Strings)],
-};
+static GET_USERS: GoStruct = GoStruct::new(
+    "GetDesignateUsersReq",
+    "user.GetDesignateUsersReq",
+    &[field("userIDs", Strings)],
+);
 
 #[derive(Serialize)]
 struct UsersInfo {
@@ -144,11 +144,11 @@ pub async fn get_users_info(
     }))
 }
 
-static ACCOUNT_CHECK: GoStruct = GoStruct {
-    name: "AccountCheckReq",
-    qualified: "user.AccountCheckReq",
-    fields: &[field("checkUserIDs", Strings)],
-};
+static ACCOUNT_CHECK: GoStruct = GoStruct::new(
+    "AccountCheckReq",
+    "user.AccountCheckReq",
+    &[field("checkUserIDs", Strings)],
+);
 
 #[derive(Serialize)]
 struct AccountStatus {
