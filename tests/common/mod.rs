@@ -2,6 +2,7 @@
 //! endpoint a helper, so that tests read as a client's calls.
 #![allow(dead_code)]
 
+pub mod openim;
 pub mod process;
 
 use im_emulator::config::Config;

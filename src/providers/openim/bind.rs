@@ -43,14 +43,14 @@ static SEND_MSG_REQ: GoStruct = GoStruct {
     name: "SendMsgReq",
     qualified: "apistruct.SendMsgReq",
     fields: &[field("recvID", Str)],
-    embedded: &SEND_MSG,
+    embedded: ("SendMsg", &SEND_MSG),
 };
 
 static BATCH_SEND_MSG_REQ: GoStruct = GoStruct {
     name: "BatchSendMsgReq",
     qualified: "apistruct.BatchSendMsgReq",
     fields: &[field("isSendAll", Bool), field("recvIDs", Strings)],
-    embedded: &SEND_MSG,
+    embedded: ("SendMsg", &SEND_MSG),
 };
 
 /// A send request (`SendMsgReq`, or `BatchSendMsgReq` with `recvIDs`).

@@ -100,8 +100,8 @@ impl OpenImError {
     }
 
     /// 1204 `DismissedAlreadyError`.
-    pub fn dismissed() -> Self {
-        Self::new(1204, "DismissedAlreadyError", "")
+    pub fn dismissed(detail: &'static str) -> Self {
+        Self::new(1204, "DismissedAlreadyError", detail)
     }
 
     /// 1404 `MsgAlreadyRevoke`.
@@ -117,6 +117,11 @@ impl OpenImError {
     /// 1503 `TokenMalformedError`.
     pub fn token_malformed() -> Self {
         Self::new(1503, "TokenMalformedError", "")
+    }
+
+    /// 1504 `TokenNotValidYetError`: a token whose `nbf` is still ahead.
+    pub fn token_not_valid_yet() -> Self {
+        Self::new(1504, "TokenNotValidYetError", "")
     }
 
     /// 1505 with the JWT library's text as `errMsg` (`signature is invalid`).

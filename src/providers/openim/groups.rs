@@ -11,6 +11,8 @@ use std::collections::{HashMap, HashSet};
 
 /// The only group type the release creates (`constant.WorkingGroup`).
 const WORKING_GROUP: i32 = 2;
+/// A dismissed group's status (`constant.GroupStatusDismissed`).
+pub const DISMISSED: i32 = 2;
 /// The most IDs one request may name (`constant.ParamMaxLength`).
 const MAX_IDS: usize = 1000;
 
@@ -116,10 +118,11 @@ pub async fn create_group(op: Op<'_>, payload: web::Payload) -> Result<HttpRespo
     if op.tenant.users.find(&everyone).len() != everyone.len() {
         return Err(OpenImError::user_id_not_found("user not found"));
     }
-    let group = make_group(&op, &req, info, everyone.len() as u32)?;
-    let created = Created {
-        group_info: group.info.clone(),
-    };
+    let group = make_group(&op, &req, info)?;
+    // The answer counts everyone checked, the caller too, though the caller is no member.
+    let mut group_info = group.info.clone();
+    group_info.member_count = everyone.len() as u32;
+    let created = Created { group_info };
     let tenant = op.call.keep().unwrap_or_else(|| op.tenant.clone());
     match tenant.groups.insert(group, tenant.settings.max_groups) {
         Ok(()) => op.call.ok(Some(created)),
@@ -155,7 +158,6 @@ fn make_group(
     op: &Op<'_>,
     req: &CreateGroupReq,
     info: &GroupInfoReq,
-    member_count: u32,
 ) -> Result<Group, OpenImError> {
     let group_id = if info.group_id.is_empty() {
         let state = &op.call.state;
@@ -183,7 +185,7 @@ fn make_group(
         face_url: info.face_url.clone(),
         owner_user_id: req.owner_user_id.clone(),
         create_time: op.call.now_ms,
-        member_count,
+        member_count: members.len() as u32,
         ex: info.ex.clone(),
         status: info.status,
         creator_user_id: info.creator_user_id.clone(),
@@ -239,8 +241,14 @@ pub async fn invite(op: Op<'_>, payload: web::Payload) -> Result<HttpResponse, O
         return Err(OpenImError::args("userID duplicate"));
     }
     let tenant = &op.tenant;
-    if !tenant.groups.exists(&req.group_id) {
-        return Err(OpenImError::not_found(""));
+    let group = tenant
+        .groups
+        .get(&req.group_id)
+        .ok_or_else(|| OpenImError::not_found(""))?;
+    if group.info.status == DISMISSED {
+        return Err(OpenImError::dismissed(
+            "group dismissed checking group status found it dismissed",
+        ));
     }
     if tenant.users.find(&invited).len() != invited.len() {
         return Err(OpenImError::not_found("user not found"));

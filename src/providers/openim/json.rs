@@ -34,13 +34,14 @@ pub struct GoField {
 }
 
 /// A struct: its Go name (`SendMsgReq`), its name with its package (`apistruct.SendMsgReq`),
-/// its fields, and those of a struct it embeds (promoted, as Go decodes them).
+/// its fields, and the name and fields of a struct it embeds (promoted, as Go decodes them;
+/// since Go 1.24 type errors name the embedded struct in the field's path).
 #[derive(Debug)]
 pub struct GoStruct {
     pub name: &'static str,
     pub qualified: &'static str,
     pub fields: &'static [GoField],
-    pub embedded: &'static [GoField],
+    pub embedded: (&'static str, &'static [GoField]),
 }
 
 impl GoStruct {
@@ -54,7 +55,7 @@ impl GoStruct {
             name,
             qualified,
             fields,
-            embedded: &[],
+            embedded: ("", &[]),
         }
     }
 }
@@ -133,17 +134,19 @@ impl Decoder {
     ) -> Map<String, Value> {
         let mut out = Map::new();
         for (key, value) in object {
-            let Some(field) = find(shape, &key) else {
+            let Some((field, embedded)) = find(shape, &key) else {
                 continue;
             };
             if value.is_null() {
                 continue;
             }
+            let depth = path.len();
+            path.extend(embedded);
             path.push(field.json);
             if let Some(decoded) = self.value(value, field.ty, shape, path) {
                 out.insert(field.json.to_owned(), decoded);
             }
-            path.pop();
+            path.truncate(depth);
         }
         out
     }
@@ -222,11 +225,16 @@ fn zero(ty: GoType) -> Value {
 }
 
 /// The field `key` names: the exact name first, else one equal but for case.
-fn find(shape: &'static GoStruct, key: &str) -> Option<&'static GoField> {
-    let all = || shape.fields.iter().chain(shape.embedded);
+/// The field `key` names (the exact name first, else one equal but for case), and the name of
+/// the embedded struct it is promoted from.
+fn find(shape: &'static GoStruct, key: &str) -> Option<(&'static GoField, Option<&'static str>)> {
+    let (embedded_name, embedded) = shape.embedded;
+    let own = shape.fields.iter().map(|f| (f, None));
+    let promoted = embedded.iter().map(move |f| (f, Some(embedded_name)));
+    let all = || own.clone().chain(promoted.clone());
     all()
-        .find(|f| f.json == key)
-        .or_else(|| all().find(|f| f.json.eq_ignore_ascii_case(key)))
+        .find(|(f, _)| f.json == key)
+        .or_else(|| all().find(|(f, _)| f.json.eq_ignore_ascii_case(key)))
 }
 
 /// Whether `n` is an integer literal within `min..=max` (Go refuses `1.0` and `1e3` too).
@@ -287,6 +295,9 @@ fn syntax_text(body: &[u8], e: &serde_json::Error, read: Read) -> String {
         b => format!("'\\x{b:02x}'"),
     };
     let text = e.to_string();
+    if text.starts_with("expected ident") {
+        return literal_text(body, at.saturating_sub(1));
+    }
     let context = if text.starts_with("trailing characters") {
         "after top-level value"
     } else if text.starts_with("key must be a string") {
@@ -303,6 +314,23 @@ fn syntax_text(body: &[u8], e: &serde_json::Error, read: Read) -> String {
         "looking for beginning of value"
     };
     format!("invalid character {shown} {context}")
+}
+
+/// Go's text for a misspelt `true`, `false` or `null` whose byte `at` is wrong.
+fn literal_text(body: &[u8], at: usize) -> String {
+    let start = (0..at)
+        .rev()
+        .take_while(|&i| body[i].is_ascii_alphabetic())
+        .last()
+        .unwrap_or(at);
+    let literal = match body.get(start) {
+        Some(b't') => "true",
+        Some(b'f') => "false",
+        _ => "null",
+    };
+    let found = body.get(at).map_or(' ', |b| *b as char);
+    let expecting = literal.chars().nth(at - start).unwrap_or(' ');
+    format!("invalid character '{found}' in literal {literal} (expecting '{expecting}')")
 }
 
 /// The byte offset of a 1-based line and column.

@@ -1,61 +1,80 @@
-//! OpenIM tokens (contract §5): HS256 JWTs signed with the tenant's secret, header
-//! `{"alg":"HS256","typ":"JWT"}`, claims `{"UserID","PlatformID","exp","iat"}` with `iat` five
-//! seconds before issue, as the real server makes them. Verification tells apart the faults
-//! OpenIM reports with different codes: malformed (1503), bad signature (1505), expired
-//! (1501). HS256 is written out here with the HMAC and SHA-256 the crate already uses: the JWT
+//! OpenIM tokens (contract §5): JWTs signed with the tenant's secret, claims
+//! `{"UserID","PlatformID","exp","iat"}` with `iat` five seconds before issue, as the real
+//! server makes them (HS256). Verification follows golang-jwt v4 as the server uses it: any
+//! HMAC algorithm the header names is checked with the secret, the claims are validated before
+//! the signature, and the faults map to OpenIM's codes in the server's order: malformed
+//! (1503), expired (1501), not valid yet (1504), anything else 1505 with the library's text.
+//! HMAC is written out here with the `hmac` and `sha2` crates the emulator already uses: the JWT
 //! crates bring some eighty crates of asymmetric cryptography this does not need.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use dashmap::DashMap;
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
-use sha2::Sha256;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use sha2::{Sha256, Sha384, Sha512};
 
 const HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
 
 /// The claims of a token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Claims {
     #[serde(rename = "UserID")]
     pub user_id: String,
     #[serde(rename = "PlatformID")]
     pub platform_id: i32,
-    /// Expiry, Unix seconds.
-    pub exp: i64,
+    /// Expiry, Unix seconds; a token without one never expires.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exp: Option<i64>,
     /// Issue time, Unix seconds.
-    pub iat: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+    #[serde(skip)]
+    nbf: Option<i64>,
 }
 
-/// Why a token was refused.
+impl Claims {
+    /// The claims of a token for `user_id` on `platform_id` issued at `now_s`, for `ttl_s`.
+    pub fn new(user_id: &str, platform_id: i32, now_s: i64, ttl_s: i64) -> Self {
+        Self {
+            user_id: user_id.to_owned(),
+            platform_id,
+            exp: Some(now_s + ttl_s),
+            iat: Some(now_s - 5),
+            nbf: None,
+        }
+    }
+
+    /// Whether the token has expired at `now_s`.
+    pub fn expired(&self, now_s: i64) -> bool {
+        self.exp.is_some_and(|exp| now_s >= exp)
+    }
+}
+
+/// Why a token was refused, as OpenIM maps golang-jwt's validation error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
-    /// Not three segments of base64url JSON.
     Malformed,
-    /// Signed with another secret or algorithm: golang-jwt's text.
-    Signature(&'static str),
     Expired,
+    NotValidYet,
+    /// Anything else (1505): the library's text.
+    Other(&'static str),
 }
 
-fn mac(secret: &str) -> Hmac<Sha256> {
-    Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length")
-}
-
-/// A token for `claims`, signed with `secret`.
+/// A token for `claims`, signed with `secret` (HS256).
 pub fn sign(claims: &Claims, secret: &str) -> String {
     let payload = serde_json::to_vec(claims).unwrap_or_default();
     let mut token = URL_SAFE_NO_PAD.encode(HEADER);
     token.push('.');
     token.push_str(&URL_SAFE_NO_PAD.encode(payload));
-    let mut mac = mac(secret);
-    mac.update(token.as_bytes());
-    let signature = mac.finalize().into_bytes();
+    let signature = hmac("HS256", secret, token.as_bytes()).unwrap_or_default();
     token.push('.');
     token.push_str(&URL_SAFE_NO_PAD.encode(signature));
     token
 }
 
-/// The claims of `token`, checked against `secret` and the time `now_s` (Unix seconds).
+/// The claims of `token`, checked against `secret` at the time `now_s` (Unix seconds).
 pub fn verify(token: &str, secret: &str, now_s: i64) -> Result<Claims, Fault> {
     let mut parts = token.split('.');
     let (Some(header), Some(payload), Some(signature), None) =
@@ -63,31 +82,114 @@ pub fn verify(token: &str, secret: &str, now_s: i64) -> Result<Claims, Fault> {
     else {
         return Err(Fault::Malformed);
     };
-    let header: serde_json::Value = decode_part(header)?;
-    let claims: Claims = decode_part(payload)?;
-    let signature = URL_SAFE_NO_PAD
-        .decode(signature.trim_end_matches('='))
-        .map_err(|_| Fault::Malformed)?;
-    if header.get("alg").and_then(|a| a.as_str()) != Some("HS256") {
-        return Err(Fault::Signature("signing method (alg) is unavailable"));
-    }
+    let header: Map<String, Value> = decode_part(header)?;
+    let claims = claims_of(decode_part(payload)?)?;
+    let alg = header
+        .get("alg")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let signed = &token[..header_and_payload_len(token)];
-    let mut mac = mac(secret);
-    mac.update(signed.as_bytes());
-    if mac.verify_slice(&signature).is_err() {
-        return Err(Fault::Signature("signature is invalid"));
+    let signature_fault = check_signature(alg, secret, signed, signature);
+    if let Some(Fault::Other(text)) = signature_fault {
+        if text == UNAVAILABLE {
+            return Err(Fault::Other(UNAVAILABLE));
+        }
     }
-    if now_s >= claims.exp {
+    // golang-jwt validates the claims first; OpenIM reports expiry before a bad signature.
+    if claims.expired(now_s) {
         return Err(Fault::Expired);
+    }
+    if claims.nbf.is_some_and(|nbf| now_s < nbf) {
+        return Err(Fault::NotValidYet);
+    }
+    if let Some(fault) = signature_fault {
+        return Err(fault);
+    }
+    if claims.iat.is_some_and(|iat| now_s < iat) {
+        return Err(Fault::Other("token used before issued"));
     }
     Ok(claims)
 }
 
-fn decode_part<T: for<'de> Deserialize<'de>>(part: &str) -> Result<T, Fault> {
+/// golang-jwt's text for an algorithm it does not know.
+const UNAVAILABLE: &str = "signing method (alg) is unavailable.";
+
+/// What is wrong with the signature, if anything: the server's key function hands the secret
+/// to whatever algorithm the header names.
+fn check_signature(alg: &str, secret: &str, signed: &str, signature: &str) -> Option<Fault> {
+    let expected = match alg {
+        "HS256" | "HS384" | "HS512" => hmac(alg, secret, signed.as_bytes())?,
+        "none" => return Some(Fault::Other("'none' signature type is not allowed")),
+        "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512"
+        | "EdDSA" => return Some(Fault::Other("key is of invalid type")),
+        _ => return Some(Fault::Other(UNAVAILABLE)),
+    };
+    let given = match URL_SAFE_NO_PAD.decode(signature.trim_end_matches('=')) {
+        Ok(given) => given,
+        Err(_) => return Some(Fault::Other("illegal base64 data in the signature")),
+    };
+    (given != expected).then_some(Fault::Other("signature is invalid"))
+}
+
+fn hmac(alg: &str, secret: &str, data: &[u8]) -> Option<Vec<u8>> {
+    fn run<M: Mac + hmac::digest::KeyInit>(secret: &str, data: &[u8]) -> Vec<u8> {
+        let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(secret.as_bytes())
+            .expect("HMAC takes keys of any length");
+        mac.update(data);
+        mac.finalize().into_bytes().to_vec()
+    }
+    Some(match alg {
+        "HS256" => run::<Hmac<Sha256>>(secret, data),
+        "HS384" => run::<Hmac<Sha384>>(secret, data),
+        "HS512" => run::<Hmac<Sha512>>(secret, data),
+        _ => return None,
+    })
+}
+
+fn decode_part(part: &str) -> Result<Map<String, Value>, Fault> {
     let bytes = URL_SAFE_NO_PAD
         .decode(part.trim_end_matches('='))
         .map_err(|_| Fault::Malformed)?;
     serde_json::from_slice(&bytes).map_err(|_| Fault::Malformed)
+}
+
+/// The claims as Go decodes them into `tokenverify.Claims`: keys matched case-insensitively,
+/// every claim optional, a wrong type malformed.
+fn claims_of(payload: Map<String, Value>) -> Result<Claims, Fault> {
+    let get = |name: &str| {
+        payload
+            .get(name)
+            .or_else(|| {
+                payload
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v)
+            })
+            .filter(|v| !v.is_null())
+    };
+    let user_id = match get("UserID") {
+        None => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => return Err(Fault::Malformed),
+    };
+    let platform_id = match get("PlatformID") {
+        None => 0,
+        Some(v) => v
+            .as_i64()
+            .and_then(|n| i32::try_from(n).ok())
+            .ok_or(Fault::Malformed)?,
+    };
+    let date = |name| match get(name) {
+        None => Ok(None),
+        Some(v) => v.as_f64().map(|f| Some(f as i64)).ok_or(Fault::Malformed),
+    };
+    Ok(Claims {
+        user_id,
+        platform_id,
+        exp: date("exp")?,
+        iat: date("iat")?,
+        nbf: date("nbf")?,
+    })
 }
 
 fn header_and_payload_len(token: &str) -> usize {
@@ -109,11 +211,13 @@ impl Verified {
     pub fn verify(&self, token: &str, secret: &str, now_s: i64) -> Result<Claims, Fault> {
         if let Some(entry) = self.seen.get(token) {
             let (checked_with, claims) = entry.value();
-            if **checked_with == *secret {
-                return if now_s >= claims.exp {
-                    Err(Fault::Expired)
-                } else {
-                    Ok(claims.clone())
+            if **checked_with == *secret && claims.nbf.is_none_or(|nbf| now_s >= nbf) {
+                return match () {
+                    () if claims.expired(now_s) => Err(Fault::Expired),
+                    () if claims.iat.is_some_and(|iat| now_s < iat) => {
+                        Err(Fault::Other("token used before issued"))
+                    }
+                    () => Ok(claims.clone()),
                 };
             }
         }

@@ -3,8 +3,9 @@
 //! and revoking a message (then served as a 2101 notification and shown `isRevoked`).
 
 use super::error::OpenImError;
+use super::fixtures::Version;
 use super::json::{field, GoStruct, GoType::*};
-use super::msg_store::{MsgData, Revoke, Stored};
+use super::msg_store::{notification_content, MsgData, Revoke, Stored, REVOKED};
 use super::op::Op;
 use super::user_store::User;
 use crate::core::journal::MessageId;
@@ -47,10 +48,37 @@ static NEWEST_SEQ: GoStruct = GoStruct::new(
     &[field("userID", Str)],
 );
 
+/// A protobuf map field: on the release (no `omitempty`, and through gRPC) an empty one is
+/// `null`; on `main` it is left out.
+struct PbMap<T>(BTreeMap<String, T>, bool);
+
+impl<T: Serialize> Serialize for PbMap<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0.is_empty() {
+            s.serialize_none()
+        } else {
+            self.0.serialize(s)
+        }
+    }
+}
+
+impl<T> PbMap<T> {
+    fn skipped(&self) -> bool {
+        self.0.is_empty() && !self.1
+    }
+}
+
 #[derive(Serialize)]
 struct MaxSeqs {
-    #[serde(rename = "maxSeqs", skip_serializing_if = "BTreeMap::is_empty")]
-    max_seqs: BTreeMap<String, i64>,
+    #[serde(rename = "maxSeqs", skip_serializing_if = "PbMap::skipped")]
+    max_seqs: PbMap<i64>,
+    #[serde(rename = "minSeqs", skip_serializing_if = "PbMap::skipped")]
+    min_seqs: PbMap<i64>,
+}
+
+/// Whether the tenant writes empty protobuf maps as `null` (the release).
+fn null_maps(op: &Op<'_>) -> bool {
+    op.tenant.settings.version == Version::Release
 }
 
 /// `POST /msg/newest_seq` `{"userID"}` (the user or an admin): the max seq of each of the
@@ -58,7 +86,7 @@ struct MaxSeqs {
 pub async fn newest_seq(op: Op<'_>, payload: web::Payload) -> Result<HttpResponse, OpenImError> {
     let req: UserReq = op.call.bind(payload, &NEWEST_SEQ).await?;
     op.check_access(&req.user_id)?;
-    let max_seqs = op
+    let seqs = op
         .tenant
         .messages
         .seqs_of(&req.user_id)
@@ -66,7 +94,11 @@ pub async fn newest_seq(op: Op<'_>, payload: web::Payload) -> Result<HttpRespons
         .filter(|(_, seq, _)| *seq > 0)
         .map(|(id, seq, _)| (id.to_string(), seq))
         .collect();
-    op.call.ok(Some(MaxSeqs { max_seqs }))
+    let null = null_maps(&op);
+    op.call.ok(Some(MaxSeqs {
+        max_seqs: PbMap(seqs, null),
+        min_seqs: PbMap(BTreeMap::new(), null),
+    }))
 }
 
 #[derive(Deserialize, Default)]
@@ -121,63 +153,80 @@ struct PullMsgs {
 
 #[derive(Serialize)]
 struct Pulled {
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    msgs: BTreeMap<String, PullMsgs>,
-    #[serde(
-        rename = "notificationMsgs",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
-    notification_msgs: BTreeMap<String, PullMsgs>,
+    #[serde(skip_serializing_if = "PbMap::skipped")]
+    msgs: PbMap<PullMsgs>,
+    #[serde(rename = "notificationMsgs", skip_serializing_if = "PbMap::skipped")]
+    notification_msgs: PbMap<PullMsgs>,
 }
 
-/// `POST /msg/pull_msg_by_seq` (the user or an admin): per range, the messages of a
-/// conversation the user is in, at most `num` (the newest of the range); other ranges are
-/// skipped.
+/// `POST /msg/pull_msg_by_seq`: per range, the messages of a conversation the user is in, at
+/// most `num` (the newest of the range); other ranges are skipped. Notification
+/// conversations (`n_`) come back in `notificationMsgs`. The release checks no access; `main`
+/// takes the user or an admin.
 pub async fn pull_msg_by_seq(
     op: Op<'_>,
     payload: web::Payload,
 ) -> Result<HttpResponse, OpenImError> {
     let req: PullReq = op.call.bind(payload, &PULL).await?;
-    op.check_access(&req.user_id)?;
-    let mut msgs = BTreeMap::new();
-    let store = &op.tenant.messages;
-    let seqs: BTreeMap<String, i64> = store
-        .seqs_of(&req.user_id)
-        .into_iter()
+    if op.tenant.settings.version == Version::Main {
+        op.check_access(&req.user_id)?;
+    }
+    let null = null_maps(&op);
+    let (mut msgs, mut notification_msgs) = (BTreeMap::new(), BTreeMap::new());
+    let seqs: BTreeMap<String, i64> = (op.tenant.messages.seqs_of(&req.user_id).into_iter())
         .map(|(id, seq, _)| (id.to_string(), seq))
         .collect();
     for range in req.seq_ranges.into_iter().flatten() {
         let Some(&max_seq) = seqs.get(&range.conversation_id) else {
             continue;
         };
-        let (begin, end) = (range.begin.max(1), range.end.min(max_seq));
-        if end < begin {
+        let notification = range.conversation_id.starts_with("n_");
+        let Some(pulled) = pull_range(&op, &range, max_seq, req.order, notification, null) else {
             continue;
-        }
-        let begin = if end - begin + 1 > range.num {
-            end - range.num + 1
+        };
+        let into = if notification {
+            &mut notification_msgs
         } else {
-            begin
+            &mut msgs
         };
-        let found = store.range(&range.conversation_id, begin, end);
-        if found.is_empty() {
-            continue;
-        }
-        let is_end = match req.order {
-            1 => range.begin <= 1,
-            _ => max_seq <= range.end,
-        };
-        let pulled = PullMsgs {
-            msgs: found,
-            is_end,
-            end_seq: 0,
-        };
-        msgs.insert(range.conversation_id, pulled);
+        into.insert(range.conversation_id, pulled);
     }
     op.call.ok(Some(Pulled {
-        msgs,
-        notification_msgs: BTreeMap::new(),
+        msgs: PbMap(msgs, null),
+        notification_msgs: PbMap(notification_msgs, null),
     }))
+}
+
+/// One range: clamped to the conversation's seqs (from 1: its min seq is 0), the newest `num`
+/// of a chat conversation (a notification conversation's whole range); `None` when empty.
+fn pull_range(
+    op: &Op<'_>,
+    range: &SeqRange,
+    max_seq: i64,
+    order: i32,
+    notification: bool,
+    null: bool,
+) -> Option<PullMsgs> {
+    let (mut begin, end) = (range.begin.max(1), range.end.min(max_seq));
+    if end < begin {
+        return None;
+    }
+    if !notification && end - begin + 1 > range.num {
+        begin = end - range.num + 1;
+    }
+    let found = op
+        .tenant
+        .messages
+        .range(&range.conversation_id, begin, end, null);
+    let is_end = match order {
+        1 => range.begin <= 0,
+        _ => max_seq <= range.end,
+    };
+    (!found.is_empty()).then_some(PullMsgs {
+        msgs: found,
+        is_end,
+        end_seq: 0,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -307,18 +356,11 @@ fn day_range(day: &str) -> Result<Option<(i64, i64)>, OpenImError> {
     if day.is_empty() {
         return Ok(None);
     }
-    let parsed = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .ok()
-        .filter(|_| day.len() == 10);
-    let Some(date) = parsed else {
-        return Err(OpenImError::args(format!(
-            "invalid sendTime, req={day}, format=2006-01-02, cause=parsing time {day:?} as \"2006-01-02\": cannot parse {day:?} as \"2006\""
-        )));
-    };
-    let start = date
-        .and_time(chrono::NaiveTime::MIN)
-        .and_utc()
-        .timestamp_millis();
+    let start = super::go_date::parse(day).map_err(|cause| {
+        OpenImError::args(format!(
+            "invalid sendTime, req={day}, format=2006-01-02, cause={cause}"
+        ))
+    })?;
     Ok(Some((start, start + 86_400_000)))
 }
 
@@ -427,7 +469,90 @@ pub async fn revoke_msg(op: Op<'_>, payload: web::Payload) -> Result<HttpRespons
     op.tenant
         .journal
         .update_recent(|_| true, |r| r.id == wanted, |r| r.recalled = true);
+    notify_revoked(&op, &req, &stored.msg);
     op.call.ok(None::<()>)
+}
+
+/// `sdkws.RevokeMsgTips`, in its field order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RevokeMsgTips<'a> {
+    #[serde(rename = "revokerUserID")]
+    revoker_user_id: &'a str,
+    #[serde(rename = "clientMsgID")]
+    client_msg_id: &'a str,
+    revoke_time: i64,
+    sesstion_type: i32,
+    seq: i64,
+    #[serde(rename = "conversationID")]
+    conversation_id: &'a str,
+    is_admin_revoke: bool,
+}
+
+/// The options of a revoke notification: a reliable notification kept in history, no unread
+/// count (`GetOptionsByNotification` for `MsgRevokeNotification`).
+const NOTIFICATION_OPTIONS: [(&str, bool); 11] = [
+    ("isNotNotification", false),
+    ("isSendMsg", false),
+    ("history", true),
+    ("persistent", true),
+    ("offlinePush", false),
+    ("unreadCount", false),
+    ("conversationUpdate", false),
+    ("senderSync", true),
+    ("notPrivate", false),
+    ("senderConversationUpdate", false),
+    ("reactionFromCache", false),
+];
+
+/// The 2101 notification the real server stores after a revoke, in the `n_` conversation of
+/// the revoker and the message's receiver (or of the group).
+fn notify_revoked(op: &Op<'_>, req: &RevokeReq, msg: &MsgData) {
+    let now = op.call.now_ms;
+    let group = msg.session_type == 3;
+    let recv = if group { &msg.group_id } else { &msg.recv_id };
+    let (conversation, members) = if group {
+        (format!("n_{recv}"), op.tenant.groups.members(recv))
+    } else {
+        let members = vec![req.user_id.clone(), recv.clone()];
+        (super::send::pair("n_", &req.user_id, recv), members)
+    };
+    let tips = RevokeMsgTips {
+        revoker_user_id: op.user_id(),
+        client_msg_id: &msg.client_msg_id,
+        revoke_time: now,
+        sesstion_type: msg.session_type,
+        seq: req.seq,
+        conversation_id: &req.conversation_id,
+        is_admin_revoke: op.is_admin(),
+    };
+    let (ids, core) = (&op.call.state.ids, &op.call.state.core);
+    let notification = MsgData {
+        send_id: req.user_id.clone(),
+        recv_id: recv.clone(),
+        group_id: if group { recv.clone() } else { String::new() },
+        client_msg_id: ids.message_id(core, now, &req.user_id),
+        server_msg_id: ids.message_id(core, now, &req.user_id),
+        sender_platform_id: 0,
+        sender_nickname: String::new(),
+        sender_face_url: String::new(),
+        session_type: msg.session_type,
+        msg_from: 200,
+        content_type: REVOKED,
+        content: notification_content(&tips),
+        seq: 0,
+        send_time: now,
+        create_time: now,
+        options: NOTIFICATION_OPTIONS.to_vec(),
+        null_empty_maps: false,
+        offline_push_info: Some(Default::default()),
+        at_user_id_list: Vec::new(),
+        ex: String::new(),
+    };
+    let max = op.tenant.settings.max_messages;
+    op.tenant
+        .messages
+        .append(&conversation, notification, &members, max);
 }
 
 /// `RevokeMsgReq.Check()`.

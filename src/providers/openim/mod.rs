@@ -10,6 +10,7 @@ mod call;
 mod content;
 mod error;
 mod fixtures;
+mod go_date;
 mod go_text;
 mod group_store;
 mod groups;

@@ -6,7 +6,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// `sdkws.OfflinePushInfo`.
@@ -44,6 +44,9 @@ pub struct MsgData {
     pub send_time: i64,
     pub create_time: i64,
     pub options: Vec<(&'static str, bool)>,
+    /// Whether empty `options` are written `null` (the release, whose protobuf maps have no
+    /// `omitempty`) rather than left out (`main`).
+    pub null_empty_maps: bool,
     pub offline_push_info: Option<OfflinePushInfo>,
     pub at_user_id_list: Vec<String>,
     pub ex: String,
@@ -68,30 +71,62 @@ pub struct Stored {
 /// The content type a revoked message is served with.
 pub const REVOKED: i32 = 2101;
 
+/// How many messages of a conversation the real server stores in one document.
+const BLOCK: i64 = 100;
+
 impl Stored {
     /// The message as a pull serves it: a revoked one as a 2101 notification of who revoked it.
-    pub fn served(&self) -> MsgData {
+    pub fn served(&self, null_empty_maps: bool) -> MsgData {
+        let mut served = self.msg.clone();
+        served.null_empty_maps = null_empty_maps;
         let Some(revoke) = &self.revoke else {
-            return self.msg.clone();
+            return served;
         };
         let m = &self.msg;
-        let detail = serde_json::json!({
-            "revokerID": revoke.user_id, "revokerRole": revoke.role,
-            "clientMsgID": m.client_msg_id, "revokerNickname": revoke.nickname,
-            "revokeTime": revoke.time, "sourceMessageSendTime": m.send_time,
-            "sourceMessageSendID": m.send_id,
-            "sourceMessageSenderNickname": m.sender_nickname,
-            "sessionType": m.session_type, "seq": m.seq, "ex": m.ex,
-        });
-        let detail = String::from_utf8_lossy(&super::wire::go_json(&detail)).into_owned();
-        let mut served = m.clone();
+        let detail = RevokedContent {
+            revoker_id: &revoke.user_id,
+            revoker_role: revoke.role,
+            client_msg_id: &m.client_msg_id,
+            revoker_nickname: &revoke.nickname,
+            revoke_time: revoke.time,
+            source_message_send_time: m.send_time,
+            source_message_send_id: &m.send_id,
+            source_message_sender_nickname: &m.sender_nickname,
+            session_type: m.session_type,
+            seq: m.seq,
+            ex: &m.ex,
+        };
         served.content_type = REVOKED;
-        served.content = String::from_utf8_lossy(&super::wire::go_json(
-            &serde_json::json!({ "detail": detail }),
-        ))
-        .into_owned();
+        served.content = notification_content(&detail);
         served
     }
+}
+
+/// `sdkws.MessageRevokedContent`, in its field order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RevokedContent<'a> {
+    #[serde(rename = "revokerID")]
+    revoker_id: &'a str,
+    revoker_role: i32,
+    #[serde(rename = "clientMsgID")]
+    client_msg_id: &'a str,
+    revoker_nickname: &'a str,
+    revoke_time: i64,
+    source_message_send_time: i64,
+    #[serde(rename = "sourceMessageSendID")]
+    source_message_send_id: &'a str,
+    source_message_sender_nickname: &'a str,
+    session_type: i32,
+    seq: i64,
+    ex: &'a str,
+}
+
+/// A notification's content: `{"detail": <the tips as JSON text>}` (`sdkws.NotificationElem`).
+pub fn notification_content<T: Serialize>(tips: &T) -> String {
+    let detail = String::from_utf8_lossy(&super::wire::go_json(tips)).into_owned();
+    let elem = serde_json::json!({ "detail": detail });
+    String::from_utf8_lossy(&super::wire::go_json(&elem)).into_owned()
 }
 
 impl Serialize for MsgData {
@@ -115,8 +150,10 @@ impl Serialize for MsgData {
         map.serialize_entry("status", &0)?;
         map.serialize_entry("isRead", &false)?;
         if !self.options.is_empty() {
-            let options: HashMap<&str, bool> = self.options.iter().copied().collect();
+            let options: BTreeMap<&str, bool> = self.options.iter().copied().collect();
             map.serialize_entry("options", &options)?;
+        } else if self.null_empty_maps {
+            map.serialize_entry("options", &None::<()>)?;
         }
         map.serialize_entry("offlinePushInfo", &self.offline_push_info)?;
         let at = (!self.at_user_id_list.is_empty()).then_some(&self.at_user_id_list);
@@ -198,7 +235,7 @@ impl MsgStore {
     }
 
     /// The messages of `conversation` with seqs from `begin` to `end`, as served.
-    pub fn range(&self, conversation: &str, begin: i64, end: i64) -> Vec<MsgData> {
+    pub fn range(&self, conversation: &str, begin: i64, end: i64, null_maps: bool) -> Vec<MsgData> {
         let store = self.lock();
         let Some(c) = store.conversations.get(conversation) else {
             return Vec::new();
@@ -207,7 +244,7 @@ impl MsgStore {
         c.messages
             .range(start..)
             .take_while(|m| m.msg.seq <= end)
-            .map(Stored::served)
+            .map(|m| m.served(null_maps))
             .collect()
     }
 
@@ -240,22 +277,31 @@ impl MsgStore {
             .collect()
     }
 
-    /// Every kept message of `si_` and `sg_` conversations that `pick` chooses, in order of
-    /// arrival.
+    /// Every kept message of `si_` and `sg_` conversations that `pick` chooses, in the real
+    /// server's order: by storage block (a conversation's messages are stored a hundred to a
+    /// document, documents in the order they were made), then by seq.
     pub fn search(&self, mut pick: impl FnMut(&Stored) -> bool) -> Vec<Stored> {
         let store = self.lock();
-        store
-            .arrivals
-            .iter()
-            .filter(|(id, _)| id.starts_with("si_") || id.starts_with("sg_"))
-            .filter_map(|(id, seq)| {
-                let c = store.conversations.get(id)?;
-                let at = c.messages.binary_search_by_key(seq, |m| m.msg.seq).ok()?;
-                c.messages.get(at)
-            })
-            .filter(|m| pick(m))
-            .cloned()
-            .collect()
+        let mut blocks: HashMap<(&str, i64), usize> = HashMap::new();
+        let mut found: Vec<(usize, i64, &Stored)> = Vec::new();
+        for (id, seq) in &store.arrivals {
+            if !(id.starts_with("si_") || id.starts_with("sg_")) {
+                continue;
+            }
+            let next = blocks.len();
+            let block = *blocks.entry((id, (seq - 1) / BLOCK)).or_insert(next);
+            let Some(c) = store.conversations.get(id) else {
+                continue;
+            };
+            let Ok(at) = c.messages.binary_search_by_key(seq, |m| m.msg.seq) else {
+                continue;
+            };
+            if pick(&c.messages[at]) {
+                found.push((block, *seq, &c.messages[at]));
+            }
+        }
+        found.sort_by_key(|(block, seq, _)| (*block, *seq));
+        found.into_iter().map(|(_, _, m)| m.clone()).collect()
     }
 
     /// How many messages it keeps.

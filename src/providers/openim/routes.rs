@@ -7,7 +7,7 @@
 use super::call::Call;
 use super::error::OpenImError;
 use super::op::Op;
-use super::wire::{builder, go_json};
+use super::wire::{accepts_gzip, body, builder, go_json};
 use super::{auth, groups, messages, send, users, State};
 use actix_web::http::header::{CONTENT_TYPE, LOCATION};
 use actix_web::http::{Method, StatusCode};
@@ -95,11 +95,12 @@ pub async fn dispatch(
         return HttpResponse::InternalServerError().finish();
     };
     let path = req.path().get(route_start..).unwrap_or_default().to_owned();
+    let gzip = accepts_gzip(&req);
     if req.method() == Method::OPTIONS {
-        return builder(StatusCode::OK).body(go_json("Options Request!"));
+        return body(builder(StatusCode::OK), go_json("Options Request!"), gzip);
     }
     if req.method() != Method::POST {
-        return page_not_found();
+        return page_not_found(gzip);
     }
     let slashed = path.len() > 1 && path.ends_with('/');
     if slashed && route_of(&path).is_none() && route_of(path.trim_end_matches('/')).is_some() {
@@ -108,7 +109,7 @@ pub async fn dispatch(
     let call = Call::new(state, req, tenant, route_start);
     match answer(&call, &path, payload).await {
         Some(result) => call.finish(result),
-        None => page_not_found(),
+        None => page_not_found(gzip),
     }
 }
 
@@ -163,11 +164,11 @@ async fn handle(
     }
 }
 
-/// gin's answer to a path it has no route for.
-fn page_not_found() -> HttpResponse {
-    builder(StatusCode::NOT_FOUND)
-        .insert_header((CONTENT_TYPE, "text/plain"))
-        .body("404 page not found")
+/// gin's answer to a path it has no route for (gzipped by the middleware too).
+fn page_not_found(gzip: bool) -> HttpResponse {
+    let mut response = builder(StatusCode::NOT_FOUND);
+    response.insert_header((CONTENT_TYPE, "text/plain"));
+    body(response, b"404 page not found".to_vec(), gzip)
 }
 
 /// gin's redirect of a POST path with a trailing slash to the path without it.

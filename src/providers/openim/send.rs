@@ -23,6 +23,9 @@ const NOTIFICATION: i32 = 4;
 const OA_NOTIFICATION: i32 = 1400;
 /// `msgFrom` of a message sent through the REST API (`constant.SysMsgType`).
 const SYS_MSG: i32 = 200;
+/// `globalRecvMsgOpt`: receive nothing, or receive without notice.
+const RECV_NOTHING: i32 = 1;
+const RECV_WITHOUT_NOTICE: i32 = 2;
 /// A user at this app-manager level or above may send notifications.
 const NOTIFICATION_ACCOUNT_LEVEL: i32 = 2;
 
@@ -193,9 +196,11 @@ fn at_users(content: &Map<String, Value>, content_type: i32, version: Version) -
 /// The RPC's part for one receiver: the session's rules, then storing and journaling.
 fn deliver(op: &Op<'_>, out: &Outgoing, recv: &str) -> Result<Sent, OpenImError> {
     let req = &out.req;
+    let mut offline_push = !req.not_offline_push;
     let (conversation, members, chat_type, to) = match out.session_type {
         SINGLE => {
-            check_single(op, req, recv)?;
+            // A receiver who takes messages without notice gets them without offline push.
+            offline_push &= check_single(op, req, recv)? != RECV_WITHOUT_NOTICE;
             let members = vec![req.send_id.clone(), recv.to_owned()];
             (
                 pair("si_", &req.send_id, recv),
@@ -225,7 +230,10 @@ fn deliver(op: &Op<'_>, out: &Outgoing, recv: &str) -> Result<Sent, OpenImError>
     } else {
         now
     };
-    let msg = message(out, recv, server_msg_id.clone(), send_time, now);
+    let mut msg = message(out, recv, server_msg_id.clone(), send_time, now);
+    if !offline_push {
+        msg.options = vec![("offlinePush", false)];
+    }
     let tenant = op.call.keep().unwrap_or_else(|| op.tenant.clone());
     if !req.is_online_only {
         let max = tenant.settings.max_messages;
@@ -258,12 +266,13 @@ fn deliver(op: &Op<'_>, out: &Outgoing, recv: &str) -> Result<Sent, OpenImError>
 }
 
 /// `si_`/`sn_` and the two IDs in lexicographic order.
-fn pair(prefix: &str, a: &str, b: &str) -> String {
+pub fn pair(prefix: &str, a: &str, b: &str) -> String {
     let (first, second) = if a <= b { (a, b) } else { (b, a) };
     format!("{prefix}{first}_{second}")
 }
 
-fn check_single(op: &Op<'_>, req: &SendReq, recv: &str) -> Result<(), OpenImError> {
+/// The receiver's `globalRecvMsgOpt`, once the single chat's rules pass.
+fn check_single(op: &Op<'_>, req: &SendReq, recv: &str) -> Result<i32, OpenImError> {
     let tenant = &op.tenant;
     let admin_sender = tenant.settings.is_admin(&req.send_id);
     if !admin_sender
@@ -276,13 +285,13 @@ fn check_single(op: &Op<'_>, req: &SendReq, recv: &str) -> Result<(), OpenImErro
         .users
         .recv_opt(recv)
         .ok_or_else(|| OpenImError::not_found("userID not found"))?;
-    if opt == 1 {
+    if opt == RECV_NOTHING {
         return Err(match tenant.settings.version {
             Version::Main => OpenImError::args("message is not sent"),
             Version::Release => OpenImError::internal(""),
         });
     }
-    Ok(())
+    Ok(opt)
 }
 
 fn check_group(op: &Op<'_>, req: &SendReq) -> Result<(), OpenImError> {
@@ -291,8 +300,8 @@ fn check_group(op: &Op<'_>, req: &SendReq) -> Result<(), OpenImError> {
         .groups
         .get(&req.group_id)
         .ok_or_else(|| OpenImError::not_found(""))?;
-    if group.info.status == 2 {
-        return Err(OpenImError::dismissed());
+    if group.info.status == super::groups::DISMISSED {
+        return Err(OpenImError::dismissed(""));
     }
     if group.info.group_type == 1 || tenant.settings.is_admin(&req.send_id) {
         return Ok(());
@@ -305,11 +314,6 @@ fn check_group(op: &Op<'_>, req: &SendReq) -> Result<(), OpenImError> {
 
 fn message(out: &Outgoing, recv: &str, server_msg_id: String, send_time: i64, now: i64) -> MsgData {
     let req = &out.req;
-    let options = if req.not_offline_push {
-        vec![("offlinePush", false)]
-    } else {
-        Vec::new()
-    };
     MsgData {
         send_id: req.send_id.clone(),
         recv_id: recv.to_owned(),
@@ -326,7 +330,8 @@ fn message(out: &Outgoing, recv: &str, server_msg_id: String, send_time: i64, no
         seq: 0,
         send_time,
         create_time: now,
-        options,
+        options: Vec::new(),
+        null_empty_maps: false,
         offline_push_info: req.offline_push_info.clone(),
         at_user_id_list: out.at_users.clone(),
         ex: req.ex.clone(),

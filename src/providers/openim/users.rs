@@ -85,11 +85,12 @@ fn check_register(req: RegisterReq) -> Result<Vec<UserInfo>, OpenImError> {
         .ok_or_else(|| OpenImError::args("users are empty"))?;
     let users: Vec<UserInfo> = users
         .into_iter()
-        .map(|u| u.ok_or_else(|| OpenImError::args("user is empty")))
+        .map(|u| match u {
+            None => Err(OpenImError::args("user is empty")),
+            Some(u) if !legal_user_id(&u.user_id) => Err(OpenImError::args("userID is legal")),
+            Some(u) => Ok(u),
+        })
         .collect::<Result<_, _>>()?;
-    if users.iter().any(|u| !legal_user_id(&u.user_id)) {
-        return Err(OpenImError::args("userID is legal"));
-    }
     if users.iter().any(|u| u.nickname.is_empty()) {
         return Err(OpenImError::args("user name is empty"));
     }
@@ -138,6 +139,11 @@ pub async fn get_users_info(
     let ids = req
         .user_ids
         .ok_or_else(|| OpenImError::args("UserIDs is empty"))?;
+    let mut seen = HashSet::new();
+    let ids: Vec<String> = ids
+        .into_iter()
+        .filter(|id| seen.insert(id.clone()))
+        .collect();
     let found = op.tenant.users.find(&ids);
     op.call.ok(Some(UsersInfo {
         users_info: (!found.is_empty()).then_some(found),

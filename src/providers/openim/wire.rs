@@ -53,15 +53,18 @@ impl<T: Serialize> Envelope<'_, T> {
 
     /// The HTTP answer, gzipped when `gzip`.
     pub fn respond(&self, status: StatusCode, gzip: bool) -> HttpResponse {
-        let body = go_json(self);
-        let mut response = builder(status);
-        if gzip {
-            response.insert_header((CONTENT_ENCODING, "gzip"));
-            response.insert_header((VARY, "Accept-Encoding"));
-            return response.body(compress(&body));
-        }
-        response.body(body)
+        body(builder(status), go_json(self), gzip)
     }
+}
+
+/// `response` with `bytes` as its body, gzipped when `gzip`.
+pub fn body(mut response: HttpResponseBuilder, bytes: Vec<u8>, gzip: bool) -> HttpResponse {
+    if gzip {
+        response.insert_header((CONTENT_ENCODING, "gzip"));
+        response.insert_header((VARY, "Accept-Encoding"));
+        return response.body(compress(&bytes));
+    }
+    response.body(bytes)
 }
 
 /// A response builder with OpenIM's headers.
@@ -75,18 +78,19 @@ pub fn builder(status: StatusCode) -> HttpResponseBuilder {
     response
 }
 
-/// Whether the client accepts a gzipped answer.
+/// Whether the answer is gzipped, as gin-contrib/gzip decides: the first `Accept-Encoding`
+/// contains `gzip` (case-sensitive, `q` values unread), and the request is no upgrade or event
+/// stream.
 pub fn accepts_gzip(req: &HttpRequest) -> bool {
-    req.headers()
-        .get_all("accept-encoding")
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|coding| {
-            let mut parts = coding.split(';');
-            let name = parts.next().unwrap_or_default().trim();
-            let refused = parts.any(|p| p.trim().replace(' ', "") == "q=0");
-            name.eq_ignore_ascii_case("gzip") && !refused
-        })
+    let first = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    };
+    first("accept-encoding").contains("gzip")
+        && !first("connection").contains("Upgrade")
+        && !first("accept").contains("text/event-stream")
 }
 
 fn compress(body: &[u8]) -> Vec<u8> {
