@@ -8,7 +8,7 @@ use super::call::Call;
 use super::error::OpenImError;
 use super::op::Op;
 use super::wire::{accepts_gzip, body, builder, go_json};
-use super::{auth, groups, messages, send, users, State};
+use super::{auth, groups, revoke, search, send, sync, users, State};
 use actix_web::http::header::{CONTENT_TYPE, LOCATION};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -152,11 +152,11 @@ async fn handle(
         Route::GetGroupsInfo => groups::get_groups_info(op, payload).await,
         Route::SendMsg => send::send_msg(op, payload).await,
         Route::BatchSendMsg => send::batch_send_msg(op, payload).await,
-        Route::GetServerTime => messages::get_server_time(op, payload).await,
-        Route::NewestSeq => messages::newest_seq(op, payload).await,
-        Route::PullMsgBySeq => messages::pull_msg_by_seq(op, payload).await,
-        Route::SearchMsg => messages::search_msg(op, payload).await,
-        Route::RevokeMsg => messages::revoke_msg(op, payload).await,
+        Route::GetServerTime => sync::get_server_time(op, payload).await,
+        Route::NewestSeq => sync::newest_seq(op, payload).await,
+        Route::PullMsgBySeq => sync::pull_msg_by_seq(op, payload).await,
+        Route::SearchMsg => search::search_msg(op, payload).await,
+        Route::RevokeMsg => revoke::revoke_msg(op, payload).await,
         Route::NotEmulated => Err(OpenImError::internal(format!(
             "im-emulator does not emulate POST {}",
             op.call.route()
