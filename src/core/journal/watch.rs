@@ -19,7 +19,7 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 /// The shortest time between two rounds of the dispatcher.
-pub const COALESCE: Duration = Duration::from_millis(2);
+pub const COALESCE: Duration = Duration::from_millis(10);
 
 /// The field a reader is found by: the most selective one its filter names.
 #[derive(Debug, Clone, PartialEq, Eq)]
