@@ -12,7 +12,7 @@ mod router;
 use actix_web::middleware::{Condition, Logger};
 use actix_web::{dev::Server, web, App, HttpServer};
 use config::Config;
-use providers::{easemob, openim, Provider};
+use providers::{easemob, openim, yunxin, Provider};
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
 use std::sync::Arc;
@@ -53,8 +53,16 @@ impl Application {
             openim::Fixtures::load(fixtures)?,
             config.strict_tenants,
         ));
-        let providers: Vec<Arc<dyn Provider>> =
-            vec![easemob.clone().into_inner(), openim.clone().into_inner()];
+        let yunxin = web::Data::new(yunxin::State::new(
+            core.clone(),
+            yunxin::Fixtures::load(fixtures)?,
+            config.strict_tenants,
+        ));
+        let providers: Vec<Arc<dyn Provider>> = vec![
+            easemob.clone().into_inner(),
+            openim.clone().into_inner(),
+            yunxin.clone().into_inner(),
+        ];
         for p in &providers {
             log::info!("{}: {}", p.name(), p.fixture_summary());
         }
@@ -81,6 +89,7 @@ impl Application {
                 .app_data(admin.clone())
                 .configure(|cfg| easemob::configure(cfg, easemob.clone()))
                 .configure(|cfg| openim::configure(cfg, openim.clone()))
+                .configure(|cfg| yunxin::configure(cfg, yunxin.clone()))
                 .default_service(web::to(router::route))
         })
         .workers(runtime.workers)

@@ -2,17 +2,18 @@
 //! the admin API and the providers, which match the rest with plain strings (no regular
 //! expression on the request path). `_emulator` is the admin API; OpenIM's own first segments
 //! (`auth`, `user`, `msg`, `group`, ...) are OpenIM's tenant `default`, and
-//! `/tenants/{name}/...` another OpenIM tenant; Easemob claims every other `/{org}/{app}/...`;
+//! `/tenants/{name}/...` another OpenIM tenant; `/im` and `/nimserver` are Yunxin's; Easemob
+//! claims every other `/{org}/{app}/...`;
 //! the rest get a JSON 404 of the emulator's own that names the closest emulated routes.
 
 use crate::admin;
-use crate::providers::{easemob, openim};
+use crate::providers::{easemob, openim, yunxin};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
-/// First segments kept for the providers still to come (Yunxin's `/im` and `/nimserver`,
-/// AnqiCMS's `/api`): never an Easemob org.
-const RESERVED: [&str; 3] = ["im", "nimserver", "api"];
+/// First segments kept for the providers still to come (AnqiCMS's `/api`): never an Easemob
+/// org.
+const RESERVED: [&str; 1] = ["api"];
 
 /// Every route template the emulator serves.
 const ROUTES: &[&str] = &[
@@ -52,6 +53,9 @@ const ROUTES: &[&str] = &[
     "POST /msg/search_msg",
     "POST /msg/revoke_msg",
     "POST /tenants/{name}/msg/send_msg",
+    "POST /im/v2/accounts",
+    "POST /im/v2/conversations/{conversation_id}/messages",
+    "GET /im/v2.1/conversations/{conversation_id}/messages",
 ];
 
 #[derive(Serialize)]
@@ -74,6 +78,9 @@ pub async fn route(req: HttpRequest, payload: web::Payload) -> HttpResponse {
         let name = req.path().split('/').nth(2).unwrap_or_default().to_owned();
         let route_start = "/tenants/".len() + name.len();
         return openim::dispatch(req, payload, &name, route_start).await;
+    }
+    if yunxin::claims(first) {
+        return yunxin::dispatch(req, payload).await;
     }
     if RESERVED.contains(&first) {
         return not_found(&req);

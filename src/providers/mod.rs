@@ -3,6 +3,7 @@
 
 pub mod easemob;
 pub mod openim;
+pub mod yunxin;
 
 /// What the admin API may ask of any provider.
 pub trait Provider: Send + Sync {

@@ -1,0 +1,165 @@
+//! Yunxin fixtures: the apps (AppKey and AppSecret) the server hosts, the CheckSum window, the
+//! code of an authentication failure, the recall window, the accounts that exist from the
+//! start and the bounds of each store. The built-in file is `fixtures/yunxin/tenants.json`;
+//! `--fixtures DIR` replaces it with `DIR/yunxin/tenants.json`. An unknown AppKey whose
+//! CheckSum was computed with the default AppSecret is made from `defaults` by its first
+//! successful call.
+
+use crate::core::fixtures;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+const BUILT_IN: &str = include_str!("../../../fixtures/yunxin/tenants.json");
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    defaults: TenantFixture,
+    #[serde(default)]
+    tenants: Vec<TenantFixture>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TenantFixture {
+    app_key: Option<String>,
+    app_secret: Option<String>,
+    curtime_window_s: Option<i64>,
+    auth_failure_code: Option<i64>,
+    recall_window_ms: Option<i64>,
+    max_accounts: Option<usize>,
+    max_teams: Option<usize>,
+    max_messages: Option<usize>,
+    accounts: Option<Vec<AccountFixture>>,
+}
+
+/// An account that exists from the start.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountFixture {
+    pub account_id: String,
+    #[serde(default)]
+    pub token: Option<String>,
+    #[serde(default)]
+    pub name: String,
+}
+
+/// Everything a tenant is made from.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub app_secret: String,
+    /// How far CurTime may be from the clock, in seconds.
+    pub curtime_window_s: i64,
+    /// The code of an authentication failure: 403 (v2), or the legacy 414.
+    pub auth_failure_code: i64,
+    /// How long after sending a two-way recall is allowed.
+    pub recall_window_ms: i64,
+    pub max_accounts: usize,
+    pub max_teams: usize,
+    pub max_messages: usize,
+    pub accounts: Vec<AccountFixture>,
+}
+
+/// The loaded fixtures: settings per AppKey, and those of apps made on first use.
+#[derive(Debug)]
+pub struct Fixtures {
+    pub tenants: HashMap<String, Settings>,
+    pub defaults: Settings,
+    pub source: String,
+}
+
+impl Fixtures {
+    /// The built-in fixtures, or those of `dir` when it has `yunxin/tenants.json`.
+    pub fn load(dir: Option<&Path>) -> Result<Self, String> {
+        let source = fixtures::read(dir, "yunxin", "tenants.json", BUILT_IN)?;
+        let mut loaded = Self::parse(&source.text).map_err(|e| source.blame("Yunxin", e))?;
+        loaded.source = source.origin;
+        Ok(loaded)
+    }
+
+    fn parse(text: &str) -> Result<Self, String> {
+        let file: File = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let defaults = Settings::builtin().merged(&file.defaults);
+        check(&defaults, "defaults")?;
+        let mut tenants = HashMap::new();
+        for t in &file.tenants {
+            let key = t
+                .app_key
+                .clone()
+                .ok_or("every tenant needs an \"app_key\"")?;
+            if key.is_empty() || key.len() > 64 {
+                return Err(format!("tenant {key:?}: an AppKey has 1 to 64 characters"));
+            }
+            let settings = defaults.merged(t);
+            check(&settings, &key)?;
+            if tenants.insert(key.clone(), settings).is_some() {
+                return Err(format!("tenant {key} is listed twice"));
+            }
+        }
+        Ok(Self {
+            tenants,
+            defaults,
+            source: String::new(),
+        })
+    }
+}
+
+/// Refuses settings the real server could not run with.
+fn check(settings: &Settings, tenant: &str) -> Result<(), String> {
+    if settings.app_secret.is_empty() {
+        return Err(format!("tenant {tenant}: the AppSecret is empty"));
+    }
+    if !matches!(settings.auth_failure_code, 403 | 414) {
+        return Err(format!("tenant {tenant}: auth_failure_code is 403 or 414"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for account in &settings.accounts {
+        let id = account.account_id.to_ascii_lowercase();
+        if !super::account_store::legal_account_id(&id) {
+            return Err(format!(
+                "tenant {tenant}: account {:?} is not legal",
+                account.account_id
+            ));
+        }
+        if !seen.insert(id) {
+            return Err(format!(
+                "tenant {tenant}: account {} is listed twice",
+                account.account_id
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl Settings {
+    fn builtin() -> Self {
+        Self {
+            app_secret: "demo-appsecret".into(),
+            curtime_window_s: 300,
+            auth_failure_code: 403,
+            recall_window_ms: 120_000,
+            max_accounts: 10_000,
+            max_teams: 1_000,
+            max_messages: 100_000,
+            accounts: Vec::new(),
+        }
+    }
+
+    fn merged(&self, f: &TenantFixture) -> Self {
+        Self {
+            app_secret: f
+                .app_secret
+                .clone()
+                .unwrap_or_else(|| self.app_secret.clone()),
+            curtime_window_s: f.curtime_window_s.unwrap_or(self.curtime_window_s),
+            auth_failure_code: f.auth_failure_code.unwrap_or(self.auth_failure_code),
+            recall_window_ms: f.recall_window_ms.unwrap_or(self.recall_window_ms),
+            max_accounts: f.max_accounts.unwrap_or(self.max_accounts),
+            max_teams: f.max_teams.unwrap_or(self.max_teams),
+            max_messages: f.max_messages.unwrap_or(self.max_messages),
+            accounts: f.accounts.clone().unwrap_or_else(|| self.accounts.clone()),
+        }
+    }
+}
