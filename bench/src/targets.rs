@@ -20,7 +20,7 @@ pub struct Check {
 type Measure = fn(&Row, &[Row]) -> Option<(String, bool)>;
 
 /// Every target: its text, the scenario it reads, and the comparison.
-const TARGETS: [(&str, &str, Measure); 9] = [
+const TARGETS: [(&str, &str, Measure); 10] = [
     (
         "easemob-send-1 >= 0.6 x baseline rps, 0 errors",
         "easemob-send-1",
@@ -29,6 +29,11 @@ const TARGETS: [(&str, &str, Measure); 9] = [
     (
         "openim-send-1 >= 0.6 x baseline rps, 0 errors",
         "openim-send-1",
+        send_one,
+    ),
+    (
+        "yunxin-send-1 >= 0.6 x baseline rps, 0 errors",
+        "yunxin-send-1",
         send_one,
     ),
     (

@@ -6,6 +6,7 @@
 
 pub mod easemob;
 pub mod openim;
+pub mod yunxin;
 
 use crate::endpoint::Endpoint;
 
@@ -155,6 +156,7 @@ pub fn catalog() -> Vec<Scenario> {
     ];
     all.extend([easemob::mixed(), easemob::send_many()].map(load));
     all.push(load(openim::send_one()));
+    all.push(load(yunxin::send_one()));
     all.extend(process_scenarios(send_one));
     all.push(
         Scenario::new(

@@ -67,6 +67,8 @@ pub struct Account {
     /// The accounts it has blocked.
     pub blocked: HashSet<String>,
     pub friends: HashSet<String>,
+    /// The accounts that asked to be its friends.
+    pub friend_requests: HashSet<String>,
 }
 
 /// Why an account could not be stored.
@@ -114,19 +116,25 @@ impl AccountStore {
         self.write().get_mut(lower(id).as_ref()).map(change)
     }
 
-    /// Changes the accounts `a` and `b` together (both must exist).
-    pub fn update_pair(&self, a: &str, b: &str, change: impl Fn(&mut Account, &str)) -> bool {
-        let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+    /// Changes the accounts `a` and `b` together with `change(account, the other's ID)`;
+    /// `None` unless both exist. A failure of either changes neither.
+    pub fn update_pair<E>(
+        &self,
+        a: &str,
+        b: &str,
+        change: impl Fn(&mut Account, &str) -> Result<(), E>,
+    ) -> Option<Result<(), E>> {
         let mut accounts = self.write();
-        if !accounts.contains_key(&a) || !accounts.contains_key(&b) {
-            return false;
+        let (Some(first), Some(second)) = (accounts.get(a), accounts.get(b)) else {
+            return None;
+        };
+        let (mut first, mut second) = (first.clone(), second.clone());
+        if let Err(e) = change(&mut first, b).and_then(|()| change(&mut second, a)) {
+            return Some(Err(e));
         }
-        for (owner, other) in [(&a, &b), (&b, &a)] {
-            if let Some(account) = accounts.get_mut(owner) {
-                change(account, other);
-            }
-        }
-        true
+        accounts.insert(a.to_owned(), first);
+        accounts.insert(b.to_owned(), second);
+        Some(Ok(()))
     }
 
     /// How many accounts it holds.

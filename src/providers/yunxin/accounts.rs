@@ -1,7 +1,7 @@
 //! The account routes (contract §5): `POST /accounts` (IDs validated and lower-cased, a token
 //! made when none is given), `GET /accounts/{id}`, `GET /accounts?account_ids=` (at most 100),
-//! `PATCH /accounts/{id}` (token, bans, `enabled`, name card) and `PATCH
-//! /accounts/{id}/actions/refresh_token`.
+//! `PATCH /accounts/{id}` (token, bans, `enabled`, name card), `PATCH
+//! /accounts/{id}/actions/refresh_token` and `PATCH /accounts/{id}/actions/disable`.
 
 use super::account_store::{legal_account_id, Account, Configuration, Refused, UserInformation};
 use super::call::{Answer, Call};
@@ -154,6 +154,7 @@ pub async fn create(call: &Call, payload: web::Payload) -> Answer {
         user_information: UserInformation::default(),
         blocked: Default::default(),
         friends: Default::default(),
+        friend_requests: Default::default(),
     };
     if let Some(patch) = body.configuration {
         patch.apply(&mut account.configuration);
@@ -182,11 +183,6 @@ pub fn get(call: &Call, id: &str) -> Answer {
     found.unwrap_or(Err(YunxinError::ACCOUNT_NOT_EXIST))
 }
 
-#[derive(Deserialize)]
-struct ManyQuery {
-    account_ids: Option<String>,
-}
-
 #[derive(Serialize)]
 struct Failed<'a> {
     account_id: &'a str,
@@ -202,8 +198,8 @@ struct Many<'a> {
 
 /// `GET /im/v2/accounts?account_ids=a,b`: at most 100 IDs.
 pub fn get_many(call: &Call) -> Answer {
-    let query: ManyQuery = call.query()?;
-    let list = query.account_ids.unwrap_or_default();
+    let query = call.params()?;
+    let list = query.get("account_ids").unwrap_or_default();
     let ids: Vec<&str> = list
         .split(',')
         .map(str::trim)
@@ -257,6 +253,25 @@ pub async fn update(call: &Call, id: &str, payload: web::Payload) -> Answer {
             token: Some(&account.token),
             ..View::of(account)
         })
+    });
+    changed.unwrap_or(Err(YunxinError::ACCOUNT_NOT_EXIST))
+}
+
+#[derive(Deserialize)]
+struct DisableRequest {
+    enabled: Option<bool>,
+}
+
+/// `PATCH /im/v2/accounts/{account_id}/actions/disable`: `enabled` false disables the account,
+/// true enables it again.
+pub async fn disable(call: &Call, id: &str, payload: web::Payload) -> Answer {
+    let body: DisableRequest = call.json(payload).await?;
+    let id = path_account(id)?;
+    let enabled = body.enabled.ok_or(YunxinError::PARAMETER)?;
+    let tenant = call.keep()?;
+    let changed = tenant.accounts.update(id, |account| {
+        account.configuration.enabled = enabled;
+        call.ok(&View::of(account))
     });
     changed.unwrap_or(Err(YunxinError::ACCOUNT_NOT_EXIST))
 }

@@ -50,8 +50,8 @@ impl<'a> Headers<'a> {
         let Ok(cur_time) = self.cur_time.parse::<i64>() else {
             return false;
         };
-        self.nonce.chars().count() <= MAX_NONCE
-            && (now_ms.div_euclid(1000) - cur_time).abs() <= window_s
+        let skew = now_ms.div_euclid(1000).abs_diff(cur_time);
+        self.nonce.chars().count() <= MAX_NONCE && skew <= window_s.unsigned_abs()
     }
 }
 

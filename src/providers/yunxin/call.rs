@@ -17,6 +17,8 @@ use std::sync::Arc;
 
 /// The most bytes a request body may have.
 const BODY_CAP: usize = 1024 * 1024;
+/// The deepest nesting of arrays and objects a body may have.
+const MAX_DEPTH: usize = 64;
 
 /// A handler's outcome.
 pub type Answer = Result<HttpResponse, YunxinError>;
@@ -76,16 +78,16 @@ impl Call {
                 BodyError::TooLarge | BodyError::Broken => YunxinError::PARAMETER,
             })?;
         let first = body.iter().find(|b| !b.is_ascii_whitespace());
-        if first != Some(&b'{') {
+        if first != Some(&b'{') || !nesting_within(&body, MAX_DEPTH) {
             return Err(YunxinError::PARAMETER);
         }
         serde_json::from_slice(&body).map_err(|_| YunxinError::PARAMETER)
     }
 
-    /// The query string read into `T` (unknown keys ignored); 414 when it does not fit.
-    pub fn query<T: DeserializeOwned>(&self) -> Result<T, YunxinError> {
-        web::Query::<T>::from_query(self.req.query_string())
-            .map(web::Query::into_inner)
+    /// The query parameters; 414 when the query string cannot be decoded.
+    pub fn params(&self) -> Result<Params, YunxinError> {
+        web::Query::<Vec<(String, String)>>::from_query(self.req.query_string())
+            .map(|q| Params(q.into_inner()))
             .map_err(|_| YunxinError::PARAMETER)
     }
 
@@ -103,6 +105,68 @@ impl Call {
             Err(e) => e.respond(),
         }
     }
+}
+
+/// A call's query parameters: the first value of a name repeated wins, unknown names are
+/// ignored.
+pub struct Params(Vec<(String, String)>);
+
+impl Params {
+    /// The value of `name`, trimmed; `None` when absent or empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        let found = self.0.iter().find(|(key, _)| key == name);
+        found
+            .map(|(_, value)| value.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The integer `name`, if given; 414 when it is not an integer.
+    pub fn integer(&self, name: &str) -> Result<Option<i64>, YunxinError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(text) => text.parse().map(Some).map_err(|_| YunxinError::PARAMETER),
+        }
+    }
+
+    /// The boolean `name` (`true`/`false` or `1`/`0`, as the Java and Go SDKs send them),
+    /// `default` when absent; 414 for anything else.
+    pub fn boolean(&self, name: &str, default: bool) -> Result<bool, YunxinError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(t) if t == "1" || t.eq_ignore_ascii_case("true") => Ok(true),
+            Some(t) if t == "0" || t.eq_ignore_ascii_case("false") => Ok(false),
+            Some(_) => Err(YunxinError::PARAMETER),
+        }
+    }
+}
+
+/// Whether the arrays and objects of the JSON text `body` nest at most `max` deep (brackets in
+/// strings do not count).
+fn nesting_within(body: &[u8], max: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in body {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max {
+                    return false;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    true
 }
 
 /// The app the headers of `req` name, and whether it was made now from the defaults. The

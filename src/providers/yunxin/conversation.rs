@@ -14,7 +14,7 @@ pub const SUPER_TEAM: i64 = 3;
 pub struct ConversationId {
     pub sender: String,
     pub kind: i64,
-    /// The receiving account (lower-cased), or the team ID as given.
+    /// The receiving account (lower-cased), or the team ID in decimal.
     pub receiver: String,
     pub team: Option<u64>,
 }
@@ -39,10 +39,9 @@ impl ConversationId {
         Ok(Self {
             sender: sender.to_ascii_lowercase(),
             kind,
-            receiver: if team.is_some() {
-                receiver.to_owned()
-            } else {
-                receiver.to_ascii_lowercase()
+            receiver: match team {
+                Some(team) => team.to_string(),
+                None => receiver.to_ascii_lowercase(),
             },
             team,
         })

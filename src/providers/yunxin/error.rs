@@ -52,6 +52,10 @@ impl YunxinError {
     pub const TOO_MANY_ACCOUNTS: Self = Self::new(102_434, "limit of accounts exceeded");
     /// 104404 `friend not exist`: `check_friend` between two who are not friends.
     pub const FRIEND_NOT_EXIST: Self = Self::new(104_404, "friend not exist");
+    /// 104434 `limit of friends exceeded` (the code follows the catalogue's pattern).
+    pub const TOO_MANY_FRIENDS: Self = Self::new(104_434, "limit of friends exceeded");
+    /// 106434 `limit of block list exceeded` (the code follows the catalogue's pattern).
+    pub const TOO_MANY_BLOCKED: Self = Self::new(106_434, "limit of block list exceeded");
     /// 107303 `only sender or manager can revoke message`.
     pub const NOT_REVOKER: Self = Self::new(107_303, "only sender or manager can revoke message");
     /// 107306 `duplicate client message ID`.
@@ -78,6 +82,8 @@ impl YunxinError {
     pub const TOO_MANY_TEAMS: Self = Self::new(108_434, "limit of teams exceeded");
     /// 109404 `team member not exist`.
     pub const NOT_MEMBER: Self = Self::new(109_404, "team member not exist");
+    /// 109434 `limit of team members exceeded` (the code follows the catalogue's pattern).
+    pub const TOO_MANY_MEMBERS: Self = Self::new(109_434, "limit of team members exceeded");
     /// 109424 `team member chat banned`.
     pub const MEMBER_CHAT_BANNED: Self = Self::new(109_424, "team member chat banned");
     /// 404 `not found`: a path the API does not have (with HTTP 404).

@@ -1,5 +1,5 @@
 //! Yunxin fixtures: the apps (AppKey and AppSecret) the server hosts, the CheckSum window, the
-//! code of an authentication failure, the recall window, the accounts that exist from the
+//! code of an authentication failure, the recall window, the meaning of `descending`, the accounts that exist from the
 //! start and the bounds of each store. The built-in file is `fixtures/yunxin/tenants.json`;
 //! `--fixtures DIR` replaces it with `DIR/yunxin/tenants.json`. An unknown AppKey whose
 //! CheckSum was computed with the default AppSecret is made from `defaults` by its first
@@ -29,6 +29,7 @@ struct TenantFixture {
     curtime_window_s: Option<i64>,
     auth_failure_code: Option<i64>,
     recall_window_ms: Option<i64>,
+    descending_is_newest_first: Option<bool>,
     max_accounts: Option<usize>,
     max_teams: Option<usize>,
     max_messages: Option<usize>,
@@ -56,6 +57,9 @@ pub struct Settings {
     pub auth_failure_code: i64,
     /// How long after sending a two-way recall is allowed.
     pub recall_window_ms: i64,
+    /// Whether a history query's `descending=true` lists the newest first (the docs say
+    /// both).
+    pub descending_is_newest_first: bool,
     pub max_accounts: usize,
     pub max_teams: usize,
     pub max_messages: usize,
@@ -140,6 +144,7 @@ impl Settings {
             curtime_window_s: 300,
             auth_failure_code: 403,
             recall_window_ms: 120_000,
+            descending_is_newest_first: true,
             max_accounts: 10_000,
             max_teams: 1_000,
             max_messages: 100_000,
@@ -156,6 +161,8 @@ impl Settings {
             curtime_window_s: f.curtime_window_s.unwrap_or(self.curtime_window_s),
             auth_failure_code: f.auth_failure_code.unwrap_or(self.auth_failure_code),
             recall_window_ms: f.recall_window_ms.unwrap_or(self.recall_window_ms),
+            descending_is_newest_first: (f.descending_is_newest_first)
+                .unwrap_or(self.descending_is_newest_first),
             max_accounts: f.max_accounts.unwrap_or(self.max_accounts),
             max_teams: f.max_teams.unwrap_or(self.max_teams),
             max_messages: f.max_messages.unwrap_or(self.max_messages),

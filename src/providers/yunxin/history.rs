@@ -2,9 +2,10 @@
 //! time range, `limit` 1..100, `page_token`, `descending`, `message_type`, no-sense messages
 //! only when asked), `GET /conversations/{cid}/messages/{message_server_id}`, and `DELETE`
 //! of the latter with `type` 1 (one-way recall), 2 (two-way recall, within the tenant's recall
-//! window) or 3 (delete), types 1 and 3 within 30 days.
+//! window) or 3 (delete), types 1 and 3 within 30 days; and `DELETE
+//! /conversations/{cid}/messages?type=`, which clears a conversation.
 
-use super::call::{Answer, Call};
+use super::call::{Answer, Call, Params};
 use super::conversation::{ConversationId, SUPER_TEAM};
 use super::error::YunxinError;
 use super::msg_store::{Item, Query};
@@ -12,7 +13,7 @@ use super::team_store::Role;
 use super::tenant::Tenant;
 use super::wire::Empty;
 use crate::core::journal::MessageId;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The most messages of one page.
 const MAX_LIMIT: i64 = 100;
@@ -23,30 +24,6 @@ const ONE_WAY: i64 = 1;
 const TWO_WAY: i64 = 2;
 const DELETE: i64 = 3;
 
-#[derive(Deserialize)]
-struct ListQuery {
-    begin_time: Option<String>,
-    end_time: Option<String>,
-    limit: Option<String>,
-    page_token: Option<String>,
-    descending: Option<String>,
-    message_type: Option<String>,
-    include_no_sense_msg: Option<String>,
-    check_team_valid: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct OneQuery {
-    check_team_valid: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct DeleteQuery {
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    ignore_revoke_time: Option<String>,
-}
-
 #[derive(Serialize)]
 struct Page<'a> {
     items: Vec<Item<'a>>,
@@ -55,19 +32,8 @@ struct Page<'a> {
 }
 
 /// A required integer parameter; 414 when missing or not one.
-fn integer(text: Option<&str>) -> Result<i64, YunxinError> {
-    text.and_then(|t| t.trim().parse().ok())
-        .ok_or(YunxinError::PARAMETER)
-}
-
-/// An optional boolean parameter (`true` or `false`); 414 for anything else.
-fn boolean(text: Option<&str>, default: bool) -> Result<bool, YunxinError> {
-    match text.map(str::trim) {
-        None | Some("") => Ok(default),
-        Some(t) if t.eq_ignore_ascii_case("true") => Ok(true),
-        Some(t) if t.eq_ignore_ascii_case("false") => Ok(false),
-        Some(_) => Err(YunxinError::PARAMETER),
-    }
+fn required(params: &Params, name: &str) -> Result<i64, YunxinError> {
+    params.integer(name)?.ok_or(YunxinError::PARAMETER)
 }
 
 /// The accounts and team a conversation ID names exist: the sender, and the receiver (102404)
@@ -88,7 +54,7 @@ fn exists(tenant: &Tenant, c: &ConversationId, check_team: bool) -> Result<(), Y
 
 /// `message_type=0,1`: the types asked for.
 fn types(text: Option<&str>) -> Result<Option<Vec<i64>>, YunxinError> {
-    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+    let Some(text) = text else {
         return Ok(None);
     };
     let parsed: Result<Vec<i64>, _> = text.split(',').map(|t| t.trim().parse()).collect();
@@ -97,39 +63,31 @@ fn types(text: Option<&str>) -> Result<Option<Vec<i64>>, YunxinError> {
 
 /// `GET /im/v2.1/conversations/{conversation_id}/messages`.
 pub fn list(call: &Call, cid: &str) -> Answer {
-    let q: ListQuery = call.query()?;
+    let q = call.params()?;
     let conversation = ConversationId::parse(cid)?;
-    let begin_time = integer(q.begin_time.as_deref())?;
-    let end_time = integer(q.end_time.as_deref())?;
-    let limit = integer(q.limit.as_deref())?;
+    let begin_time = required(&q, "begin_time")?;
+    let end_time = required(&q, "end_time")?;
+    let limit = required(&q, "limit")?;
     if begin_time > end_time || !(1..=MAX_LIMIT).contains(&limit) {
         return Err(YunxinError::PARAMETER);
     }
-    let after = match q
-        .page_token
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
+    let after = match q.get("page_token") {
         None => None,
         Some(token) => Some(token.parse::<u64>().map_err(|_| YunxinError::PARAMETER)?),
     };
-    let wanted = types(q.message_type.as_deref())?;
+    let wanted = types(q.get("message_type"))?;
+    let tenant = call.tenant();
+    let descending = q.boolean("descending", false)?;
     let query = Query {
         begin_time,
         end_time,
         types: wanted.as_deref(),
-        include_no_sense: boolean(q.include_no_sense_msg.as_deref(), false)?,
-        newest_first: boolean(q.descending.as_deref(), false)?,
+        include_no_sense: q.boolean("include_no_sense_msg", false)?,
+        newest_first: descending == tenant.settings.descending_is_newest_first,
         after,
         limit: limit as usize,
     };
-    let tenant = call.tenant();
-    exists(
-        &tenant,
-        &conversation,
-        boolean(q.check_team_valid.as_deref(), true)?,
-    )?;
+    exists(&tenant, &conversation, q.boolean("check_team_valid", true)?)?;
     let page = tenant.messages.page(&conversation.key(), &query);
     let next_token = match page.items.last() {
         Some(last) if page.has_more => last.server_id.to_string(),
@@ -154,15 +112,11 @@ fn server_id(text: &str) -> Result<u64, YunxinError> {
 
 /// `GET /im/v2.1/conversations/{conversation_id}/messages/{message_server_id}`.
 pub fn get(call: &Call, cid: &str, id: &str) -> Answer {
-    let q: OneQuery = call.query()?;
+    let q = call.params()?;
     let conversation = ConversationId::parse(cid)?;
     let id = server_id(id)?;
     let tenant = call.tenant();
-    exists(
-        &tenant,
-        &conversation,
-        boolean(q.check_team_valid.as_deref(), true)?,
-    )?;
+    exists(&tenant, &conversation, q.boolean("check_team_valid", true)?)?;
     let found = tenant.messages.get(&conversation.key(), id, true);
     let message = found.ok_or(YunxinError::MESSAGE_NOT_EXIST)?;
     call.ok(&Item {
@@ -174,15 +128,16 @@ pub fn get(call: &Call, cid: &str, id: &str) -> Answer {
 /// `DELETE /im/v2/conversations/{conversation_id}/messages/{message_server_id}?type=`: the
 /// conversation's sender takes back its own message, or a team's owner or manager any.
 pub fn delete(call: &Call, cid: &str, id: &str) -> Answer {
-    let q: DeleteQuery = call.query()?;
+    let q = call.params()?;
     let conversation = ConversationId::parse(cid)?;
     let id = server_id(id)?;
-    let kind = integer(q.kind.as_deref())?;
-    let one_way_to_super = kind == ONE_WAY && conversation.kind == SUPER_TEAM;
-    if !(ONE_WAY..=DELETE).contains(&kind) || one_way_to_super {
+    let kind = required(&q, "type")?;
+    // One-way recall and delete are for P2P and advanced teams only.
+    let not_on_super = kind != TWO_WAY && conversation.kind == SUPER_TEAM;
+    if !(ONE_WAY..=DELETE).contains(&kind) || not_on_super {
         return Err(YunxinError::PARAMETER);
     }
-    let ignore_time = boolean(q.ignore_revoke_time.as_deref(), false)?;
+    let ignore_time = q.boolean("ignore_revoke_time", false)?;
     let tenant = call.tenant();
     exists(&tenant, &conversation, true)?;
     let key = conversation.key();
@@ -212,6 +167,23 @@ pub fn delete(call: &Call, cid: &str, id: &str) -> Answer {
     if kind != DELETE {
         let wanted = MessageId::Number(id);
         (tenant.journal).update_recent(|_| true, |r| r.id == wanted, |r| r.recalled = true);
+    }
+    call.ok(&Empty {})
+}
+
+/// `DELETE /im/v2/conversations/{conversation_id}/messages?type=`: clears the conversation's
+/// roaming messages (1, which the emulator does not keep), its history (2) or both (3).
+pub fn clear(call: &Call, cid: &str) -> Answer {
+    let q = call.params()?;
+    let conversation = ConversationId::parse(cid)?;
+    let kind = required(&q, "type")?;
+    if !(1..=3).contains(&kind) {
+        return Err(YunxinError::PARAMETER);
+    }
+    exists(&call.tenant(), &conversation, true)?;
+    let tenant = call.keep()?;
+    if kind != 1 {
+        tenant.messages.clear(&conversation.key());
     }
     call.ok(&Empty {})
 }

@@ -6,6 +6,7 @@
 use super::error::YunxinError;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use std::sync::Arc;
 
 /// The types a send may carry: text, image, audio, video, location, file, tip, custom.
 const SENDABLE: [i64; 8] = [0, 1, 2, 3, 4, 6, 10, 100];
@@ -17,6 +18,8 @@ const MAX_DESCRIPTION: usize = 500;
 /// The longest `extension` and client message ID.
 const MAX_EXTENSION: usize = 1024;
 const MAX_CLIENT_ID: usize = 128;
+/// The most bytes of an attachment (a bound of the emulator's: the service documents none).
+pub const MAX_ATTACHMENT: usize = 16 * 1024;
 
 /// `message` as sent.
 #[derive(Deserialize)]
@@ -89,7 +92,7 @@ pub struct Checked<'a> {
     pub message_type: i64,
     pub sub_type: Option<i64>,
     pub text: Option<String>,
-    pub attachment: Option<Box<RawValue>>,
+    pub attachment: Option<Arc<RawValue>>,
     pub client_id: Option<String>,
     pub in_history: bool,
     pub no_sense: bool,
@@ -106,16 +109,20 @@ impl SendBody {
         let message_type = body.message_type.filter(|t| SENDABLE.contains(t));
         let message_type = message_type.ok_or(YunxinError::PARAMETER)?;
         let text_len = body.text.as_ref().map(|t| t.chars().count());
-        let is_object = |a: &RawValue| a.get().starts_with('{');
-        let shaped = if TEXT_TYPES.contains(&message_type) {
-            text_len.is_some_and(|n| (1..=MAX_TEXT).contains(&n))
-        } else {
-            text_len.is_none_or(|n| n <= MAX_DESCRIPTION)
-                && body.attachment.as_deref().is_some_and(is_object)
-        };
+        // An attachment, when there is one, is a JSON object (the SDKs read it as a map).
+        let attachment = body.attachment.as_deref();
+        let object = |a: &RawValue| a.get().starts_with('{') && a.get().len() <= MAX_ATTACHMENT;
+        let shaped = attachment.is_none_or(object)
+            && if TEXT_TYPES.contains(&message_type) {
+                text_len.is_some_and(|n| (1..=MAX_TEXT).contains(&n))
+            } else {
+                text_len.is_none_or(|n| n <= MAX_DESCRIPTION) && attachment.is_some()
+            };
         let client_id = body.message_client_id.filter(|c| !c.is_empty());
         let valid = shaped
-            && body.sub_type.is_none_or(|s| s > 0)
+            && body
+                .sub_type
+                .is_none_or(|s| (1..=i64::from(i32::MAX)).contains(&s))
             && client_id
                 .as_ref()
                 .is_none_or(|c| c.chars().count() <= MAX_CLIENT_ID)
@@ -136,7 +143,7 @@ impl SendBody {
             message_type,
             sub_type: body.sub_type,
             text: body.text,
-            attachment: body.attachment,
+            attachment: body.attachment.map(Arc::from),
             client_id,
             in_history: config.and_then(|c| c.history_enabled).unwrap_or(true),
             no_sense: sender_no_sense || receiver_no_sense,

@@ -7,7 +7,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// `sender_client_type` of a message sent through the server API.
 pub const REST_CLIENT: i64 = 32;
@@ -24,7 +24,7 @@ pub struct Message {
     pub message_type: i64,
     pub sub_type: Option<i64>,
     pub text: Option<String>,
-    pub attachment: Option<Box<RawValue>>,
+    pub attachment: Option<Arc<RawValue>>,
     pub extension: Option<String>,
     pub create_time: i64,
     /// Whether history queries show it (`history_enabled`).
@@ -152,6 +152,13 @@ impl MsgStore {
         let mut store = self.lock();
         let c = store.conversations.get_mut(conversation)?;
         c.messages.remove(&id)
+    }
+
+    /// Forgets the messages of `conversation` (their client IDs stay used).
+    pub fn clear(&self, conversation: &str) {
+        if let Some(c) = self.lock().conversations.get_mut(conversation) {
+            c.messages.clear();
+        }
     }
 
     /// A page of `conversation`'s history.

@@ -23,6 +23,7 @@ enum Route<'a> {
     GetAccount(&'a str),
     UpdateAccount(&'a str),
     RefreshToken(&'a str),
+    Disable(&'a str),
     AddBlock,
     RemoveBlock(&'a str),
     AddFriend,
@@ -35,6 +36,7 @@ enum Route<'a> {
     BatchSend,
     Send(&'a str),
     History(&'a str),
+    Clear(&'a str),
     GetMessage(&'a str, &'a str),
     DeleteMessage(&'a str, &'a str),
 }
@@ -59,6 +61,7 @@ fn route_of<'a>(method: &Method, resource: &'a str) -> Option<Route<'a>> {
         ("GET", ["accounts", id]) => Route::GetAccount(id),
         ("PATCH", ["accounts", id]) => Route::UpdateAccount(id),
         ("PATCH", ["accounts", id, "actions", "refresh_token"]) => Route::RefreshToken(id),
+        ("PATCH", ["accounts", id, "actions", "disable"]) => Route::Disable(id),
         ("POST", ["block_contacts"]) => Route::AddBlock,
         ("DELETE", ["block_contacts", id]) => Route::RemoveBlock(id),
         ("POST", ["friends"]) => Route::AddFriend,
@@ -71,6 +74,7 @@ fn route_of<'a>(method: &Method, resource: &'a str) -> Option<Route<'a>> {
         ("POST", ["conversations", "messages"]) => Route::BatchSend,
         ("POST", ["conversations", cid, "messages"]) => Route::Send(cid),
         ("GET", ["conversations", cid, "messages"]) => Route::History(cid),
+        ("DELETE", ["conversations", cid, "messages"]) => Route::Clear(cid),
         ("GET", ["conversations", cid, "messages", id]) => Route::GetMessage(cid, id),
         ("DELETE", ["conversations", cid, "messages", id]) => Route::DeleteMessage(cid, id),
         _ => return None,
@@ -82,9 +86,10 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
     let Some(state) = req.app_data::<web::Data<State>>().cloned() else {
         return YunxinError::NOT_FOUND.respond();
     };
-    let decoded = path::decode(req.path()).into_owned();
-    let method = req.method().clone();
-    let Some(route) = resource(&decoded).and_then(|r| route_of(&method, r)) else {
+    // The request is shared (reference-counted): the route borrows the path of this handle.
+    let head = req.clone();
+    let decoded = path::decode(head.path());
+    let Some(route) = resource(&decoded).and_then(|r| route_of(head.method(), r)) else {
         return YunxinError::NOT_FOUND.respond();
     };
     let call = match Call::authenticate(state, req) {
@@ -102,6 +107,7 @@ async fn handle(route: Route<'_>, call: &Call, payload: web::Payload) -> Answer 
         Route::GetAccount(id) => accounts::get(call, id),
         Route::UpdateAccount(id) => accounts::update(call, id, payload).await,
         Route::RefreshToken(id) => accounts::refresh_token(call, id),
+        Route::Disable(id) => accounts::disable(call, id, payload).await,
         Route::AddBlock => contacts::block(call, payload).await,
         Route::RemoveBlock(id) => contacts::unblock(call, id),
         Route::AddFriend => contacts::befriend(call, payload).await,
@@ -114,6 +120,7 @@ async fn handle(route: Route<'_>, call: &Call, payload: web::Payload) -> Answer 
         Route::BatchSend => send::batch_send(call, payload).await,
         Route::Send(cid) => send::send(call, cid, payload).await,
         Route::History(cid) => history::list(call, cid),
+        Route::Clear(cid) => history::clear(call, cid),
         Route::GetMessage(cid, id) => history::get(call, cid, id),
         Route::DeleteMessage(cid, id) => history::delete(call, cid, id),
     }

@@ -84,8 +84,8 @@ fn message(call: &Call, checked: &Checked<'_>, id: u64, parts: (&str, i64, &str)
     }
 }
 
-/// The journal record of `m`, whose `message` was sent as `raw`.
-fn record(m: &Message, raw: &RawValue, extension: Option<&str>) -> Record {
+/// The journal record of `m`, whose `message` was sent as `content`; `extension` as JSON text.
+fn record(m: &Message, content: &Arc<str>, extension: Option<&Arc<str>>) -> Record {
     let chat_type = if m.conversation_type == P2P {
         ChatType::Single
     } else {
@@ -100,8 +100,8 @@ fn record(m: &Message, raw: &RawValue, extension: Option<&str>) -> Record {
         to: m.receiver.as_str().into(),
         conversation: Some(Arc::from(conversation)),
         kind: MessageType::Code(m.message_type),
-        content: Arc::from(raw.get()),
-        ext: extension.map(|e| Arc::from(serde_json::Value::from(e).to_string())),
+        content: content.clone(),
+        ext: extension.cloned(),
         received_at_ms: m.create_time,
         recalled: false,
     }
@@ -139,7 +139,8 @@ pub async fn send(call: &Call, cid: &str, payload: web::Payload) -> Answer {
         message: &m,
         thread_config: body.thread_config.as_deref(),
     });
-    let journal = record(&m, checked.raw, body.extension.as_deref());
+    let extension = body.extension.as_deref().map(json_text);
+    let journal = record(&m, &Arc::from(checked.raw.get()), extension.as_ref());
     store(&tenant, &conversation.key(), m)?;
     let core = &call.state.core;
     core.journal
@@ -147,9 +148,17 @@ pub async fn send(call: &Call, cid: &str, payload: web::Payload) -> Answer {
     answer
 }
 
+/// `text` as a JSON string.
+fn json_text(text: &str) -> Arc<str> {
+    Arc::from(serde_json::Value::from(text).to_string())
+}
+
+/// A receiver a batch send failed for: `receiver_id` as the Go SDK reads it, `account_id` as
+/// the Java SDK does.
 #[derive(Serialize)]
 struct Failed<'a> {
     receiver_id: &'a str,
+    account_id: &'a str,
     error_code: i64,
     error_msg: &'static str,
 }
@@ -196,15 +205,16 @@ pub async fn batch_send(call: &Call, payload: web::Payload) -> Answer {
             Ok(m) => sent.push(m),
             Err(e) => failed.push(Failed {
                 receiver_id: receiver,
+                account_id: receiver,
                 error_code: e.code,
                 error_msg: e.msg,
             }),
         }
     }
-    let extension = body.extension.as_deref();
-    let records: Vec<Record> = sent
-        .iter()
-        .map(|m| record(m, checked.raw, extension))
+    let extension = body.extension.as_deref().map(json_text);
+    let content = Arc::from(checked.raw.get());
+    let records: Vec<Record> = (sent.iter())
+        .map(|m| record(m, &content, extension.as_ref()))
         .collect();
     call.state
         .core

@@ -23,6 +23,8 @@ const MAX_LISTED: usize = 200;
 const MAX_NAME: usize = 64;
 /// `agree_mode` under which invitees join without agreeing.
 const NO_AGREEMENT: i64 = 1;
+/// `invite_mode` under which every member may invite (otherwise the owner and managers).
+const EVERYONE_INVITES: i64 = 1;
 
 /// Changes to a team's configuration: the fields given.
 #[derive(Deserialize, Default)]
@@ -227,11 +229,8 @@ pub async fn create(call: &Call, payload: web::Payload) -> Answer {
     };
     body.card.apply(&mut team);
     team.members.insert(owner, member(Role::Owner));
-    if team.configuration.agree_mode == NO_AGREEMENT {
-        for id in invited {
-            team.members.entry(id).or_insert(member(Role::Normal));
-        }
-    }
+    let mut failed_list = failed_list;
+    admit(&mut team, invited, &mut failed_list);
     team.member_count = team.members.len();
     let answer = call.ok(&Created {
         team_info: &team,
@@ -242,16 +241,32 @@ pub async fn create(call: &Call, payload: web::Payload) -> Answer {
     answer
 }
 
+/// Lets `invited` into `team` when its `agree_mode` needs no agreement (the others wait for
+/// one), within `members_limit`: those past it fail with 109434. Returns the invitations made.
+fn admit(team: &mut Team, invited: Vec<String>, failed: &mut Vec<FailedAccount>) -> Vec<String> {
+    if team.configuration.agree_mode != NO_AGREEMENT {
+        return invited;
+    }
+    let limit = usize::try_from(team.members_limit).unwrap_or(0);
+    let mut admitted = Vec::with_capacity(invited.len());
+    for id in invited {
+        if team.members.contains_key(&id) {
+            admitted.push(id);
+        } else if team.members.len() < limit {
+            team.members.insert(id.clone(), member(Role::Normal));
+            admitted.push(id);
+        } else {
+            failed.push(FailedAccount::new(id, YunxinError::TOO_MANY_MEMBERS));
+        }
+    }
+    admitted
+}
+
 fn member(role: Role) -> Member {
     Member {
         role,
         chat_banned: false,
     }
-}
-
-#[derive(Deserialize)]
-struct TeamQuery {
-    team_type: Option<String>,
 }
 
 /// The team `id` of type `kind` (when given) through `look`; 108404 when there is none.
@@ -269,9 +284,9 @@ fn with_team<R>(
 
 /// `GET /im/v2.1/teams/{team_id}?team_type=`.
 pub fn get(call: &Call, id: &str) -> Answer {
-    let query: TeamQuery = call.query()?;
+    let query = call.params()?;
     let id = team_id(id)?;
-    let kind = match query.team_type.as_deref() {
+    let kind = match query.get("team_type") {
         None => None,
         Some(t) => Some(team_type(t.parse().ok())?),
     };
@@ -377,25 +392,21 @@ pub async fn invite(call: &Call, payload: web::Payload) -> Answer {
     let kind = team_type(body.team_type)?;
     let invited = account_list(body.invite_account_ids, true)?;
     let tenant = call.keep()?;
-    let (invited, failed_list) = existing(&tenant, invited);
+    let (invited, mut failed_list) = existing(&tenant, invited);
     let changed = tenant.teams.update(id, |team| {
         if team.team_type != kind {
             return Err(YunxinError::TEAM_NOT_EXIST);
         }
-        role_of(team, &operator)?;
-        if team.configuration.agree_mode == NO_AGREEMENT {
-            for account in &invited {
-                team.members
-                    .entry(account.clone())
-                    .or_insert(member(Role::Normal));
-            }
-            team.update_time = call.now_ms;
+        let everyone_invites = team.configuration.invite_mode == EVERYONE_INVITES;
+        if role_of(team, &operator)? == Role::Normal && !everyone_invites {
+            return Err(YunxinError::FORBIDDEN);
         }
-        Ok(())
+        team.update_time = call.now_ms;
+        Ok(admit(team, invited, &mut failed_list))
     });
-    changed.unwrap_or(Err(YunxinError::TEAM_NOT_EXIST))?;
+    let success_list = changed.unwrap_or(Err(YunxinError::TEAM_NOT_EXIST))?;
     call.ok(&Listed {
-        success_list: invited,
+        success_list,
         failed_list,
     })
 }
@@ -418,7 +429,8 @@ pub async fn mute(call: &Call, payload: web::Payload) -> Answer {
     let kind = team_type(body.team_type)?;
     let accounts = account_list(body.chat_ban_account_ids, true)?;
     let banned = body.chat_banned.ok_or(YunxinError::PARAMETER)?;
-    change_team(call, id, kind, &operator, false, |team| {
+    // In an advanced team only the owner bans members; in a super team managers too.
+    change_team(call, id, kind, &operator, kind == ADVANCED, |team| {
         let mut listed = Listed {
             success_list: Vec::new(),
             failed_list: Vec::new(),

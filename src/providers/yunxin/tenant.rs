@@ -35,6 +35,7 @@ impl Tenant {
                 },
                 blocked: Default::default(),
                 friends: Default::default(),
+                friend_requests: Default::default(),
             };
             let _ = accounts.insert(account, 0);
         }
