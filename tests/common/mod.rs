@@ -4,6 +4,7 @@
 
 pub mod openim;
 pub mod process;
+pub mod yunxin;
 
 use im_emulator::config::Config;
 use im_emulator::Application;

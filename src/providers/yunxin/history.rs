@@ -3,7 +3,8 @@
 //! only when asked), `GET /conversations/{cid}/messages/{message_server_id}`, and `DELETE`
 //! of the latter with `type` 1 (one-way recall), 2 (two-way recall, within the tenant's recall
 //! window) or 3 (delete), types 1 and 3 within 30 days; and `DELETE
-//! /conversations/{cid}/messages?type=`, which clears a conversation.
+//! /conversations/{cid}/messages?type=`, which clears a conversation; `POST
+//! /conversations/{cid}/batch_messages` reads messages by ID.
 
 use super::call::{Answer, Call, Params};
 use super::conversation::{ConversationId, SUPER_TEAM};
@@ -13,7 +14,8 @@ use super::team_store::Role;
 use super::tenant::Tenant;
 use super::wire::Empty;
 use crate::core::journal::MessageId;
-use serde::Serialize;
+use actix_web::web;
+use serde::{Deserialize, Serialize};
 
 /// The most messages of one page.
 const MAX_LIMIT: i64 = 100;
@@ -186,4 +188,68 @@ pub fn clear(call: &Call, cid: &str) -> Answer {
         tenant.messages.clear(&conversation.key());
     }
     call.ok(&Empty {})
+}
+
+#[derive(Deserialize)]
+struct Wanted {
+    message_server_id: Option<u64>,
+    create_time: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct BatchQuery {
+    messages: Option<Vec<Wanted>>,
+}
+
+#[derive(Serialize)]
+struct Missing {
+    message_server_id: u64,
+    create_time: i64,
+    error_code: i64,
+    error_msg: &'static str,
+}
+
+#[derive(Serialize)]
+struct Found<'a> {
+    success_list: Vec<Item<'a>>,
+    failed_list: Vec<Missing>,
+}
+
+/// `POST /im/v2.1/conversations/{conversation_id}/batch_messages`: at most 100 messages by
+/// server ID (and send time); those not in history fail with 107404.
+pub async fn batch_query(call: &Call, cid: &str, payload: web::Payload) -> Answer {
+    let body: BatchQuery = call.json(payload).await?;
+    let conversation = ConversationId::parse(cid)?;
+    let wanted = body.messages.ok_or(YunxinError::PARAMETER)?;
+    if wanted.is_empty() || wanted.len() > MAX_LIMIT as usize {
+        return Err(YunxinError::PARAMETER);
+    }
+    let tenant = call.tenant();
+    exists(&tenant, &conversation, true)?;
+    let key = conversation.key();
+    let mut found = Vec::new();
+    let mut failed_list = Vec::new();
+    for w in wanted {
+        let id = w.message_server_id.ok_or(YunxinError::PARAMETER)?;
+        let create_time = w.create_time.ok_or(YunxinError::PARAMETER)?;
+        match tenant.messages.get(&key, id, true) {
+            Some(message) => found.push(message),
+            None => failed_list.push(Missing {
+                message_server_id: id,
+                create_time,
+                error_code: YunxinError::MESSAGE_NOT_EXIST.code,
+                error_msg: YunxinError::MESSAGE_NOT_EXIST.msg,
+            }),
+        }
+    }
+    let success_list = (found.iter())
+        .map(|message| Item {
+            message,
+            alone: false,
+        })
+        .collect();
+    call.ok(&Found {
+        success_list,
+        failed_list,
+    })
 }

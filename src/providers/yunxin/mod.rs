@@ -17,6 +17,7 @@ mod message;
 mod msg_store;
 mod routes;
 mod send;
+mod team_members;
 mod team_store;
 mod teams;
 mod tenant;

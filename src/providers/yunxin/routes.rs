@@ -6,7 +6,7 @@
 
 use super::call::{Answer, Call};
 use super::error::YunxinError;
-use super::{accounts, contacts, history, send, teams, State};
+use super::{accounts, contacts, history, send, team_members, teams, State};
 use crate::core::path;
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -33,6 +33,8 @@ enum Route<'a> {
     AddManagers(&'a str),
     InviteMembers,
     MuteMembers,
+    ListMembers(&'a str),
+    BatchQuery(&'a str),
     BatchSend,
     Send(&'a str),
     History(&'a str),
@@ -71,6 +73,8 @@ fn route_of<'a>(method: &Method, resource: &'a str) -> Option<Route<'a>> {
         ("POST", ["teams", id, "actions", "add_manager"]) => Route::AddManagers(id),
         ("POST", ["team_members"]) => Route::InviteMembers,
         ("PATCH", ["team_members", "actions", "batch_mute"]) => Route::MuteMembers,
+        ("GET", ["teams", id, "actions", "list_members"]) => Route::ListMembers(id),
+        ("POST", ["conversations", cid, "batch_messages"]) => Route::BatchQuery(cid),
         ("POST", ["conversations", "messages"]) => Route::BatchSend,
         ("POST", ["conversations", cid, "messages"]) => Route::Send(cid),
         ("GET", ["conversations", cid, "messages"]) => Route::History(cid),
@@ -115,8 +119,10 @@ async fn handle(route: Route<'_>, call: &Call, payload: web::Payload) -> Answer 
         Route::GetTeam(id) => teams::get(call, id),
         Route::UpdateTeam(id) => teams::update(call, id, payload).await,
         Route::AddManagers(id) => teams::add_managers(call, id, payload).await,
-        Route::InviteMembers => teams::invite(call, payload).await,
-        Route::MuteMembers => teams::mute(call, payload).await,
+        Route::InviteMembers => team_members::invite(call, payload).await,
+        Route::MuteMembers => team_members::mute(call, payload).await,
+        Route::ListMembers(id) => team_members::list(call, id),
+        Route::BatchQuery(cid) => history::batch_query(call, cid, payload).await,
         Route::BatchSend => send::batch_send(call, payload).await,
         Route::Send(cid) => send::send(call, cid, payload).await,
         Route::History(cid) => history::list(call, cid),

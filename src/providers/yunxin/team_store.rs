@@ -39,6 +39,7 @@ pub enum Role {
 #[derive(Debug, Clone)]
 pub struct Member {
     pub role: Role,
+    pub join_time: i64,
     pub chat_banned: bool,
 }
 

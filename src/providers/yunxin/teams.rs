@@ -1,8 +1,7 @@
 //! The team routes (contract §5): `POST /teams` (`team_type` 1 advanced, 2 super), `GET
 //! /teams/{id}`, `PATCH /teams/{id}` (name card and configuration, the chat-ban mode
-//! included), `POST /teams/{id}/actions/add_manager`, `POST /team_members` (invitees join at
-//! once when `agree_mode` is 1, and wait for an agreement the emulator never sees otherwise)
-//! and `PATCH /team_members/actions/batch_mute`.
+//! included) and `POST /teams/{id}/actions/add_manager`; invitees join at once when
+//! `agree_mode` is 1, and wait for an agreement the emulator never sees otherwise.
 
 use super::account_store::legal_account_id;
 use super::call::{Answer, Call};
@@ -23,8 +22,6 @@ const MAX_LISTED: usize = 200;
 const MAX_NAME: usize = 64;
 /// `agree_mode` under which invitees join without agreeing.
 const NO_AGREEMENT: i64 = 1;
-/// `invite_mode` under which every member may invite (otherwise the owner and managers).
-const EVERYONE_INVITES: i64 = 1;
 
 /// Changes to a team's configuration: the fields given.
 #[derive(Deserialize, Default)]
@@ -126,14 +123,14 @@ struct TeamInfo<'a> {
 }
 
 #[derive(Serialize)]
-struct FailedAccount {
+pub(super) struct FailedAccount {
     account_id: String,
     error_code: i64,
     error_msg: &'static str,
 }
 
 impl FailedAccount {
-    fn new(account_id: String, error: YunxinError) -> Self {
+    pub(super) fn new(account_id: String, error: YunxinError) -> Self {
         Self {
             account_id,
             error_code: error.code,
@@ -149,13 +146,16 @@ struct Created<'a> {
 }
 
 #[derive(Serialize)]
-struct Listed {
-    success_list: Vec<String>,
-    failed_list: Vec<FailedAccount>,
+pub(super) struct Listed {
+    pub success_list: Vec<String>,
+    pub failed_list: Vec<FailedAccount>,
 }
 
 /// A list of at most [`MAX_LISTED`] legal account IDs, lower-cased, duplicates dropped.
-fn account_list(ids: Option<Vec<String>>, required: bool) -> Result<Vec<String>, YunxinError> {
+pub(super) fn account_list(
+    ids: Option<Vec<String>>,
+    required: bool,
+) -> Result<Vec<String>, YunxinError> {
     let ids = ids.unwrap_or_default();
     if ids.len() > MAX_LISTED || (required && ids.is_empty()) {
         return Err(YunxinError::PARAMETER);
@@ -174,14 +174,14 @@ fn account_list(ids: Option<Vec<String>>, required: bool) -> Result<Vec<String>,
 }
 
 /// `team_type`: 1 (advanced) or 2 (super); 414 otherwise.
-fn team_type(given: Option<i64>) -> Result<i64, YunxinError> {
+pub(super) fn team_type(given: Option<i64>) -> Result<i64, YunxinError> {
     given
         .filter(|t| [ADVANCED, SUPER].contains(t))
         .ok_or(YunxinError::PARAMETER)
 }
 
 /// Splits `invited` into those who exist and the failures of those who do not.
-fn existing(tenant: &Tenant, invited: Vec<String>) -> (Vec<String>, Vec<FailedAccount>) {
+pub(super) fn existing(tenant: &Tenant, invited: Vec<String>) -> (Vec<String>, Vec<FailedAccount>) {
     let mut found = Vec::new();
     let mut failed = Vec::new();
     for id in invited {
@@ -228,9 +228,9 @@ pub async fn create(call: &Call, payload: web::Payload) -> Answer {
         members: HashMap::new(),
     };
     body.card.apply(&mut team);
-    team.members.insert(owner, member(Role::Owner));
+    team.members.insert(owner, member(Role::Owner, call.now_ms));
     let mut failed_list = failed_list;
-    admit(&mut team, invited, &mut failed_list);
+    admit(&mut team, invited, &mut failed_list, call.now_ms);
     team.member_count = team.members.len();
     let answer = call.ok(&Created {
         team_info: &team,
@@ -243,7 +243,12 @@ pub async fn create(call: &Call, payload: web::Payload) -> Answer {
 
 /// Lets `invited` into `team` when its `agree_mode` needs no agreement (the others wait for
 /// one), within `members_limit`: those past it fail with 109434. Returns the invitations made.
-fn admit(team: &mut Team, invited: Vec<String>, failed: &mut Vec<FailedAccount>) -> Vec<String> {
+pub(super) fn admit(
+    team: &mut Team,
+    invited: Vec<String>,
+    failed: &mut Vec<FailedAccount>,
+    now_ms: i64,
+) -> Vec<String> {
     if team.configuration.agree_mode != NO_AGREEMENT {
         return invited;
     }
@@ -253,7 +258,8 @@ fn admit(team: &mut Team, invited: Vec<String>, failed: &mut Vec<FailedAccount>)
         if team.members.contains_key(&id) {
             admitted.push(id);
         } else if team.members.len() < limit {
-            team.members.insert(id.clone(), member(Role::Normal));
+            team.members
+                .insert(id.clone(), member(Role::Normal, now_ms));
             admitted.push(id);
         } else {
             failed.push(FailedAccount::new(id, YunxinError::TOO_MANY_MEMBERS));
@@ -262,9 +268,10 @@ fn admit(team: &mut Team, invited: Vec<String>, failed: &mut Vec<FailedAccount>)
     admitted
 }
 
-fn member(role: Role) -> Member {
+fn member(role: Role, join_time: i64) -> Member {
     Member {
         role,
+        join_time,
         chat_banned: false,
     }
 }
@@ -305,14 +312,14 @@ struct UpdateRequest {
 }
 
 /// The role of `operator` in `team`: 109404 when not a member.
-fn role_of(team: &Team, operator: &str) -> Result<Role, YunxinError> {
+pub(super) fn role_of(team: &Team, operator: &str) -> Result<Role, YunxinError> {
     let member = team.members.get(&operator.to_ascii_lowercase());
     member.map(|m| m.role).ok_or(YunxinError::NOT_MEMBER)
 }
 
 /// Changes the team `id` of type `kind` for `operator`, who must be its owner or (unless
 /// `owner_only`) a manager.
-fn change_team<R>(
+pub(super) fn change_team<R>(
     call: &Call,
     id: u64,
     kind: i64,
@@ -373,79 +380,5 @@ pub async fn add_managers(call: &Call, id: &str, payload: web::Payload) -> Answe
             }
         }
         call.ok(&Empty {})
-    })?
-}
-
-#[derive(Deserialize)]
-struct InviteRequest {
-    operator_id: Option<String>,
-    team_id: Option<u64>,
-    team_type: Option<i64>,
-    invite_account_ids: Option<Vec<String>>,
-}
-
-/// `POST /im/v2/team_members`: invitations from a member.
-pub async fn invite(call: &Call, payload: web::Payload) -> Answer {
-    let body: InviteRequest = call.json(payload).await?;
-    let operator = body.operator_id.ok_or(YunxinError::PARAMETER)?;
-    let id = body.team_id.ok_or(YunxinError::PARAMETER)?;
-    let kind = team_type(body.team_type)?;
-    let invited = account_list(body.invite_account_ids, true)?;
-    let tenant = call.keep()?;
-    let (invited, mut failed_list) = existing(&tenant, invited);
-    let changed = tenant.teams.update(id, |team| {
-        if team.team_type != kind {
-            return Err(YunxinError::TEAM_NOT_EXIST);
-        }
-        let everyone_invites = team.configuration.invite_mode == EVERYONE_INVITES;
-        if role_of(team, &operator)? == Role::Normal && !everyone_invites {
-            return Err(YunxinError::FORBIDDEN);
-        }
-        team.update_time = call.now_ms;
-        Ok(admit(team, invited, &mut failed_list))
-    });
-    let success_list = changed.unwrap_or(Err(YunxinError::TEAM_NOT_EXIST))?;
-    call.ok(&Listed {
-        success_list,
-        failed_list,
-    })
-}
-
-#[derive(Deserialize)]
-struct MuteRequest {
-    operator_id: Option<String>,
-    team_id: Option<u64>,
-    team_type: Option<i64>,
-    chat_ban_account_ids: Option<Vec<String>>,
-    chat_banned: Option<bool>,
-}
-
-/// `PATCH /im/v2/team_members/actions/batch_mute`: the owner or a manager bans (or lets
-/// speak) members.
-pub async fn mute(call: &Call, payload: web::Payload) -> Answer {
-    let body: MuteRequest = call.json(payload).await?;
-    let operator = body.operator_id.ok_or(YunxinError::PARAMETER)?;
-    let id = body.team_id.ok_or(YunxinError::PARAMETER)?;
-    let kind = team_type(body.team_type)?;
-    let accounts = account_list(body.chat_ban_account_ids, true)?;
-    let banned = body.chat_banned.ok_or(YunxinError::PARAMETER)?;
-    // In an advanced team only the owner bans members; in a super team managers too.
-    change_team(call, id, kind, &operator, kind == ADVANCED, |team| {
-        let mut listed = Listed {
-            success_list: Vec::new(),
-            failed_list: Vec::new(),
-        };
-        for account in accounts {
-            match team.members.get_mut(&account) {
-                Some(member) => {
-                    member.chat_banned = banned;
-                    listed.success_list.push(account);
-                }
-                None => {
-                    (listed.failed_list).push(FailedAccount::new(account, YunxinError::NOT_MEMBER))
-                }
-            }
-        }
-        call.ok(&listed)
     })?
 }
