@@ -3,6 +3,7 @@
 //! with it ([`TenantMap::keep`]), at most `max` of them, and dropped on reset.
 
 use dashmap::DashMap;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The per-tenant states of one provider.
@@ -51,6 +52,21 @@ impl<T> TenantMap<T> {
     /// Stores `value` as the state of `name`, replacing any (fixture tenants).
     pub fn put(&self, name: &str, value: T) {
         self.map.insert(Arc::from(name), Arc::new(value));
+    }
+
+    /// Stores afresh, made by `make`, the fixture tenants of `fixtures` (only `only` when
+    /// given), replacing their state.
+    pub fn restore<S>(
+        &self,
+        fixtures: &HashMap<String, S>,
+        only: Option<&str>,
+        make: impl Fn(&str, &S) -> T,
+    ) {
+        for (name, settings) in fixtures {
+            if only.is_none_or(|o| o == name) {
+                self.put(name, make(name, settings));
+            }
+        }
     }
 
     /// Drops the state of `name` (every tenant when `None`); the next use starts afresh.

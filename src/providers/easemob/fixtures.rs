@@ -6,7 +6,6 @@
 
 use crate::core::fixtures;
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::path::Path;
 use uuid::Uuid;
 
@@ -120,28 +119,19 @@ pub struct Settings {
 }
 
 /// The loaded fixtures: settings per `org/app`, and those of tenants created on first use.
-#[derive(Debug)]
-pub struct Fixtures {
-    pub tenants: HashMap<String, Settings>,
-    pub defaults: Settings,
-    /// Where they came from, for the start-up log: `built-in` or the file's path.
-    pub source: String,
-}
+pub type Fixtures = fixtures::Tenants<Settings>;
 
 impl Fixtures {
     /// The built-in fixtures, or those of `dir` when it has `easemob/tenants.json`.
     pub fn load(dir: Option<&Path>) -> Result<Self, String> {
-        let source = fixtures::read(dir, "easemob", "tenants.json", BUILT_IN)?;
-        let mut loaded = Self::parse(&source.text).map_err(|e| source.blame("Easemob", e))?;
-        loaded.source = source.origin;
-        Ok(loaded)
+        Self::read_with(dir, "easemob", "Easemob", BUILT_IN, Self::parse)
     }
 
     fn parse(text: &str) -> Result<Self, String> {
         let file: File = serde_json::from_str(text).map_err(|e| e.to_string())?;
         check_users(&file.defaults, "defaults")?;
         let defaults = Settings::builtin().merged(&file.defaults);
-        let mut tenants = HashMap::new();
+        let mut loaded = Self::new(defaults);
         for t in &file.tenants {
             let (Some(org), Some(app)) = (&t.org, &t.app) else {
                 return Err("every tenant needs an \"org\" and an \"app\"".into());
@@ -156,15 +146,10 @@ impl Fixtures {
                 }
             }
             check_users(t, &key)?;
-            if tenants.insert(key.clone(), defaults.merged(t)).is_some() {
-                return Err(format!("tenant {key} is listed twice"));
-            }
+            let settings = loaded.defaults.merged(t);
+            loaded.add(key, settings)?;
         }
-        Ok(Self {
-            tenants,
-            defaults,
-            source: String::new(),
-        })
+        Ok(loaded)
     }
 }
 

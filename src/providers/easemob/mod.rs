@@ -70,13 +70,11 @@ impl State {
 
     /// Stores the fixture tenants (only `only`, when given) as the fixtures make them.
     fn store_fixtures(&self, only: Option<&str>) {
-        for (key, settings) in &self.fixtures.tenants {
-            if only.is_none_or(|name| name == key) {
-                let (org, app) = key.split_once('/').unwrap_or((key, ""));
-                let tenant = Tenant::new(&self.core, &Arc::from(key.as_str()), org, app, settings);
-                self.tenants.put(key, tenant);
-            }
-        }
+        let make = |key: &str, settings: &_| {
+            let (org, app) = key.split_once('/').unwrap_or((key, ""));
+            Tenant::new(&self.core, &Arc::from(key), org, app, settings)
+        };
+        self.tenants.restore(&self.fixtures.tenants, only, make);
     }
 
     /// The tenant `key` (`org/app`): the stored one, or a fresh one made from the defaults

@@ -6,7 +6,6 @@
 
 use crate::core::fixtures;
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::path::Path;
 
 const BUILT_IN: &str = include_str!("../../../fixtures/openim/tenants.json");
@@ -75,27 +74,19 @@ pub struct Settings {
 }
 
 /// The loaded fixtures: settings per named tenant, and those of tenants made on first use.
-#[derive(Debug)]
-pub struct Fixtures {
-    pub tenants: HashMap<String, Settings>,
-    pub defaults: Settings,
-    pub source: String,
-}
+pub type Fixtures = fixtures::Tenants<Settings>;
 
 impl Fixtures {
     /// The built-in fixtures, or those of `dir` when it has `openim/tenants.json`.
     pub fn load(dir: Option<&Path>) -> Result<Self, String> {
-        let source = fixtures::read(dir, "openim", "tenants.json", BUILT_IN)?;
-        let mut loaded = Self::parse(&source.text).map_err(|e| source.blame("OpenIM", e))?;
-        loaded.source = source.origin;
-        Ok(loaded)
+        Self::read_with(dir, "openim", "OpenIM", BUILT_IN, Self::parse)
     }
 
     fn parse(text: &str) -> Result<Self, String> {
         let file: File = serde_json::from_str(text).map_err(|e| e.to_string())?;
         let defaults = Settings::builtin().merged(&file.defaults);
         check(&defaults, "defaults")?;
-        let mut tenants = HashMap::new();
+        let mut loaded = Self::new(defaults);
         for t in &file.tenants {
             let name = t.name.clone().ok_or("every tenant needs a \"name\"")?;
             if !super::valid_tenant_name(&name) {
@@ -103,20 +94,16 @@ impl Fixtures {
                     "tenant {name:?}: a name has 1 to 64 letters, digits, '-', '_' or '.'"
                 ));
             }
-            let settings = defaults.merged(t);
+            let settings = loaded.defaults.merged(t);
             check(&settings, &name)?;
-            if tenants.insert(name.clone(), settings).is_some() {
-                return Err(format!("tenant {name} is listed twice"));
-            }
+            loaded.add(name, settings)?;
         }
-        tenants
+        let defaults = loaded.defaults.clone();
+        loaded
+            .tenants
             .entry(DEFAULT_TENANT.to_owned())
-            .or_insert_with(|| defaults.clone());
-        Ok(Self {
-            tenants,
-            defaults,
-            source: String::new(),
-        })
+            .or_insert(defaults);
+        Ok(loaded)
     }
 }
 

@@ -74,12 +74,8 @@ impl State {
     }
 
     fn store_fixtures(&self, only: Option<&str>) {
-        for (name, settings) in &self.fixtures.tenants {
-            if only.is_none_or(|o| o == name) {
-                let tenant = Tenant::new(&self.core, &Arc::from(name.as_str()), settings);
-                self.tenants.put(name, tenant);
-            }
-        }
+        let make = |name: &str, settings: &_| Tenant::new(&self.core, &Arc::from(name), settings);
+        self.tenants.restore(&self.fixtures.tenants, only, make);
     }
 
     /// The tenant `name`: the stored one, or a fresh one made from the defaults (`true`: not

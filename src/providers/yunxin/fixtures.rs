@@ -7,7 +7,6 @@
 
 use crate::core::fixtures;
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::path::Path;
 
 const BUILT_IN: &str = include_str!("../../../fixtures/yunxin/tenants.json");
@@ -67,27 +66,19 @@ pub struct Settings {
 }
 
 /// The loaded fixtures: settings per AppKey, and those of apps made on first use.
-#[derive(Debug)]
-pub struct Fixtures {
-    pub tenants: HashMap<String, Settings>,
-    pub defaults: Settings,
-    pub source: String,
-}
+pub type Fixtures = fixtures::Tenants<Settings>;
 
 impl Fixtures {
     /// The built-in fixtures, or those of `dir` when it has `yunxin/tenants.json`.
     pub fn load(dir: Option<&Path>) -> Result<Self, String> {
-        let source = fixtures::read(dir, "yunxin", "tenants.json", BUILT_IN)?;
-        let mut loaded = Self::parse(&source.text).map_err(|e| source.blame("Yunxin", e))?;
-        loaded.source = source.origin;
-        Ok(loaded)
+        Self::read_with(dir, "yunxin", "Yunxin", BUILT_IN, Self::parse)
     }
 
     fn parse(text: &str) -> Result<Self, String> {
         let file: File = serde_json::from_str(text).map_err(|e| e.to_string())?;
         let defaults = Settings::builtin().merged(&file.defaults);
         check(&defaults, "defaults")?;
-        let mut tenants = HashMap::new();
+        let mut loaded = Self::new(defaults);
         for t in &file.tenants {
             let key = t
                 .app_key
@@ -96,17 +87,11 @@ impl Fixtures {
             if key.is_empty() || key.len() > 64 {
                 return Err(format!("tenant {key:?}: an AppKey has 1 to 64 characters"));
             }
-            let settings = defaults.merged(t);
+            let settings = loaded.defaults.merged(t);
             check(&settings, &key)?;
-            if tenants.insert(key.clone(), settings).is_some() {
-                return Err(format!("tenant {key} is listed twice"));
-            }
+            loaded.add(key, settings)?;
         }
-        Ok(Self {
-            tenants,
-            defaults,
-            source: String::new(),
-        })
+        Ok(loaded)
     }
 }
 

@@ -74,12 +74,8 @@ impl State {
     }
 
     fn store_fixtures(&self, only: Option<&str>) {
-        for (key, settings) in &self.fixtures.tenants {
-            if only.is_none_or(|o| o == key) {
-                let tenant = Tenant::new(&self.core, &Arc::from(key.as_str()), settings);
-                self.tenants.put(key, tenant);
-            }
-        }
+        let make = |key: &str, settings: &_| Tenant::new(&self.core, &Arc::from(key), settings);
+        self.tenants.restore(&self.fixtures.tenants, only, make);
     }
 
     /// `count` consecutive new server message IDs at the clock reading `now_ms`; the first.
