@@ -7,7 +7,7 @@
 //! `check_friend` 104404).
 mod common;
 use common::yunxin::*;
-use common::T0;
+use common::{keys, sorted, T0};
 
 use serde_json::{json, Value};
 

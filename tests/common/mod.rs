@@ -350,3 +350,22 @@ pub fn assert_usergrid_envelope(app: &TestApp, body: &Value, action: &str, path:
     assert!(body["duration"].is_u64(), "{body}");
     assert!(body["entities"].is_array(), "{body}");
 }
+
+/// The keys of a JSON object, sorted.
+pub fn keys(value: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = value
+        .as_object()
+        .unwrap_or_else(|| panic!("an object: {value}"))
+        .keys()
+        .cloned()
+        .collect();
+    keys.sort();
+    keys
+}
+
+/// `names` as sorted owned strings, to compare with [`keys`].
+pub fn sorted(names: &[&str]) -> Vec<String> {
+    let mut names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+    names.sort();
+    names
+}

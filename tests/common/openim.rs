@@ -374,25 +374,6 @@ pub fn is_md5_hex(id: &Value) -> bool {
     })
 }
 
-/// The keys of a JSON object, sorted.
-pub fn keys(value: &Value) -> Vec<String> {
-    let mut keys: Vec<String> = value
-        .as_object()
-        .unwrap_or_else(|| panic!("an object: {value}"))
-        .keys()
-        .cloned()
-        .collect();
-    keys.sort();
-    keys
-}
-
-/// `names` as sorted owned strings, to compare with [`keys`].
-pub fn sorted(names: &[&str]) -> Vec<String> {
-    let mut names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
-    names.sort();
-    names
-}
-
 /// The bytes a base64 `content` of a pulled message stands for, as text.
 pub fn unbase64(content: &Value) -> String {
     let bytes = STANDARD

@@ -588,25 +588,6 @@ pub fn is_lower_hex(s: &Value, n: usize) -> bool {
     })
 }
 
-/// The keys of a JSON object, sorted.
-pub fn keys(value: &Value) -> Vec<String> {
-    let mut keys: Vec<String> = value
-        .as_object()
-        .unwrap_or_else(|| panic!("an object: {value}"))
-        .keys()
-        .cloned()
-        .collect();
-    keys.sort();
-    keys
-}
-
-/// `names` sorted, to compare with [`keys`].
-pub fn sorted(names: &[&str]) -> Vec<String> {
-    let mut names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
-    names.sort();
-    names
-}
-
 // ------------------------------------------------------------------------------------------
 // Raw HTTP
 
