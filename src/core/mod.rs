@@ -4,8 +4,10 @@
 
 pub mod clock;
 pub mod fixtures;
+pub mod gojson;
 pub mod ids;
 pub mod journal;
+pub mod jwt;
 pub mod multipart;
 pub mod path;
 pub mod payload;

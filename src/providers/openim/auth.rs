@@ -5,9 +5,9 @@
 
 use super::error::OpenImError;
 use super::fixtures::Version;
-use super::json::{field, GoStruct, GoType::*};
 use super::jwt::{self, Claims};
 use super::op::Op;
+use crate::core::gojson::{field, GoStruct, GoType::*};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 

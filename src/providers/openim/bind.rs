@@ -4,8 +4,8 @@
 //! several validation failures joined by newlines in struct order.
 
 use super::error::OpenImError;
-use super::json::{self, field, GoField, GoStruct, GoType::*, Read};
 use super::msg_store::OfflinePushInfo;
+use crate::core::gojson::{self as json, field, GoField, GoStruct, GoType::*, Read};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 

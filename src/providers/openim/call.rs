@@ -5,12 +5,12 @@
 
 use super::error::OpenImError;
 use super::fixtures::Version;
-use super::json::{self, GoStruct, Read};
 use super::jwt::{Claims, Fault};
 use super::tenant::Tenant;
 use super::tokens::State as TokenState;
 use super::wire::{accepts_gzip, Envelope};
 use super::State;
+use crate::core::gojson::{self as json, GoStruct, Read};
 use crate::core::payload::{close_after, read_capped, BodyError};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};

@@ -3,8 +3,8 @@
 
 use super::error::OpenImError;
 use super::group_store::{Group, GroupInfo, ADMIN, ORDINARY, OWNER};
-use super::json::{field, GoStruct, GoType::*};
 use super::op::Op;
+use crate::core::gojson::{field, GoStruct, GoType::*};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};

@@ -4,18 +4,14 @@
 //! HMAC algorithm the header names is checked with the secret, the claims are validated before
 //! the signature, and the faults map to OpenIM's codes in the server's order: malformed
 //! (1503), expired (1501), not valid yet (1504), anything else 1505 with the library's text.
-//! HMAC is written out here with the `hmac` and `sha2` crates the emulator already uses: the JWT
-//! crates bring some eighty crates of asymmetric cryptography this does not need.
+//! The HMAC and base64url parts are `core::jwt`'s.
 
+use crate::core::jwt;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use dashmap::DashMap;
-use hmac::{Hmac, Mac};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use sha2::{Sha256, Sha384, Sha512};
-
-const HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
 
 /// The claims of a token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,14 +60,7 @@ pub enum Fault {
 
 /// A token for `claims`, signed with `secret` (HS256).
 pub fn sign(claims: &Claims, secret: &str) -> String {
-    let payload = serde_json::to_vec(claims).unwrap_or_default();
-    let mut token = URL_SAFE_NO_PAD.encode(HEADER);
-    token.push('.');
-    token.push_str(&URL_SAFE_NO_PAD.encode(payload));
-    let signature = hmac("HS256", secret, token.as_bytes()).unwrap_or_default();
-    token.push('.');
-    token.push_str(&URL_SAFE_NO_PAD.encode(signature));
-    token
+    jwt::sign_hs256(&serde_json::to_vec(claims).unwrap_or_default(), secret)
 }
 
 /// The claims of `token`, checked against `secret` at the time `now_s` (Unix seconds).
@@ -118,7 +107,7 @@ const UNAVAILABLE: &str = "signing method (alg) is unavailable.";
 /// to whatever algorithm the header names.
 fn check_signature(alg: &str, secret: &str, signed: &str, signature: &str) -> Option<Fault> {
     let expected = match alg {
-        "HS256" | "HS384" | "HS512" => hmac(alg, secret, signed.as_bytes())?,
+        "HS256" | "HS384" | "HS512" => jwt::hmac(alg, secret, signed.as_bytes())?,
         "none" => return Some(Fault::Other("'none' signature type is not allowed")),
         "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512"
         | "EdDSA" => return Some(Fault::Other("key is of invalid type")),
@@ -131,26 +120,8 @@ fn check_signature(alg: &str, secret: &str, signed: &str, signature: &str) -> Op
     (given != expected).then_some(Fault::Other("signature is invalid"))
 }
 
-fn hmac(alg: &str, secret: &str, data: &[u8]) -> Option<Vec<u8>> {
-    fn run<M: Mac + hmac::digest::KeyInit>(secret: &str, data: &[u8]) -> Vec<u8> {
-        let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(secret.as_bytes())
-            .expect("HMAC takes keys of any length");
-        mac.update(data);
-        mac.finalize().into_bytes().to_vec()
-    }
-    Some(match alg {
-        "HS256" => run::<Hmac<Sha256>>(secret, data),
-        "HS384" => run::<Hmac<Sha384>>(secret, data),
-        "HS512" => run::<Hmac<Sha512>>(secret, data),
-        _ => return None,
-    })
-}
-
 fn decode_part(part: &str) -> Result<Map<String, Value>, Fault> {
-    let bytes = URL_SAFE_NO_PAD
-        .decode(part.trim_end_matches('='))
-        .map_err(|_| Fault::Malformed)?;
-    serde_json::from_slice(&bytes).map_err(|_| Fault::Malformed)
+    jwt::decode_part(part).ok_or(Fault::Malformed)
 }
 
 /// The claims as Go decodes them into `tokenverify.Claims`: keys matched case-insensitively,

@@ -15,7 +15,6 @@ mod go_text;
 mod group_store;
 mod groups;
 mod ids;
-mod json;
 mod jwt;
 mod known;
 mod msg_store;

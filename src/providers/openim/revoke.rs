@@ -4,10 +4,10 @@
 //! is stored in the `n_` conversation, as the real server does.
 
 use super::error::OpenImError;
-use super::json::{field, GoStruct, GoType::*};
 use super::msg_store::{notification_content, MsgData, Revoke, REVOKED};
 use super::op::Op;
 use super::user_store::User;
+use crate::core::gojson::{field, GoStruct, GoType::*};
 use crate::core::journal::MessageId;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};

@@ -3,10 +3,10 @@
 //! as the real server fills them.
 
 use super::error::OpenImError;
-use super::json::{field, GoStruct, GoType::*};
 use super::msg_store::Stored;
 use super::op::Op;
 use super::user_store::User;
+use crate::core::gojson::{field, GoStruct, GoType::*};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 

@@ -4,9 +4,9 @@
 
 use super::error::OpenImError;
 use super::fixtures::Version;
-use super::json::{field, GoStruct, GoType::*};
 use super::msg_store::MsgData;
 use super::op::Op;
+use crate::core::gojson::{field, GoStruct, GoType::*};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

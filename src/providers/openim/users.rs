@@ -2,9 +2,9 @@
 //! check, with the checks of the request (`Check()`) and of the RPC in the real order.
 
 use super::error::OpenImError;
-use super::json::{field, GoStruct, GoType::*};
 use super::op::Op;
 use super::user_store::{legal_user_id, Refused, User};
+use crate::core::gojson::{field, GoStruct, GoType::*};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;

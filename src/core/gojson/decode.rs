@@ -1,5 +1,5 @@
-//! Request bodies decoded as OpenIM's Go server decodes them (contract §1): `encoding/json` into
-//! a described Go struct. Unknown keys are ignored, keys match their field case-insensitively,
+//! Request bodies decoded as a Go server decodes them: `encoding/json` into a described Go
+//! struct. Unknown keys are ignored, keys match their field case-insensitively,
 //! `null` leaves the zero value, integers must be integral and in range, strings are never
 //! coerced, and every failure has Go's own text (`json: cannot unmarshal string into Go struct
 //! field SendMsgReq.content of type map[string]interface {}`, `unexpected EOF`, ...).
@@ -15,6 +15,8 @@ pub enum GoType {
     Str,
     I32,
     I64,
+    /// `uint` (64 bits, as on the servers' platforms).
+    Uint,
     Bool,
     /// `map[string]interface {}`: any JSON object.
     AnyMap,
@@ -163,6 +165,7 @@ impl Decoder {
             (Value::Object(_), GoType::AnyMap) => true,
             (Value::Number(n), GoType::I32) => int_in(n, i32::MIN.into(), i32::MAX.into()),
             (Value::Number(n), GoType::I64) => int_in(n, i64::MIN, i64::MAX),
+            (Value::Number(n), GoType::Uint) => n.is_u64(),
             (Value::Array(_), GoType::Strings | GoType::List(_)) => {
                 return Some(self.list(value, ty, inner, path))
             }
@@ -178,7 +181,7 @@ impl Decoder {
             return Some(value);
         }
         let shown = match (&value, ty) {
-            (Value::Number(n), GoType::I32 | GoType::I64) => format!("number {n}"),
+            (Value::Number(n), GoType::I32 | GoType::I64 | GoType::Uint) => format!("number {n}"),
             _ => kind(&value).to_owned(),
         };
         self.fail(shown, inner, path, &type_name(ty));
@@ -218,7 +221,7 @@ impl Decoder {
 fn zero(ty: GoType) -> Value {
     match ty {
         GoType::Str => Value::String(String::new()),
-        GoType::I32 | GoType::I64 => Value::from(0),
+        GoType::I32 | GoType::I64 | GoType::Uint => Value::from(0),
         GoType::Bool => Value::Bool(false),
         _ => Value::Null,
     }
@@ -252,6 +255,7 @@ fn type_name(ty: GoType) -> String {
         GoType::Str => "string".into(),
         GoType::I32 => "int32".into(),
         GoType::I64 => "int64".into(),
+        GoType::Uint => "uint".into(),
         GoType::Bool => "bool".into(),
         GoType::AnyMap => "map[string]interface {}".into(),
         GoType::Strings => "[]string".into(),
