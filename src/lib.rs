@@ -12,7 +12,7 @@ mod router;
 use actix_web::middleware::{Condition, Logger};
 use actix_web::{dev::Server, web, App, HttpServer};
 use config::Config;
-use providers::{easemob, openim, yunxin, Provider};
+use providers::{anqicms, easemob, openim, yunxin, Provider};
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
 use std::sync::Arc;
@@ -58,10 +58,16 @@ impl Application {
             yunxin::Fixtures::load(fixtures)?,
             config.strict_tenants,
         ));
+        let anqicms = web::Data::new(anqicms::State::new(
+            core.clone(),
+            anqicms::Fixtures::load(fixtures)?,
+            config.strict_tenants,
+        ));
         let providers: Vec<Arc<dyn Provider>> = vec![
             easemob.clone().into_inner(),
             openim.clone().into_inner(),
             yunxin.clone().into_inner(),
+            anqicms.clone().into_inner(),
         ];
         for p in &providers {
             log::info!("{}: {}", p.name(), p.fixture_summary());
@@ -90,6 +96,7 @@ impl Application {
                 .configure(|cfg| easemob::configure(cfg, easemob.clone()))
                 .configure(|cfg| openim::configure(cfg, openim.clone()))
                 .configure(|cfg| yunxin::configure(cfg, yunxin.clone()))
+                .configure(|cfg| anqicms::configure(cfg, anqicms.clone()))
                 .default_service(web::to(router::route))
         })
         .workers(runtime.workers)

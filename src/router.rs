@@ -2,18 +2,15 @@
 //! the admin API and the providers, which match the rest with plain strings (no regular
 //! expression on the request path). `_emulator` is the admin API; OpenIM's own first segments
 //! (`auth`, `user`, `msg`, `group`, ...) are OpenIM's tenant `default`, and
-//! `/tenants/{name}/...` another OpenIM tenant; `/im` and `/nimserver` are Yunxin's; Easemob
-//! claims every other `/{org}/{app}/...`;
+//! `/tenants/{name}/...` another OpenIM tenant; `/im` and `/nimserver` are Yunxin's; `/api` is
+//! AnqiCMS's site `default` and `/tenants/{name}/api/...` another site; Easemob claims every
+//! other `/{org}/{app}/...`;
 //! the rest get a JSON 404 of the emulator's own that names the closest emulated routes.
 
 use crate::admin;
-use crate::providers::{easemob, openim, yunxin};
+use crate::providers::{anqicms, easemob, openim, yunxin};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
-
-/// First segments kept for the providers still to come (AnqiCMS's `/api`): never an Easemob
-/// org.
-const RESERVED: [&str; 1] = ["api"];
 
 /// Every route template the emulator serves.
 const ROUTES: &[&str] = &[
@@ -56,6 +53,10 @@ const ROUTES: &[&str] = &[
     "POST /im/v2/accounts",
     "POST /im/v2/conversations/{conversation_id}/messages",
     "GET /im/v2.1/conversations/{conversation_id}/messages",
+    "POST /api/login",
+    "POST /api/communication/message/send",
+    "GET /api/communication/messages",
+    "POST /_emulator/anqicms/orders/{id}/messages",
 ];
 
 #[derive(Serialize)]
@@ -74,16 +75,20 @@ pub async fn route(req: HttpRequest, payload: web::Payload) -> HttpResponse {
     if openim::claims(first) {
         return openim::dispatch(req, payload, openim::DEFAULT_TENANT, 0).await;
     }
+    if anqicms::claims(first) {
+        return anqicms::dispatch(req, payload, anqicms::DEFAULT_TENANT, 0).await;
+    }
     if first == "tenants" {
-        let name = req.path().split('/').nth(2).unwrap_or_default().to_owned();
+        let mut segments = req.path().split('/').skip(2);
+        let name = segments.next().unwrap_or_default().to_owned();
         let route_start = "/tenants/".len() + name.len();
+        if segments.next().is_some_and(anqicms::claims) {
+            return anqicms::dispatch(req, payload, &name, route_start).await;
+        }
         return openim::dispatch(req, payload, &name, route_start).await;
     }
     if yunxin::claims(first) {
         return yunxin::dispatch(req, payload).await;
-    }
-    if RESERVED.contains(&first) {
-        return not_found(&req);
     }
     if easemob::claims(req.path()) {
         return easemob::dispatch(req, payload).await;

@@ -1,11 +1,12 @@
 //! The admin and inspection API under `/_emulator`: plain JSON of the emulator's own, never a
 //! provider's envelope, for every answer including refusals. Health, the message journal,
-//! resets and the clock, behind [`guard`]: the optional admin token, and no cross-origin or
+//! resets, the clock and the AnqiCMS merchant's side, behind [`guard`]: the optional admin token, and no cross-origin or
 //! non-JSON writes, so that a web page cannot change a developer's emulator.
 
 mod clock;
 mod guard;
 mod health;
+mod merchant;
 mod messages;
 mod reset;
 
@@ -24,7 +25,8 @@ const BODY_CAP: usize = 64 * 1024;
 
 /// Every admin route, as 404 answers list them.
 const ROUTES: &str = "GET /_emulator/health, GET /_emulator/messages, POST /_emulator/reset, \
-                      GET|PUT|DELETE /_emulator/clock, POST /_emulator/clock/advance";
+                      GET|PUT|DELETE /_emulator/clock, POST /_emulator/clock/advance, \
+                      POST /_emulator/anqicms/orders/{id}/messages|quote";
 
 /// What the admin API reaches: the core, every provider, and how the server runs.
 pub struct Admin {
@@ -59,6 +61,7 @@ enum Route {
     Reset,
     Clock,
     Advance,
+    Merchant(u64, merchant::Action),
 }
 
 fn route_of(path: &str) -> Option<Route> {
@@ -69,7 +72,10 @@ fn route_of(path: &str) -> Option<Route> {
         "/reset" => Route::Reset,
         "/clock" => Route::Clock,
         "/clock/advance" => Route::Advance,
-        _ => return None,
+        other => {
+            let (id, action) = merchant::route_of(other)?;
+            Route::Merchant(id, action)
+        }
     })
 }
 
@@ -95,6 +101,12 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
             Err(refused) => refused,
         },
         (Route::Clock, Method::DELETE) => clock::unset(&admin),
+        (Route::Merchant(id, action), Method::POST) => {
+            match read_body(&admin, &req, payload).await {
+                Ok(body) => merchant::act(&req, id, action, &body),
+                Err(refused) => refused,
+            }
+        }
         (Route::Advance, Method::POST) => match read_body(&admin, &req, payload).await {
             Ok(body) => clock::advance(&admin, &body),
             Err(refused) => refused,
@@ -106,7 +118,7 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
 fn allowed(route: Route) -> &'static str {
     match route {
         Route::Health | Route::Messages => "GET",
-        Route::Reset | Route::Advance => "POST",
+        Route::Reset | Route::Advance | Route::Merchant(..) => "POST",
         Route::Clock => "GET, PUT, DELETE",
     }
 }

@@ -12,6 +12,7 @@ pub mod multipart;
 pub mod path;
 pub mod payload;
 pub mod process;
+pub mod query;
 pub mod rate;
 pub mod tenants;
 

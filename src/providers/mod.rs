@@ -1,6 +1,7 @@
 //! The emulated providers. Each owns its routes, wire types, validation, auth and error
 //! envelope; they meet only here, where the admin API reaches them through [`Provider`].
 
+pub mod anqicms;
 pub mod easemob;
 pub mod openim;
 pub mod yunxin;

@@ -9,6 +9,7 @@ use super::tenant::Tenant;
 use super::wire::success;
 use super::{valid_app_key, State};
 use crate::core::payload::{close_after, read_capped, BodyError};
+pub use crate::core::query::Params;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -86,9 +87,7 @@ impl Call {
 
     /// The query parameters; 414 when the query string cannot be decoded.
     pub fn params(&self) -> Result<Params, YunxinError> {
-        web::Query::<Vec<(String, String)>>::from_query(self.req.query_string())
-            .map(|q| Params(q.into_inner()))
-            .map_err(|_| YunxinError::PARAMETER)
+        Ok(Params::parse(self.req.query_string())?)
     }
 
     /// A success carrying `data`.
@@ -103,39 +102,6 @@ impl Call {
             Ok(response) => response,
             Err(e) if e == YunxinError::TIMEOUT => close_after(e.respond()),
             Err(e) => e.respond(),
-        }
-    }
-}
-
-/// A call's query parameters: the first value of a name repeated wins, unknown names are
-/// ignored.
-pub struct Params(Vec<(String, String)>);
-
-impl Params {
-    /// The value of `name`, trimmed; `None` when absent or empty.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        let found = self.0.iter().find(|(key, _)| key == name);
-        found
-            .map(|(_, value)| value.trim())
-            .filter(|v| !v.is_empty())
-    }
-
-    /// The integer `name`, if given; 414 when it is not an integer.
-    pub fn integer(&self, name: &str) -> Result<Option<i64>, YunxinError> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(text) => text.parse().map(Some).map_err(|_| YunxinError::PARAMETER),
-        }
-    }
-
-    /// The boolean `name` (`true`/`false` or `1`/`0`, as the Java and Go SDKs send them),
-    /// `default` when absent; 414 for anything else.
-    pub fn boolean(&self, name: &str, default: bool) -> Result<bool, YunxinError> {
-        match self.get(name) {
-            None => Ok(default),
-            Some(t) if t == "1" || t.eq_ignore_ascii_case("true") => Ok(true),
-            Some(t) if t == "0" || t.eq_ignore_ascii_case("false") => Ok(false),
-            Some(_) => Err(YunxinError::PARAMETER),
         }
     }
 }

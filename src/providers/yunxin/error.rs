@@ -99,3 +99,10 @@ impl YunxinError {
         msg: "request timeout",
     };
 }
+
+/// A malformed query parameter is 414.
+impl From<crate::core::query::BadParam> for YunxinError {
+    fn from(_: crate::core::query::BadParam) -> Self {
+        Self::PARAMETER
+    }
+}

@@ -1,0 +1,120 @@
+//! The AnqiCMS communication-order emulator, mounted at AnqiCMS's `/api/` for the site
+//! `default` and under `/tenants/{name}/api/` for others: user register and login, and the
+//! communication orders with their messages; the merchant's side is reached through the admin
+//! API. See `contracts/anqicms.md` for the behaviour it reproduces.
+
+mod call;
+mod error;
+mod fixtures;
+mod merchant;
+mod messages;
+mod order_store;
+mod orders;
+mod routes;
+mod tenant;
+mod token;
+mod user_store;
+mod users;
+mod wire;
+
+pub use fixtures::{Fixtures, DEFAULT_TENANT};
+pub use merchant::{Failure, Post};
+pub use routes::{claims, dispatch};
+
+use crate::core::tenants::TenantMap;
+use crate::core::Core;
+use actix_web::web;
+use std::sync::Arc;
+use tenant::Tenant;
+
+/// The provider's name in the journal and the admin API.
+pub const PROVIDER: &str = "anqicms";
+
+/// The longest tenant name in `/tenants/{name}/`.
+const MAX_TENANT_NAME: usize = 64;
+
+/// Everything the AnqiCMS emulator keeps.
+#[derive(Debug)]
+pub struct State {
+    pub core: Arc<Core>,
+    fixtures: Fixtures,
+    strict_tenants: bool,
+    tenants: TenantMap<Tenant>,
+}
+
+impl State {
+    /// The emulator's state over `core`, hosting the sites of `fixtures`; with
+    /// `strict_tenants`, only those.
+    pub fn new(core: Arc<Core>, fixtures: Fixtures, strict_tenants: bool) -> Self {
+        let state = Self {
+            tenants: TenantMap::new(core.max_tenants),
+            core,
+            fixtures,
+            strict_tenants,
+        };
+        state.store_fixtures(None);
+        state
+    }
+
+    fn store_fixtures(&self, only: Option<&str>) {
+        let make = |name: &str, settings: &_| Tenant::new(&self.core, &Arc::from(name), settings);
+        self.tenants.restore(&self.fixtures.tenants, only, make);
+    }
+
+    /// The site `name`: the stored one, or a fresh one made from the defaults (`true`: not
+    /// stored yet), unless strict or the name cannot be a tenant's.
+    fn tenant(&self, name: &str) -> Option<(Arc<Tenant>, bool)> {
+        if let Some(stored) = self.tenants.get(name) {
+            return Some((stored, false));
+        }
+        if self.strict_tenants || !valid_tenant_name(name) {
+            return None;
+        }
+        let fresh = Tenant::new(&self.core, &Arc::from(name), &self.fixtures.defaults);
+        Some((Arc::new(fresh), true))
+    }
+}
+
+/// Whether `name` can name a tenant: 1 to 64 letters, digits, `-`, `_` or `.`.
+pub fn valid_tenant_name(name: &str) -> bool {
+    (1..=MAX_TENANT_NAME).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+impl crate::providers::Provider for State {
+    fn name(&self) -> &'static str {
+        PROVIDER
+    }
+
+    fn reset(&self, tenant: Option<&str>) {
+        self.tenants.reset(tenant);
+        self.core.journal.drop_partitions(Some(PROVIDER), tenant);
+        self.store_fixtures(tenant);
+    }
+
+    fn tenant_count(&self) -> usize {
+        self.tenants.len()
+    }
+
+    fn usage(&self) -> Vec<(&'static str, u64)> {
+        let (mut users, mut orders, mut messages) = (0, 0, 0);
+        for tenant in self.tenants.all() {
+            let (o, m) = tenant.orders.counts();
+            users += tenant.users.len() as u64;
+            orders += o as u64;
+            messages += m as u64;
+        }
+        vec![("users", users), ("orders", orders), ("messages", messages)]
+    }
+
+    fn fixture_summary(&self) -> String {
+        super::fixture_summary(&self.fixtures.source, self.fixtures.tenants.keys())
+    }
+}
+
+/// Hands the AnqiCMS state to the application; its routes are reached through [`dispatch`].
+pub fn configure(cfg: &mut web::ServiceConfig, state: web::Data<State>) {
+    cfg.app_data(state);
+}
