@@ -20,7 +20,7 @@ pub struct Check {
 type Measure = fn(&Row, &[Row]) -> Option<(String, bool)>;
 
 /// Every target: its text, the scenario it reads, and the comparison.
-const TARGETS: [(&str, &str, Measure); 10] = [
+const TARGETS: [(&str, &str, Measure); 13] = [
     (
         "easemob-send-1 >= 0.6 x baseline rps, 0 errors",
         "easemob-send-1",
@@ -35,6 +35,21 @@ const TARGETS: [(&str, &str, Measure); 10] = [
         "yunxin-send-1 >= 0.6 x baseline rps, 0 errors",
         "yunxin-send-1",
         send_one,
+    ),
+    (
+        "anqicms-send-1 >= 0.6 x baseline rps, 0 errors",
+        "anqicms-send-1",
+        send_one,
+    ),
+    (
+        "anqicms-list-10 >= 0.6 x baseline rps, 0 errors",
+        "anqicms-list-10",
+        send_one,
+    ),
+    (
+        "a page from a 10,000-message order >= 0.8 x one from a 10-message order",
+        "anqicms-list-10",
+        flat_page,
     ),
     (
         "easemob-send-600 >= 500,000 recipient-msgs/s",
@@ -89,6 +104,17 @@ fn send_one(r: &Row, _: &[Row]) -> Option<(String, bool)> {
         format!("{ratio:.2} x, {errors} errors"),
         ratio >= 0.6 && errors == 0,
     ))
+}
+
+/// The long order's page rate against the short order's.
+fn flat_page(r: &Row, rows: &[Row]) -> Option<(String, bool)> {
+    let long = r.requests_per_sec?;
+    let short = rows
+        .iter()
+        .find(|o| o.scenario == "anqicms-list-10-short")
+        .and_then(|o| o.requests_per_sec)?;
+    let ratio = long / short.max(1e-9);
+    Some((format!("{ratio:.2} x"), ratio >= 0.8))
 }
 
 fn send_many(r: &Row, _: &[Row]) -> Option<(String, bool)> {

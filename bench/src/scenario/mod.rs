@@ -4,6 +4,7 @@
 //! the catalog turns them into throughput, half-load, storage and memory-bound
 //! scenarios.
 
+pub mod anqicms;
 pub mod easemob;
 pub mod openim;
 pub mod yunxin;
@@ -157,6 +158,14 @@ pub fn catalog() -> Vec<Scenario> {
     all.extend([easemob::mixed(), easemob::send_many()].map(load));
     all.push(load(openim::send_one()));
     all.push(load(yunxin::send_one()));
+    all.extend(
+        [
+            anqicms::send_one(),
+            anqicms::list_long(),
+            anqicms::list_short(),
+        ]
+        .map(load),
+    );
     all.extend(process_scenarios(send_one));
     all.push(
         Scenario::new(
