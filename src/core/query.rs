@@ -28,6 +28,12 @@ impl Params {
             .filter(|v| !v.is_empty())
     }
 
+    /// The value of `name` exactly as sent (decoded, not trimmed); `None` when absent.
+    pub fn raw(&self, name: &str) -> Option<&str> {
+        let found = self.0.iter().find(|(key, _)| key == name);
+        found.map(|(_, value)| value.as_str())
+    }
+
     /// The integer `name`, if given; `BadParam` when it is not an integer.
     pub fn integer(&self, name: &str) -> Result<Option<i64>, BadParam> {
         match self.get(name) {

@@ -2,6 +2,7 @@
 //! endpoint a helper, so that tests read as a client's calls.
 #![allow(dead_code)]
 
+pub mod anqicms;
 pub mod openim;
 pub mod process;
 pub mod yunxin;

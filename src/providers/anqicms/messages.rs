@@ -6,7 +6,7 @@
 use super::call::{Answer, Call};
 use super::error::{AnqiError, ORDER_NOT_FOUND};
 use super::order_store::{Message, Order};
-use super::orders::{refused, window};
+use super::orders::{order_param, refused, window};
 use super::tenant::Tenant;
 use crate::core::gojson::{field, GoStruct, GoType::*};
 use crate::core::journal::{ChatType, MessageId, MessageType, Record};
@@ -152,10 +152,7 @@ fn record(m: &Message, to: String, now_ms: i64) -> Record {
 pub fn list(call: &Call) -> Answer {
     let user = call.login()?;
     let params = call.params();
-    let id = params
-        .get("comm_order_id")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let id = order_param(&params, "comm_order_id");
     let page = (call.tenant().orders)
         .messages(id, user, window(&params), Message::clone)
         .map_err(refused)?;

@@ -75,10 +75,23 @@ pub fn refused(e: Refused) -> AnqiError {
     }
 }
 
+/// The integer parameter `name` as iris's `URLParamIntDefault` reads it (Go's `Atoi` on the
+/// value as sent: `" 2"` is not an integer).
+pub fn int_param(params: &Params, name: &str) -> Option<i64> {
+    params.raw(name).and_then(|v| v.parse::<i64>().ok())
+}
+
+/// The order ID parameter `name`: 0 (no order) when absent or not an integer.
+pub fn order_param(params: &Params, name: &str) -> u64 {
+    int_param(params, name)
+        .and_then(|v| u64::try_from(v).ok())
+        .unwrap_or(0)
+}
+
 /// The page a list asks for: `current` (default 1) and `page_size` or `pageSize` (default
 /// 10); a value that is not an integer takes the default.
 pub fn window(params: &Params) -> Window {
-    let int = |name| params.get(name).and_then(|v| v.parse::<i64>().ok());
+    let int = |name| int_param(params, name);
     Window {
         current: int("current").unwrap_or(1),
         size: int("page_size")
@@ -145,11 +158,7 @@ struct Detail<'a> {
 /// `GET /api/communication/order/detail?id=`.
 pub fn detail(call: &Call) -> Answer {
     let user = call.login()?;
-    let id = call
-        .params()
-        .get("id")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let id = order_param(&call.params(), "id");
     let tenant = call.tenant();
     let owner = tenant.users.get(user);
     let shown = tenant.orders.with(id, Some(user), |order| {

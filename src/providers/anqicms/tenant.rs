@@ -49,9 +49,17 @@ impl Tenant {
         }
     }
 
-    /// The key user tokens are signed with: the site's secret + `-user-token`.
+    /// The key user tokens are signed with: the site's secret + `-user-token`. Every site has
+    /// its own secret, as real sites do: the configured one for `default`, and the configured
+    /// one + `-` + the site's name for the others, so that a token of one site is no good on
+    /// another.
     pub fn token_key(&self) -> String {
-        format!("{}-user-token", self.settings.token_secret)
+        let secret = &self.settings.token_secret;
+        if &*self.name == super::DEFAULT_TENANT {
+            format!("{secret}-user-token")
+        } else {
+            format!("{secret}-{}-user-token", self.name)
+        }
     }
 }
 
