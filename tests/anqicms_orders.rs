@@ -14,10 +14,9 @@ use common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-const ORDER_ROUTES: [(&str, &str); 7] = [
+const ORDER_ROUTES: [(&str, &str); 6] = [
     ("GET", "/communication/orders"),
     ("POST", "/communication/order/create"),
-    ("GET", "/communication/order/detail?id=1"),
     ("POST", "/communication/order/update"),
     ("POST", "/communication/order/accept"),
     ("GET", "/communication/messages?comm_order_id=1"),
@@ -78,6 +77,25 @@ async fn every_order_and_message_route_needs_a_login() {
         1,
         "no anonymous call created an order"
     );
+}
+
+#[tokio::test]
+async fn an_anonymous_detail_is_told_the_order_is_not_its_own() {
+    let app = spawn_anqi().await;
+    let site = Site::new(&app);
+    let token = site.alice().await;
+    let id = site.create_order(&token, "mine").await;
+    let detail = |id: u64| {
+        site.request(
+            Method::GET,
+            &format!("/communication/order/detail?id={id}"),
+            None,
+        )
+    };
+    let reply = read(detail(id).send().await.unwrap()).await;
+    assert_failed("anonymous detail", &reply, "权限不足");
+    let reply = read(detail(id + 1).send().await.unwrap()).await;
+    assert_failed("anonymous detail of no order", &reply, "订单不存在");
 }
 
 // ------------------------------------------------------------------------------------------

@@ -58,13 +58,18 @@ pub async fn spawn_with(mut config: Config) -> TestApp {
 }
 
 fn fixture_dir(easemob: &Value) -> PathBuf {
+    fixture_folder("easemob", easemob)
+}
+
+/// A fresh folder for `--fixtures` holding `value` as `{provider}/tenants.json`.
+pub fn fixture_folder(provider: &str, value: &Value) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("im-emulator-test-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(dir.join("easemob")).unwrap();
+    std::fs::create_dir_all(dir.join(provider)).unwrap();
     std::fs::write(
-        dir.join("easemob").join("tenants.json"),
-        serde_json::to_vec(easemob).unwrap(),
+        dir.join(provider).join("tenants.json"),
+        serde_json::to_vec(value).unwrap(),
     )
     .unwrap();
     dir

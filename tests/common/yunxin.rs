@@ -714,16 +714,5 @@ pub async fn spawn_yunxin_with(yunxin: &Value, config: Config) -> TestApp {
 }
 
 fn fixture_dir(yunxin: &Value) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "im-emulator-yunxin-test-{}-{}",
-        std::process::id(),
-        next_number()
-    ));
-    std::fs::create_dir_all(dir.join("yunxin")).unwrap();
-    std::fs::write(
-        dir.join("yunxin").join("tenants.json"),
-        serde_json::to_vec(yunxin).unwrap(),
-    )
-    .unwrap();
-    dir
+    super::fixture_folder("yunxin", yunxin)
 }

@@ -5,11 +5,13 @@
 //! `Update-Token`. Bodies decode as iris's `ReadJSON` does (Go's decoder, its error texts).
 
 use super::error::AnqiError;
+use super::locale;
 use super::tenant::Tenant;
 use super::token;
 use super::wire::{answer, cors, Envelope, OK};
 use super::State;
 use crate::core::gojson::{self, GoStruct, Read};
+use crate::core::path;
 use crate::core::payload::{close_after, read_capped, BodyError};
 use crate::core::query::Params;
 use actix_web::http::header::{HeaderName, HeaderValue, SET_COOKIE};
@@ -87,22 +89,12 @@ impl Call {
 
     /// The logged-in user, or 1001 as the `UserAuth` middleware answers.
     pub fn login(&self) -> Result<u64, AnqiError> {
-        self.user.ok_or_else(|| AnqiError::no_login(self.english()))
-    }
-
-    /// Whether the request asks for English: `?lang=`, the `lang` cookie, `Accept-Language`.
-    fn english(&self) -> bool {
-        let query = Params::parse(self.req.query_string()).ok();
-        let lang = (query
-            .as_ref()
-            .and_then(|q| q.get("lang"))
-            .map(str::to_owned))
-        .or_else(|| cookie(&self.req, "lang").map(str::to_owned))
-        .or_else(|| {
-            let header = self.req.headers().get("accept-language")?;
-            header.to_str().ok().map(str::to_owned)
-        });
-        lang.is_some_and(|l| l.trim_start().to_ascii_lowercase().starts_with("en"))
+        self.user.ok_or_else(|| {
+            let query = self.params();
+            let cookie = cookie(&self.req, "lang");
+            let msg = locale::login_required(&self.req, query.get("lang"), cookie.as_deref());
+            AnqiError::no_login(msg)
+        })
     }
 
     /// The query parameters (an undecodable query reads as none, as iris reads it).
@@ -175,12 +167,17 @@ impl Call {
     }
 }
 
-/// The value of the cookie `name`.
-fn cookie<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
-    let header = req.headers().get("cookie")?.to_str().ok()?;
-    header.split(';').find_map(|pair| {
-        let (key, value) = pair.trim().split_once('=')?;
-        (key == name).then_some(value)
+/// The value of the cookie `name` as Go reads it: from every `Cookie` header, quotes removed,
+/// percent-escapes decoded; a malformed cookie beside it does not matter.
+fn cookie(req: &HttpRequest, name: &str) -> Option<String> {
+    req.headers().get_all("cookie").find_map(|header| {
+        let header = String::from_utf8_lossy(header.as_bytes());
+        header.split(';').find_map(|pair| {
+            let (key, value) = pair.trim().split_once('=')?;
+            let value = value.trim();
+            let unquoted = value.strip_prefix('"').and_then(|v| v.strip_suffix('"'));
+            (key == name).then(|| path::decode(unquoted.unwrap_or(value)).into_owned())
+        })
     })
 }
 
@@ -188,14 +185,15 @@ fn cookie<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
 /// expires within the hour (renewed even when the user is gone, as the middleware does).
 fn user_of(req: &HttpRequest, tenant: &Tenant, now_s: i64) -> (Option<u64>, Option<String>) {
     let header = req.headers().get("token").and_then(|v| v.to_str().ok());
-    let Some(raw) = header
-        .filter(|t| !t.is_empty())
-        .or_else(|| cookie(req, "token"))
-    else {
-        return (None, None);
+    let raw = match header.filter(|t| !t.is_empty()) {
+        Some(raw) => raw.to_owned(),
+        None => match cookie(req, "token") {
+            Some(raw) => raw,
+            None => return (None, None),
+        },
     };
     let key = tenant.token_key();
-    let Some((id, expiry)) = token::claims(raw, &key) else {
+    let Some((id, expiry)) = token::claims(&raw, &key, now_s) else {
         return (None, None);
     };
     if expiry < now_s {

@@ -1,6 +1,6 @@
 //! AnqiCMS's failures (contract §2–3): HTTP 200 with `{"code","msg"}` and no `data`; `code` -1
 //! with the reason in `msg` (Chinese, the site's language), or 1001 for a call that needs a
-//! login (in English when the request asks for English).
+//! login (in the request's language, see `locale`).
 
 use super::wire::{answer, Envelope, FAILED, NO_LOGIN};
 use actix_web::HttpResponse;
@@ -22,15 +22,11 @@ impl AnqiError {
         }
     }
 
-    /// 1001: the call needs a login, in English when `english`.
-    pub fn no_login(english: bool) -> Self {
+    /// 1001: the call needs a login; `msg` in the request's language.
+    pub fn no_login(msg: &'static str) -> Self {
         Self {
             code: NO_LOGIN,
-            msg: Cow::Borrowed(if english {
-                "This operation requires login, please log in and try again"
-            } else {
-                "该操作需要登录，请登录后重试"
-            }),
+            msg: Cow::Borrowed(msg),
         }
     }
 
@@ -49,3 +45,26 @@ impl AnqiError {
 pub const ORDER_NOT_FOUND: &str = "订单不存在";
 /// `权限不足`: another user's order.
 pub const NOT_ALLOWED: &str = "权限不足";
+
+/// A column's bound: characters of a `varchar`, or bytes of a `text`.
+pub enum Column {
+    Chars(&'static str, usize),
+    Bytes(&'static str, usize),
+}
+
+/// MySQL's refusal (strict mode) of a value too long for its column, which the real server
+/// passes on as -1: the first column of `values` that does not fit.
+pub fn too_long<'a>(values: impl IntoIterator<Item = (Column, &'a str)>) -> Result<(), AnqiError> {
+    for (column, value) in values {
+        let (name, fits) = match column {
+            Column::Chars(name, max) => (name, value.chars().count() <= max),
+            Column::Bytes(name, max) => (name, value.len() <= max),
+        };
+        if !fits {
+            return Err(AnqiError::failed(format!(
+                "Error 1406 (22001): Data too long for column '{name}' at row 1"
+            )));
+        }
+    }
+    Ok(())
+}

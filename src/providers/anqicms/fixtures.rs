@@ -30,6 +30,7 @@ struct TenantFixture {
     max_users: Option<usize>,
     max_orders: Option<usize>,
     max_messages: Option<usize>,
+    max_message_bytes: Option<usize>,
     users: Option<Vec<UserFixture>>,
 }
 
@@ -53,6 +54,8 @@ pub struct Settings {
     pub max_users: usize,
     pub max_orders: usize,
     pub max_messages: usize,
+    /// The most bytes of message content the site keeps.
+    pub max_message_bytes: usize,
     pub users: Vec<UserFixture>,
 }
 
@@ -125,6 +128,7 @@ impl Settings {
             max_users: 10_000,
             max_orders: 10_000,
             max_messages: 100_000,
+            max_message_bytes: 32 * 1024 * 1024,
             users: Vec::new(),
         }
     }
@@ -135,6 +139,7 @@ impl Settings {
             max_users: f.max_users.unwrap_or(self.max_users),
             max_orders: f.max_orders.unwrap_or(self.max_orders),
             max_messages: f.max_messages.unwrap_or(self.max_messages),
+            max_message_bytes: f.max_message_bytes.unwrap_or(self.max_message_bytes),
             users: f.users.clone().unwrap_or_else(|| self.users.clone()),
         }
     }

@@ -59,6 +59,11 @@ impl State {
         if let Some(fault) = content_fault(post.content) {
             return Err(Failure::Invalid(fault.into()));
         }
+        if post.sender_name.is_some_and(|n| n.chars().count() > 64) {
+            return Err(Failure::Invalid(
+                "sender_name has at most 64 characters".into(),
+            ));
+        }
         let site = self.site(tenant)?;
         let message = Message {
             id: 0,
@@ -71,8 +76,10 @@ impl State {
             content: post.content.to_owned(),
         };
         let now_ms = self.core.clock.now_ms();
-        store(&self.core, &site, None, message, now_ms)
-            .map_err(|_| Failure::NotFound(format!("{tenant} has no communication order {id}")))
+        let mut stored = message.clone();
+        stored.id = store(&self.core, &site, None, message, now_ms)
+            .map_err(|_| Failure::NotFound(format!("{tenant} has no communication order {id}")))?;
+        Ok(stored)
     }
 
     /// Quotes `price` with `content` on the order `id` of `tenant`: it becomes quoted (2).

@@ -4,8 +4,8 @@
 //! first, `total`, the pagination of every AnqiCMS list). Every message lands in the journal.
 
 use super::call::{Answer, Call};
-use super::error::{AnqiError, ORDER_NOT_FOUND};
-use super::order_store::{Message, Order};
+use super::error::{too_long, AnqiError, Column, ORDER_NOT_FOUND};
+use super::order_store::{Bounds, Message, Order, COMMUNICATING, PENDING};
 use super::orders::{order_param, refused, window};
 use super::tenant::Tenant;
 use crate::core::gojson::{field, GoStruct, GoType::*};
@@ -73,6 +73,7 @@ pub async fn send(call: &Call, payload: web::Payload) -> Answer {
     if let Some(fault) = content_fault(&req.content) {
         return Err(AnqiError::failed(fault));
     }
+    too_long([(Column::Chars("sender_name", 64), req.sender_name.as_str())])?;
     let tenant = call.keep()?;
     let name = if req.sender_name.is_empty() {
         tenant
@@ -96,31 +97,31 @@ pub async fn send(call: &Call, payload: web::Payload) -> Answer {
     call.ok(None::<()>, "消息发送成功", None)
 }
 
-/// Adds `message` to its order (of `owner` when given) and to the journal; a message from the
-/// merchant moves a pending order into communication.
+/// Adds `message` to its order (of `owner` when given) and to the journal, in message order;
+/// a message from the merchant moves a pending order into communication. Its ID.
 pub fn store(
     core: &Core,
     tenant: &Tenant,
     owner: Option<u64>,
     message: Message,
     now_ms: i64,
-) -> Result<Message, super::order_store::Refused> {
-    let max = tenant.settings.max_messages;
+) -> Result<u64, super::order_store::Refused> {
+    let bounds = Bounds {
+        messages: tenant.settings.max_messages,
+        bytes: tenant.settings.max_message_bytes,
+    };
     let order_id = message.comm_order_id;
-    let stored = tenant
+    tenant
         .orders
-        .add_message(order_id, owner, message, max, |order, m| {
-            if m.sender_type != "user" && order.status == super::order_store::PENDING {
-                order.status = super::order_store::COMMUNICATING;
+        .add_message(order_id, owner, message, bounds, |order, m| {
+            if m.sender_type != "user" && order.status == PENDING {
+                order.status = COMMUNICATING;
             }
-            (m.clone(), recipient(order, m))
-        })?;
-    let (message, to) = stored;
-    core.journal.append(
-        &tenant.journal,
-        std::iter::once(record(&message, to, now_ms)),
-    );
-    Ok(message)
+            let record = record(m, recipient(order, m), now_ms);
+            core.journal
+                .append(&tenant.journal, std::iter::once(record));
+            m.id
+        })
 }
 
 /// Who a message is for: the merchant for a user's, the order's user for the merchant's.

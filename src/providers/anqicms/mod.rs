@@ -6,6 +6,7 @@
 mod call;
 mod error;
 mod fixtures;
+mod locale;
 mod merchant;
 mod messages;
 mod order_store;
@@ -99,14 +100,20 @@ impl crate::providers::Provider for State {
     }
 
     fn usage(&self) -> Vec<(&'static str, u64)> {
-        let (mut users, mut orders, mut messages) = (0, 0, 0);
+        let (mut users, mut orders, mut messages, mut bytes) = (0, 0, 0, 0);
         for tenant in self.tenants.all() {
-            let (o, m) = tenant.orders.counts();
+            let (o, m, b) = tenant.orders.counts();
             users += tenant.users.len() as u64;
             orders += o as u64;
             messages += m as u64;
+            bytes += b as u64;
         }
-        vec![("users", users), ("orders", orders), ("messages", messages)]
+        vec![
+            ("users", users),
+            ("orders", orders),
+            ("messages", messages),
+            ("message_bytes", bytes),
+        ]
     }
 
     fn fixture_summary(&self) -> String {

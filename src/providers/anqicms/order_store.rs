@@ -1,7 +1,8 @@
 //! A site's communication orders and their messages (contract §5–7): orders numbered from 1,
 //! each owned by one user, with its status, quote and messages in the order they arrived;
 //! messages numbered across the site. At most `max_orders` orders, and `max_messages`
-//! messages (the oldest evicted first, from whichever order holds it). A page of an order's
+//! messages holding at most `max_message_bytes` of content (the oldest evicted first, from
+//! whichever order holds it). A page of an order's
 //! messages costs the same whatever the order's length.
 
 use serde::Serialize;
@@ -74,6 +75,15 @@ struct Orders {
     last_pay_order: u64,
     /// The order of every kept message, oldest first.
     arrivals: VecDeque<u64>,
+    /// The bytes of content of the kept messages.
+    bytes: usize,
+}
+
+/// How many messages, and bytes of their content, a site keeps (0: no bound).
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    pub messages: usize,
+    pub bytes: usize,
 }
 
 /// One page of a list, and how many there are in all.
@@ -91,12 +101,10 @@ pub struct Window {
 }
 
 impl Window {
-    /// The range of `len` items the page holds.
+    /// The range of `len` items the page holds: Go computes the offset `(current-1)*size` in
+    /// wrapping 64-bit arithmetic, and the query builder drops one that is not positive.
     fn range(self, len: usize) -> std::ops::Range<usize> {
-        let offset = self
-            .current
-            .saturating_sub(1)
-            .saturating_mul(self.size.max(0));
+        let offset = self.current.wrapping_sub(1).wrapping_mul(self.size);
         let start = usize::try_from(offset).unwrap_or(0).min(len);
         let end = match usize::try_from(self.size) {
             Ok(size) => start.saturating_add(size).min(len),
@@ -163,11 +171,23 @@ impl OrderStore {
         Ok(change(order))
     }
 
-    /// A new pay order number, for an accepted quote.
-    pub fn pay_order_id(&self) -> u64 {
-        let mut orders = self.write();
+    /// Accepts the quote of the order `id` of `owner` at `now_s`: a quoted order gets the next
+    /// pay order number and status 3 (`Ok(Some)`); any other is left as it is (`Ok(None)`).
+    pub fn accept(&self, id: u64, owner: u64, now_s: i64) -> Result<Option<Order>, Refused> {
+        let mut guard = self.write();
+        let orders = &mut *guard;
+        let order = orders.by_id.get_mut(&id).ok_or(Refused::Unknown)?;
+        if order.user_id != owner {
+            return Err(Refused::NotOwner);
+        }
+        if order.status != QUOTED {
+            return Ok(None);
+        }
         orders.last_pay_order += 1;
-        orders.last_pay_order
+        order.order_id = orders.last_pay_order;
+        order.status = ACCEPTED;
+        order.updated_time = now_s;
+        Ok(Some(order.clone()))
     }
 
     /// A page of `owner`'s orders, newest first, through `show`.
@@ -184,14 +204,14 @@ impl OrderStore {
     }
 
     /// Adds `message` (its ID assigned) to the order `id` of `owner` (any owner when `None`),
-    /// evicting the oldest message past `max` (0: no bound); `then` sees the order and the
-    /// stored message.
+    /// evicting the oldest messages past `bounds`; `then` sees the order and the message (under
+    /// the lock, so that what it records is in message order).
     pub fn add_message<R>(
         &self,
         id: u64,
         owner: Option<u64>,
         mut message: Message,
-        max: usize,
+        bounds: Bounds,
         then: impl FnOnce(&mut Order, &Message) -> R,
     ) -> Result<R, Refused> {
         let mut guard = self.write();
@@ -203,14 +223,14 @@ impl OrderStore {
         orders.last_message += 1;
         message.id = orders.last_message;
         message.comm_order_id = id;
+        let result = then(order, &message);
+        orders.bytes += message.content.len();
         order.messages.push_back(message);
-        let stored = order.messages.back().cloned();
-        let result = stored.map(|m| then(order, &m));
         orders.arrivals.push_back(id);
-        while max > 0 && orders.arrivals.len() > max {
+        while orders.over(bounds) {
             orders.evict_oldest();
         }
-        result.ok_or(Refused::Unknown)
+        Ok(result)
     }
 
     /// A page of the messages of the order `id` of `owner`, oldest first, through `show`.
@@ -230,20 +250,28 @@ impl OrderStore {
         })
     }
 
-    /// How many orders, and messages, it holds.
-    pub fn counts(&self) -> (usize, usize) {
+    /// How many orders and messages it holds, and the bytes of the messages' content.
+    pub fn counts(&self) -> (usize, usize, usize) {
         let orders = self.read();
-        (orders.by_id.len(), orders.arrivals.len())
+        (orders.by_id.len(), orders.arrivals.len(), orders.bytes)
     }
 }
 
 impl Orders {
+    /// Whether the kept messages exceed `bounds`.
+    fn over(&self, bounds: Bounds) -> bool {
+        let count = bounds.messages > 0 && self.arrivals.len() > bounds.messages;
+        let bytes = bounds.bytes > 0 && self.bytes > bounds.bytes;
+        (count || bytes) && !self.arrivals.is_empty()
+    }
+
     fn evict_oldest(&mut self) {
         let Some(id) = self.arrivals.pop_front() else {
             return;
         };
-        if let Some(order) = self.by_id.get_mut(&id) {
-            order.messages.pop_front();
+        let evicted = self.by_id.get_mut(&id).and_then(|o| o.messages.pop_front());
+        if let Some(m) = evicted {
+            self.bytes -= m.content.len();
         }
     }
 }

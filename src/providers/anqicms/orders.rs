@@ -6,8 +6,8 @@
 //! `权限不足`, an unknown one -1 `订单不存在`.
 
 use super::call::{Answer, Call};
-use super::error::{AnqiError, NOT_ALLOWED, ORDER_NOT_FOUND};
-use super::order_store::{Message, Order, Refused, Window, ACCEPTED, PENDING, QUOTED};
+use super::error::{too_long, AnqiError, Column, NOT_ALLOWED, ORDER_NOT_FOUND};
+use super::order_store::{Message, Order, Refused, Window, PENDING};
 use super::user_store::UserView;
 use crate::core::gojson::{field, GoStruct, GoType::*};
 use crate::core::query::Params;
@@ -66,6 +66,20 @@ struct AcceptRequest {
     id: u64,
 }
 
+/// The columns of an order a request fills, each within its bound.
+fn fits(req: &OrderRequest) -> Result<(), AnqiError> {
+    let images = serde_json::to_string(&req.images).unwrap_or_default();
+    let extra = (req.order_extra.as_ref()).map_or_else(String::new, Value::to_string);
+    too_long([
+        (Column::Chars("title", 250), req.title.as_str()),
+        (Column::Bytes("content", 65_535), &req.content),
+        (Column::Chars("phone", 20), &req.phone),
+        (Column::Chars("event_date", 64), &req.event_date),
+        (Column::Bytes("images", 65_535), &images),
+        (Column::Bytes("order_extra", 65_535), &extra),
+    ])
+}
+
 /// What a refusal of the order store answers.
 pub fn refused(e: Refused) -> AnqiError {
     match e {
@@ -107,6 +121,7 @@ pub async fn create(call: &Call, payload: web::Payload) -> Answer {
     if req.phone.trim().is_empty() {
         return Err(AnqiError::failed("请填写联系电话"));
     }
+    fits(&req)?;
     let now = call.now_s();
     let order = Order {
         id: 0,
@@ -156,8 +171,11 @@ struct Detail<'a> {
 }
 
 /// `GET /api/communication/order/detail?id=`.
+///
+/// Like the core's order detail, it runs without the login middleware: an anonymous call is
+/// told the order is not its own.
 pub fn detail(call: &Call) -> Answer {
-    let user = call.login()?;
+    let user = call.user.unwrap_or(0);
     let id = order_param(&call.params(), "id");
     let tenant = call.tenant();
     let owner = tenant.users.get(user);
@@ -180,6 +198,7 @@ pub fn detail(call: &Call) -> Answer {
 pub async fn update(call: &Call, payload: web::Payload) -> Answer {
     let user = call.login()?;
     let req: OrderRequest = call.bind(payload, &ORDER).await?;
+    fits(&req)?;
     let tenant = call.keep()?;
     let now = call.now_s();
     let changed = tenant.orders.update(req.id, Some(user), |order| {
@@ -211,17 +230,10 @@ pub async fn accept(call: &Call, payload: web::Payload) -> Answer {
     let user = call.login()?;
     let req: AcceptRequest = call.bind(payload, &ACCEPT).await?;
     let tenant = call.keep()?;
-    let now = call.now_s();
-    let pay_order = tenant.orders.pay_order_id();
-    let accepted = tenant.orders.update(req.id, Some(user), |order| {
-        if order.status != QUOTED {
-            return Err(AnqiError::failed("该订单尚未报价或已处理"));
-        }
-        order.status = ACCEPTED;
-        order.order_id = pay_order;
-        order.updated_time = now;
-        Ok(order.clone())
-    });
-    let order = accepted.map_err(refused)??;
+    let accepted = tenant
+        .orders
+        .accept(req.id, user, call.now_s())
+        .map_err(refused)?;
+    let order = accepted.ok_or_else(|| AnqiError::failed("该订单尚未报价或已处理"))?;
     call.ok(Some(order), "", None)
 }

@@ -28,11 +28,41 @@ pub fn sign(user_id: u64, expiry_s: i64, key: &str) -> String {
     jwt::sign_hs256(&serde_json::to_vec(&claims).unwrap_or_default(), key)
 }
 
-/// The user ID and expiry of `token` when it is signed with `key` and its claims are strings
-/// (an ID that is not a number reads as 0, as Go's `Atoi` leaves it).
-pub fn claims(token: &str, key: &str) -> Option<(u64, i64)> {
+/// The user ID and expiry of `token` when golang-jwt v5 takes it at `now_s` (signed with `key`
+/// by an HMAC algorithm, no base64 padding, registered claims `exp` and `nbf` numbers that
+/// hold) and its `userId` and `t` are strings. An ID that is not a number reads as 0 (Go's
+/// `Atoi`), an expiry past the range of int64 as its end (Go's `ParseInt`).
+pub fn claims(token: &str, key: &str, now_s: i64) -> Option<(u64, i64)> {
+    if token.contains('=') {
+        return None;
+    }
     let claims = jwt::verified_claims(token, key)?;
+    let holds = |name: &str, good: &dyn Fn(f64) -> bool| match claims.get(name) {
+        None => true,
+        Some(value) => value.as_f64().is_some_and(good),
+    };
+    let now = now_s as f64;
+    if !holds("exp", &|exp| now < exp) || !holds("nbf", &|nbf| now >= nbf) {
+        return None;
+    }
     let user_id = claims.get("userId")?.as_str()?;
     let expiry = claims.get("t")?.as_str()?;
-    Some((user_id.parse().unwrap_or(0), expiry.parse().unwrap_or(0)))
+    Some((user_id.parse().unwrap_or(0), parse_int(expiry)))
+}
+
+/// Go's `strconv.ParseInt(text, 10, 64)` with its error ignored: out-of-range values clamp,
+/// malformed ones are 0.
+fn parse_int(text: &str) -> i64 {
+    if let Ok(n) = text.parse() {
+        return n;
+    }
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return 0;
+    }
+    if text.starts_with('-') {
+        i64::MIN
+    } else {
+        i64::MAX
+    }
 }

@@ -1,4 +1,5 @@
-//! A site's users (contract §3): numbered from 1, found by user name, email or phone, with a
+//! A site's users (contract §3): numbered from 1, found by user name, email or phone (without
+//! case, as the real server's MySQL collation finds them), with a
 //! password kept only as a keyed digest; at most the tenant's `max_users`. The user object is
 //! AnqiCMS's `model.User`, keys in its struct order.
 
@@ -133,13 +134,14 @@ impl UserStore {
     /// taken, checked in that order, or the store holds `max` (0: no bound).
     pub fn insert(&self, mut user: User, max: usize) -> Result<User, Refused> {
         let mut users = self.write();
-        if users.by_name.contains_key(&user.user_name) {
+        let (name, email, phone) = (key(&user.user_name), key(&user.email), key(&user.phone));
+        if users.by_name.contains_key(&name) {
             return Err(Refused::NameTaken);
         }
-        if !user.phone.is_empty() && users.by_phone.contains_key(&user.phone) {
+        if !phone.is_empty() && users.by_phone.contains_key(&phone) {
             return Err(Refused::PhoneTaken);
         }
-        if !user.email.is_empty() && users.by_email.contains_key(&user.email) {
+        if !email.is_empty() && users.by_email.contains_key(&email) {
             return Err(Refused::EmailTaken);
         }
         if max > 0 && users.by_id.len() >= max {
@@ -148,12 +150,12 @@ impl UserStore {
         users.last_id += 1;
         user.id = users.last_id;
         user.invite_code = invite_code(user.id);
-        users.by_name.insert(user.user_name.clone(), user.id);
-        if !user.email.is_empty() {
-            users.by_email.insert(user.email.clone(), user.id);
+        users.by_name.insert(name, user.id);
+        if !email.is_empty() {
+            users.by_email.insert(email, user.id);
         }
-        if !user.phone.is_empty() {
-            users.by_phone.insert(user.phone.clone(), user.id);
+        if !phone.is_empty() {
+            users.by_phone.insert(phone, user.id);
         }
         users.by_id.insert(user.id, user.clone());
         Ok(user)
@@ -177,7 +179,7 @@ impl UserStore {
             Lookup::Phone => &users.by_phone,
             Lookup::Name => &users.by_name,
         };
-        let id = index.get(account)?;
+        let id = index.get(&key(account))?;
         users.by_id.get(id).cloned()
     }
 
@@ -192,6 +194,12 @@ impl UserStore {
     pub fn len(&self) -> usize {
         self.read().by_id.len()
     }
+}
+
+/// The index key of a name, email or phone: compared without case, as MySQL's default
+/// collation compares the real server's columns.
+fn key(text: &str) -> String {
+    text.to_lowercase()
 }
 
 /// Which index a login account is looked up in.

@@ -3,7 +3,7 @@
 //! `token` cookie (24 hours, or 30 days for a login with `remember`).
 
 use super::call::{Answer, Call};
-use super::error::AnqiError;
+use super::error::{too_long, AnqiError, Column};
 use super::tenant::password_digest;
 use super::token;
 use super::user_store::{Lookup, Refused, User};
@@ -79,8 +79,6 @@ static LOGIN: GoStruct = GoStruct::new(
 #[serde(default)]
 struct RegisterRequest {
     user_name: String,
-    first_name: String,
-    last_name: String,
     password: String,
     real_name: String,
     avatar_url: String,
@@ -176,13 +174,20 @@ pub async fn register(call: &Call, payload: web::Payload) -> Answer {
         *text = text.trim().to_owned();
     }
     check_registration(call, &req)?;
+    too_long([
+        (Column::Chars("user_name", 64), req.user_name.as_str()),
+        (Column::Chars("real_name", 64), &req.real_name),
+        (Column::Chars("avatar_url", 255), &req.avatar_url),
+        (Column::Chars("email", 100), &req.email),
+        (Column::Chars("phone", 20), &req.phone),
+    ])?;
     let user = User {
         id: 0,
         created_time: call.now_s(),
         user_name: req.user_name,
         real_name: req.real_name,
-        first_name: req.first_name,
-        last_name: req.last_name,
+        first_name: String::new(),
+        last_name: String::new(),
         avatar_url: req.avatar_url,
         email: req.email,
         phone: req.phone,

@@ -1,8 +1,8 @@
 //! AnqiCMS's answers (contract §2): HTTP 200 for everything handled, the body
 //! `{"code","data"?,"msg","total"?}` with its keys sorted (the handlers build a Go map), encoded
 //! as iris encodes JSON (Go's escapes, a trailing newline), `application/json;
-//! charset=utf-8`; the site's HTML 404 page for a path it does not have; CORS as the core's
-//! middleware answers it.
+//! charset=utf-8`; the site's HTML 404 page for a path it does not have; CORS as the real
+//! middleware answers it, on every answer.
 
 use crate::core::gojson::go_json;
 use actix_web::http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
@@ -50,43 +50,47 @@ const NOT_FOUND_PAGE: &str = "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<m
 charset=\"UTF-8\">\n<title>404 Not Found</title>\n</head>\n<body>\n<h1>404 Not Found</h1>\n<p>\
 该页面不存在。The page you requested does not exist.</p>\n</body>\n</html>\n";
 
-/// The answer to a CORS preflight: 204 with the allowed methods and headers.
+/// The answer to a CORS preflight: 204 with the CORS headers.
 pub fn preflight(req: &HttpRequest) -> HttpResponse {
-    let mut response = HttpResponse::NoContent()
-        .insert_header((
-            "Access-Control-Allow-Methods",
-            "GET, POST, PUT, DELETE, OPTIONS",
-        ))
-        .insert_header((
-            "Access-Control-Allow-Headers",
-            "Content-Type, Token, Site-Id, Authorization, X-Requested-With",
-        ))
-        .finish();
+    let mut response = HttpResponse::NoContent().finish();
     cors(req, &mut response);
     response
 }
 
-/// Echoes a local development origin, and exposes `Update-Token`, as the real middleware
-/// does.
+/// The headers the real CORS middleware puts on every answer, and a local development
+/// origin echoed.
 pub fn cors(req: &HttpRequest, response: &mut HttpResponse) {
-    let origin = req.headers().get("origin").and_then(|o| o.to_str().ok());
-    let local = |o: &str| o.starts_with("http://127.0.0.1") || o.starts_with("http://localhost");
-    let Some(origin) = origin.filter(|o| local(o)) else {
-        return;
-    };
     let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(origin) {
+    let origin = req.headers().get("origin").and_then(|o| o.to_str().ok());
+    let local = |o: &&str| o.starts_with("http://127.0.0.1") || o.starts_with("http://localhost");
+    if let Some(Ok(value)) = origin.filter(local).map(HeaderValue::from_str) {
         headers.insert(
             HeaderName::from_static("access-control-allow-origin"),
             value,
         );
     }
-    headers.insert(
-        HeaderName::from_static("access-control-expose-headers"),
-        HeaderValue::from_static("Content-Disposition,Update-Token"),
-    );
-    headers.insert(
-        HeaderName::from_static("access-control-allow-credentials"),
-        HeaderValue::from_static("true"),
-    );
+    for (name, value) in CORS {
+        headers.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
 }
+
+/// The real middleware's fixed CORS headers.
+const CORS: [(&str, &str); 4] = [
+    ("access-control-allow-credentials", "true"),
+    (
+        "access-control-expose-headers",
+        "Content-Disposition,Update-Token",
+    ),
+    (
+        "access-control-allow-methods",
+        "GET,POST,PUT,DELETE,PATCH,OPTIONS",
+    ),
+    (
+        "access-control-allow-headers",
+        "Content-Type, Api, Accept, Authorization, Version, Admin, Token, Key, Site-Id, \
+         Sub-Site-Id, X-Pjax, X-Pjax-Container",
+    ),
+];
