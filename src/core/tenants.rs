@@ -6,6 +6,18 @@ use dashmap::DashMap;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// The longest tenant name a client can give.
+const MAX_CLIENT_NAME: usize = 64;
+
+/// Whether `name`, given by a client (a path's `/tenants/{name}/`, a Yunxin `AppKey`), can name
+/// a tenant: 1 to 64 letters, digits, `-`, `_` or `.`.
+pub fn valid_client_name(name: &str) -> bool {
+    (1..=MAX_CLIENT_NAME).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
 /// The per-tenant states of one provider.
 #[derive(Debug)]
 pub struct TenantMap<T> {
@@ -30,6 +42,20 @@ impl<T> TenantMap<T> {
     /// The stored state of `name`.
     pub fn get(&self, name: &str) -> Option<Arc<T>> {
         self.map.get(name).map(|found| found.value().clone())
+    }
+
+    /// The stored state of `name` (`false`), or, when `may_make`, a fresh one from `make` that
+    /// is not stored yet (`true`).
+    pub fn find_or_make(
+        &self,
+        name: &str,
+        may_make: bool,
+        make: impl FnOnce() -> T,
+    ) -> Option<(Arc<T>, bool)> {
+        if let Some(stored) = self.get(name) {
+            return Some((stored, false));
+        }
+        may_make.then(|| (Arc::new(make()), true))
     }
 
     /// Stores `fresh` as the state of `name` unless one is stored already, and returns the

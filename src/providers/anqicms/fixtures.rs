@@ -75,7 +75,7 @@ impl Fixtures {
         let mut loaded = Self::new(defaults);
         for t in &file.tenants {
             let name = t.name.clone().ok_or("every tenant needs a \"name\"")?;
-            if !super::valid_tenant_name(&name) {
+            if !crate::core::tenants::valid_client_name(&name) {
                 return Err(format!(
                     "tenant {name:?}: a name has 1 to 64 letters, digits, '-', '_' or '.'"
                 ));

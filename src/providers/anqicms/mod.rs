@@ -22,7 +22,7 @@ pub use fixtures::{Fixtures, DEFAULT_TENANT};
 pub use merchant::{Failure, Post};
 pub use routes::{claims, dispatch};
 
-use crate::core::tenants::TenantMap;
+use crate::core::tenants::{valid_client_name, TenantMap};
 use crate::core::Core;
 use actix_web::web;
 use std::sync::Arc;
@@ -30,9 +30,6 @@ use tenant::Tenant;
 
 /// The provider's name in the journal and the admin API.
 pub const PROVIDER: &str = "anqicms";
-
-/// The longest tenant name in `/tenants/{name}/`.
-const MAX_TENANT_NAME: usize = 64;
 
 /// Everything the AnqiCMS emulator keeps.
 #[derive(Debug)]
@@ -65,23 +62,10 @@ impl State {
     /// The site `name`: the stored one, or a fresh one made from the defaults (`true`: not
     /// stored yet), unless strict or the name cannot be a tenant's.
     fn tenant(&self, name: &str) -> Option<(Arc<Tenant>, bool)> {
-        if let Some(stored) = self.tenants.get(name) {
-            return Some((stored, false));
-        }
-        if self.strict_tenants || !valid_tenant_name(name) {
-            return None;
-        }
-        let fresh = Tenant::new(&self.core, &Arc::from(name), &self.fixtures.defaults);
-        Some((Arc::new(fresh), true))
+        let may_make = !self.strict_tenants && valid_client_name(name);
+        let make = || Tenant::new(&self.core, &Arc::from(name), &self.fixtures.defaults);
+        self.tenants.find_or_make(name, may_make, make)
     }
-}
-
-/// Whether `name` can name a tenant: 1 to 64 letters, digits, `-`, `_` or `.`.
-pub fn valid_tenant_name(name: &str) -> bool {
-    (1..=MAX_TENANT_NAME).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 impl crate::providers::Provider for State {

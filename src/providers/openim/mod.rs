@@ -33,7 +33,7 @@ mod wire;
 pub use fixtures::{Fixtures, DEFAULT_TENANT};
 pub use routes::{claims, dispatch};
 
-use crate::core::tenants::TenantMap;
+use crate::core::tenants::{valid_client_name, TenantMap};
 use crate::core::Core;
 use actix_web::web;
 use std::sync::Arc;
@@ -41,9 +41,6 @@ use tenant::Tenant;
 
 /// The provider's name in the journal and the admin API.
 pub const PROVIDER: &str = "openim";
-
-/// The longest tenant name in `/tenants/{name}/`.
-const MAX_TENANT_NAME: usize = 64;
 
 /// Everything the OpenIM emulator keeps.
 #[derive(Debug)]
@@ -80,28 +77,15 @@ impl State {
     /// The tenant `name`: the stored one, or a fresh one made from the defaults (`true`: not
     /// stored yet), unless strict or the name cannot be a tenant's.
     fn tenant(&self, name: &str) -> Option<(Arc<Tenant>, bool)> {
-        if let Some(stored) = self.tenants.get(name) {
-            return Some((stored, false));
-        }
-        if self.strict_tenants || !valid_tenant_name(name) {
-            return None;
-        }
-        let fresh = Tenant::new(&self.core, &Arc::from(name), &self.fixtures.defaults);
-        Some((Arc::new(fresh), true))
+        let may_make = !self.strict_tenants && valid_client_name(name);
+        let make = || Tenant::new(&self.core, &Arc::from(name), &self.fixtures.defaults);
+        self.tenants.find_or_make(name, may_make, make)
     }
 
     /// Stores a fresh tenant, or returns the one a concurrent call stored first.
     fn keep(&self, name: &str, fresh: Arc<Tenant>) -> Option<Arc<Tenant>> {
         self.tenants.keep(name, fresh).ok()
     }
-}
-
-/// Whether `name` can name a tenant: 1 to 64 letters, digits, `-`, `_` or `.`.
-pub fn valid_tenant_name(name: &str) -> bool {
-    (1..=MAX_TENANT_NAME).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 impl crate::providers::Provider for State {

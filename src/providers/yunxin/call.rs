@@ -7,9 +7,10 @@ use super::error::YunxinError;
 use super::fixtures::Settings;
 use super::tenant::Tenant;
 use super::wire::success;
-use super::{valid_app_key, State};
+use super::State;
 use crate::core::payload::{close_after, read_capped, BodyError};
 pub use crate::core::query::Params;
+use crate::core::tenants::valid_client_name;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -155,7 +156,7 @@ fn app_of(
         return Err(auth_failure(settings));
     };
     let signed = headers.signed_with(&settings.app_secret);
-    if stored.is_none() && (state.strict_tenants || !valid_app_key(app_key) || !signed) {
+    if stored.is_none() && (state.strict_tenants || !valid_client_name(app_key) || !signed) {
         return Err(YunxinError::APPKEY_NOT_EXIST);
     }
     if !signed || !headers.fresh(now_ms, settings.curtime_window_s) {

@@ -43,9 +43,6 @@ const MESSAGE_IDS_PER_MS: u64 = 10;
 /// The first team ID handed out.
 const FIRST_TEAM_ID: u64 = 30_000_001;
 
-/// The longest AppKey.
-const MAX_APP_KEY: usize = 64;
-
 /// Everything the Yunxin emulator keeps.
 #[derive(Debug)]
 pub struct State {
@@ -87,14 +84,6 @@ impl State {
     fn team_id(&self) -> u64 {
         self.team_ids.fetch_add(1, Ordering::Relaxed)
     }
-}
-
-/// Whether `key` can be an AppKey: 1 to 64 letters, digits, `-`, `_` or `.`.
-fn valid_app_key(key: &str) -> bool {
-    (1..=MAX_APP_KEY).contains(&key.len())
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 impl crate::providers::Provider for State {
