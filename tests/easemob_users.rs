@@ -312,7 +312,8 @@ async fn getting_a_user_by_name_in_any_case_answers_one_entity_and_count_one() {
     let token = app.app_token().await;
     for name in ["alice", "ALICE", "Alice"] {
         let answer = ok_json(app.get(&format!("/users/{name}"), Some(&token)).await).await;
-        assert_usergrid_envelope(&app, &answer, "get", "/users");
+        let named = format!("/users/{name}");
+        assert_usergrid_envelope_at(&app, &answer, "get", "/users", &named);
         assert_eq!(usernames(&answer), ["alice"], "GET /users/{name}: {answer}");
         assert_eq!(answer["count"], 1, "GET /users/{name}: {answer}");
         let user = &answer["entities"][0];
@@ -604,7 +605,7 @@ async fn bad_profile_and_password_changes_are_refused() {
             "/users/nobody/password",
             json!({"newpassword": "x"}),
             404,
-            "service_resource_not_found",
+            "entity_not_found",
         ),
         ("/users/alice/password", json!({}), 400, "illegal_argument"),
         (

@@ -342,12 +342,23 @@ pub async fn easemob_error_kind(resp: Response, status: u16, error: &str) -> Val
 /// `path`, `uri` the absolute collection URL, the app's identity, `timestamp`, `duration` and
 /// an `entities` array.
 pub fn assert_usergrid_envelope(app: &TestApp, body: &Value, action: &str, path: &str) {
+    assert_usergrid_envelope_at(app, body, action, path, path);
+}
+
+/// The same, for an answer on one entity: `uri` ends with `uri_path` (`/users/alice`).
+pub fn assert_usergrid_envelope_at(
+    app: &TestApp,
+    body: &Value,
+    action: &str,
+    path: &str,
+    uri_path: &str,
+) {
     assert_eq!(body["action"], action, "{body}");
     assert_eq!(body["path"], path, "{body}");
     assert_eq!(
         body["uri"],
-        format!("{}/demo/chat{path}", app.url),
-        "uri is the absolute collection URL: {body}"
+        format!("{}/demo/chat{uri_path}", app.url),
+        "uri is the absolute URL: {body}"
     );
     assert_eq!(body["application"], DEMO_APPLICATION, "{body}");
     assert_eq!(body["organization"], "demo", "{body}");

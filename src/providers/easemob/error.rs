@@ -223,6 +223,16 @@ impl EasemobError {
         Self::resource_not_found("UserNotFoundException")
     }
 
+    /// 404 `entity_not_found`: a password change for a user the app does not have.
+    pub fn password_user_not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "entity_not_found",
+            "org.apache.usergrid.persistence.exceptions.EntityNotFoundException",
+            "User null not found",
+        )
+    }
+
     /// 404 for a path under an app that no service answers.
     pub fn no_such_path() -> Self {
         Self::resource_not_found(NOT_FOUND)

@@ -73,6 +73,8 @@ struct TargetFixture {
     calls_per_second: Option<u32>,
     messages_per_window: Option<u32>,
     window_ms: Option<u32>,
+    max_users: Option<u32>,
+    users_calls_per_second: Option<u32>,
 }
 
 /// The limits of one message target; 0 turns a limit off.
@@ -82,6 +84,10 @@ pub struct TargetLimits {
     pub calls_per_second: u32,
     pub messages_per_window: u32,
     pub window_ms: u32,
+    /// The most `users` of a targeted group or room message (`/messages/chatgroups/users`).
+    pub max_users: u32,
+    /// Calls per second of the targeted variant, counted apart from the target's own.
+    pub users_calls_per_second: u32,
 }
 
 /// A tenant's limits; 0 turns a limit off.
@@ -230,6 +236,8 @@ impl Limits {
                 calls_per_second,
                 messages_per_window,
                 window_ms,
+                max_users: 20,
+                users_calls_per_second: 100,
             };
         Self {
             max_request_bytes: 5 * 1024,
@@ -252,6 +260,8 @@ impl Limits {
             calls_per_second: 0,
             messages_per_window: 0,
             window_ms: 1000,
+            max_users: 0,
+            users_calls_per_second: 0,
         };
         Self {
             max_request_bytes: 0,
@@ -306,6 +316,10 @@ impl TargetLimits {
             calls_per_second: f.calls_per_second.unwrap_or(self.calls_per_second),
             messages_per_window: f.messages_per_window.unwrap_or(self.messages_per_window),
             window_ms: f.window_ms.unwrap_or(self.window_ms),
+            max_users: f.max_users.unwrap_or(self.max_users),
+            users_calls_per_second: f
+                .users_calls_per_second
+                .unwrap_or(self.users_calls_per_second),
         }
     }
 }

@@ -5,7 +5,9 @@
 use super::call::Call;
 use super::error::EasemobError;
 use super::json;
-use super::send::{deliver, raw, sender, validated_body, DataValues, Delivered, Outgoing};
+use super::send::{
+    deliver, raw, sender, validated_body, Audience, DataValues, Delivered, Outgoing,
+};
 use super::tenant::Target;
 use super::validate::MsgKind;
 use super::wire::Meta;
@@ -76,6 +78,7 @@ async fn send_legacy(call: &Call, payload: web::Payload) -> Result<HttpResponse,
     let kind = msg_kind(body.msg)?;
     let outgoing = Outgoing {
         target,
+        audience: Audience::All,
         from,
         to,
         kind,

@@ -1,6 +1,6 @@
 //! `POST /messages/msg_recall` (contract §7): recalls a message sent within the recall window
-//! (2 minutes by default, on the emulator's clock). The journal keeps the record, marked
-//! `recalled`.
+//! (2 minutes by default, on the emulator's clock), or of any age with `"force": true`. The
+//! journal keeps the record, marked `recalled`.
 
 use super::call::Call;
 use super::error::EasemobError;
@@ -49,10 +49,16 @@ async fn recall_message(call: &Call, payload: web::Payload) -> Result<HttpRespon
     let id: u64 = request.msg_id.parse().map_err(|_| not_found())?;
     let window = tenant.settings.recall_window_ms;
     let sent = msgid::sent_at_ms(id).ok_or_else(not_found)?;
-    if call.now_ms.saturating_sub(sent) > window {
+    let forced = body.force == Some(true);
+    if !forced && call.now_ms.saturating_sub(sent) > window {
         return Err(EasemobError::recall_refused("exceed recall time limit"));
     }
-    let oldest = call.now_ms.saturating_sub(window);
+    // A forced recall takes a message of any age the journal still holds.
+    let oldest = if forced {
+        i64::MIN
+    } else {
+        call.now_ms.saturating_sub(window)
+    };
     let wanted = MessageId::Decimal(id);
     let marked = tenant.journal.update_recent(
         |r| r.received_at_ms >= oldest,

@@ -54,6 +54,7 @@ pub fn raw<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValu
 /// A validated message, ready to deliver.
 pub struct Outgoing<'a> {
     pub target: Target,
+    pub audience: Audience,
     pub from: &'a str,
     pub to: &'a [Cow<'a, str>],
     pub kind: MsgKind,
@@ -118,9 +119,14 @@ async fn send(
         .body(payload, tenant.settings.limits.max_request_bytes)
         .await?;
     call.require_app(&tenant)?;
-    call.rate(&tenant.rates.send(target).calls)?;
+    let rates = tenant.rates.send(target);
+    call.rate(match audience {
+        Audience::All => &rates.calls,
+        Audience::Members => &rates.targeted_calls,
+    })?;
     let body: SendBody = json::message(&bytes)?;
-    let outgoing = outgoing(&body, target, audience)?;
+    let limits = target.limits(&tenant.settings.limits);
+    let outgoing = outgoing(&body, target, audience, limits.max_users)?;
     let pairs = deliver(call, &tenant, &outgoing)?;
     let path = match audience {
         Audience::All => target.path(),
@@ -138,6 +144,7 @@ fn outgoing<'a>(
     body: &'a SendBody<'a>,
     target: Target,
     audience: Audience,
+    max_users: u32,
 ) -> Result<Outgoing<'a>, EasemobError> {
     let from = sender(body.from.as_deref(), || {
         EasemobError::send("param from can't be empty").with_code(14001)
@@ -146,8 +153,15 @@ fn outgoing<'a>(
     if to.is_empty() || to.iter().any(|t| t.is_empty()) {
         return Err(EasemobError::send("param to can't be empty").with_code(14002));
     }
-    if audience == Audience::Members && body.users.as_deref().unwrap_or_default().is_empty() {
-        return Err(EasemobError::send("param users can't be empty"));
+    if audience == Audience::Members {
+        let users = body.users.as_deref().unwrap_or_default();
+        if users.is_empty() {
+            return Err(EasemobError::send("param users can't be empty"));
+        }
+        if max_users > 0 && users.len() > max_users as usize {
+            let text = format!("params users's size can't exceed limit {max_users}");
+            return Err(EasemobError::send(text));
+        }
     }
     let kind = match body.kind.as_deref() {
         None | Some("") => return Err(EasemobError::send("param type can't be empty")),
@@ -159,6 +173,7 @@ fn outgoing<'a>(
     }
     Ok(Outgoing {
         target,
+        audience,
         from,
         to,
         kind,
@@ -208,8 +223,9 @@ pub fn deliver<'a>(
         return Err(EasemobError::send("message is too large").with_code(14007));
     }
     let recipients = distinct(out.to);
+    // The targeted variants have a call limit of their own and no message window.
     let window = &tenant.rates.send(out.target).messages;
-    if !window.try_take(call.now_ms, recipients.len() as u32) {
+    if out.audience == Audience::All && !window.try_take(call.now_ms, recipients.len() as u32) {
         return Err(EasemobError::send_reach_limit());
     }
     let ids = call.state.message_ids.take(call.now_ms, recipients.len());

@@ -70,10 +70,12 @@ impl Target {
     }
 }
 
-/// The call and message windows of one send target.
+/// The call and message windows of one send target; `targeted_calls` counts the calls of its
+/// targeted variant (`/messages/chatgroups/users`), which has a limit of its own.
 #[derive(Debug)]
 pub struct SendRates {
     pub calls: RateWindow,
+    pub targeted_calls: RateWindow,
     pub messages: RateWindow,
 }
 
@@ -92,6 +94,7 @@ impl Rates {
         let per_second = |max| RateWindow::new(max, 1000);
         let send = |t: TargetLimits| SendRates {
             calls: per_second(t.calls_per_second),
+            targeted_calls: per_second(t.users_calls_per_second),
             messages: RateWindow::new(t.messages_per_window, i64::from(t.window_ms)),
         };
         Self {

@@ -18,7 +18,7 @@ struct Grant {
     client_secret: Option<String>,
     username: Option<String>,
     password: Option<String>,
-    ttl: Option<i64>,
+    ttl: Option<Ttl>,
     #[serde(rename = "autoCreateUser")]
     auto_create_user: Option<bool>,
 }
@@ -56,8 +56,25 @@ async fn grant(call: &Call, payload: web::Payload) -> Result<HttpResponse, Easem
     }
 }
 
+/// `ttl` in seconds, as a number or as a string of digits: the docs' own example sends
+/// `"ttl": "1024000"`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Ttl {
+    Number(i64),
+    Text(String),
+}
+
 fn ttl(grant: &Grant, tenant: &Tenant) -> Result<u32, EasemobError> {
-    match grant.ttl {
+    let seconds =
+        match &grant.ttl {
+            None => None,
+            Some(Ttl::Number(t)) => Some(*t),
+            Some(Ttl::Text(t)) => Some(t.trim().parse::<i64>().map_err(|_| {
+                EasemobError::illegal_argument(format!("ttl {t:?} is not a number"))
+            })?),
+        };
+    match seconds {
         None => Ok(tenant.settings.token_ttl_seconds),
         Some(t) if t < 0 => Err(EasemobError::illegal_argument("ttl must not be negative")),
         // Clients read `expires_in` as a signed 32-bit integer.

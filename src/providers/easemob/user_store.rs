@@ -154,16 +154,21 @@ impl UserStore {
         (users, names.next().map(|(seq, _)| *seq))
     }
 
-    /// Removes and returns the `limit` oldest users.
-    pub fn remove_oldest(&self, limit: usize) -> Vec<User> {
+    /// Removes up to `limit` users, the oldest first, from the one with sequence `from` on;
+    /// returns them and the sequence of the first user left after them, if any.
+    pub fn remove_page(&self, from: u64, limit: usize) -> (Vec<User>, Option<u64>) {
         let mut index = self.write();
-        let seqs: Vec<u64> = index.order.keys().take(limit).copied().collect();
-        seqs.iter()
+        let mut seqs = index.order.range(from..).map(|(seq, _)| *seq);
+        let page: Vec<u64> = seqs.by_ref().take(limit).collect();
+        let next = seqs.next();
+        let users = page
+            .iter()
             .filter_map(|seq| {
                 let name = index.order.get(seq)?.clone();
                 index.remove(&name)
             })
-            .collect()
+            .collect();
+        (users, next)
     }
 }
 

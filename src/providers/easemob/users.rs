@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 const DEFAULT_PAGE: usize = 10;
 const MAX_PAGE: usize = 100;
+const MAX_NICKNAME_CHARS: usize = 100;
 
 #[derive(Deserialize)]
 struct NewUser<'a> {
@@ -77,7 +78,8 @@ async fn register_users(call: &Call, payload: web::Payload) -> Result<HttpRespon
         }
     }
     let meta = Meta::new(call, &tenant, "post", "/users");
-    let data = (!failed.is_empty()).then_some(failed);
+    // A batch always answers `data`, `[]` when every user was made; a single user never does.
+    let data = (batch || !failed.is_empty()).then_some(failed);
     Ok(meta.entities(
         created,
         Extra {
@@ -117,11 +119,23 @@ fn validate<'a>(
         .password
         .as_deref()
         .filter(|p| !p.is_empty())
-        .ok_or_else(|| EasemobError::illegal_argument("password must be provided"))?;
+        .ok_or_else(|| EasemobError::illegal_argument("password or pin must provided"))?;
     if password.len() > MAX_PASSWORD_BYTES {
         return Err(EasemobError::illegal_argument("PASSWORD_TOO_LONG"));
     }
-    Ok((name, password, user.nickname.as_deref()))
+    let nickname = user.nickname.as_deref();
+    check_nickname(nickname)?;
+    Ok((name, password, nickname))
+}
+
+/// A push nickname has at most 100 characters (`account_system.md`, register).
+fn check_nickname(nickname: Option<&str>) -> Result<(), EasemobError> {
+    match nickname {
+        Some(n) if n.chars().count() > MAX_NICKNAME_CHARS => {
+            Err(EasemobError::illegal_argument("NICKNAME_TOO_LONG"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// `GET /{org}/{app}/users/{username}` (or `{uuid}`): with an app token, or the user's own
@@ -136,7 +150,7 @@ fn get_user(call: &Call) -> Result<HttpResponse, EasemobError> {
         .users
         .get(&key)
         .ok_or_else(EasemobError::user_not_found)?;
-    let meta = Meta::new(call, &tenant, "get", "/users");
+    let meta = Meta::new(call, &tenant, "get", "/users").naming(call.param());
     let extra = Extra::<()> {
         params: Some(params(call)),
         count: Some(1),
@@ -171,6 +185,7 @@ async fn update_user(call: &Call, payload: web::Payload) -> Result<HttpResponse,
     let (tenant, key) = own_user_call(call)?;
     let body = call.body(payload, json::USERGRID_BODY_CAP).await?;
     let profile: Profile = json::usergrid_object(&body)?;
+    check_nickname(profile.nickname.as_deref())?;
     let now = call.now_ms;
     let tenant = keep_with_user(call, &tenant, &key)?;
     let user = tenant
@@ -182,7 +197,7 @@ async fn update_user(call: &Call, payload: web::Payload) -> Result<HttpResponse,
             user.modified = now;
         })
         .ok_or_else(EasemobError::user_not_found)?;
-    let meta = Meta::new(call, &tenant, "put", "/users");
+    let meta = Meta::new(call, &tenant, "put", "/users").naming(call.param());
     Ok(meta.entities([user], Extra::<()>::default()))
 }
 
@@ -198,18 +213,21 @@ async fn change_password(call: &Call, payload: web::Payload) -> Result<HttpRespo
     let password = request
         .newpassword
         .filter(|p| !p.is_empty())
-        .ok_or_else(|| EasemobError::illegal_argument("newpassword must be provided"))?;
+        .ok_or_else(|| EasemobError::illegal_argument("newpassword is required"))?;
     if password.len() > MAX_PASSWORD_BYTES {
         return Err(EasemobError::illegal_argument("PASSWORD_TOO_LONG"));
     }
     let now = call.now_ms;
-    keep_with_user(call, &tenant, &key)?
+    if tenant.users.get(&key).is_none() {
+        return Err(EasemobError::password_user_not_found());
+    }
+    call.keep()?
         .users
         .update(&key, |user| {
             user.password = password.into();
             user.modified = now;
         })
-        .ok_or_else(EasemobError::user_not_found)?;
+        .ok_or_else(EasemobError::password_user_not_found)?;
     Ok(HttpResponse::Ok().json(PasswordSet {
         action: "set user password",
         timestamp: call.now_ms,
@@ -262,13 +280,7 @@ pub async fn list(call: Call) -> HttpResponse {
 fn list_users(call: &Call) -> Result<HttpResponse, EasemobError> {
     let tenant = app_user_call(call)?;
     let params = params(call);
-    let limit = page_limit(&params);
-    let from = match params.get("cursor").and_then(|c| c.first()) {
-        Some(cursor) => decode_cursor(cursor)
-            .ok_or_else(|| EasemobError::illegal_argument("cursor is invalid"))?,
-        None => 0,
-    };
-    let (users, next) = tenant.users.page(from, limit);
+    let (users, next) = tenant.users.page(cursor(&params)?, page_limit(&params));
     let meta = Meta::new(call, &tenant, "get", "/users");
     let extra = Extra::<()> {
         count: Some(users.len()),
@@ -295,7 +307,9 @@ fn delete_user(call: &Call) -> Result<HttpResponse, EasemobError> {
     Ok(meta.entities([user], Extra::<()>::default()))
 }
 
-/// `DELETE /{org}/{app}/users?limit=N`: removes the N oldest users.
+/// `DELETE /{org}/{app}/users?limit=N&cursor=`: removes the N oldest users (from the cursor,
+/// when given), answering a `cursor` while users remain after them, so that a client pages
+/// through the whole app (the Java SDK's `deleteAll`).
 pub async fn delete_many(call: Call) -> HttpResponse {
     call.finish(delete_users(&call))
 }
@@ -303,9 +317,11 @@ pub async fn delete_many(call: Call) -> HttpResponse {
 fn delete_users(call: &Call) -> Result<HttpResponse, EasemobError> {
     let tenant = app_user_call(call)?;
     let params = params(call);
-    let users = tenant.users.remove_oldest(page_limit(&params));
+    let from = cursor(&params)?;
+    let (users, next) = tenant.users.remove_page(from, page_limit(&params));
     let meta = Meta::new(call, &tenant, "delete", "/users");
     let extra = Extra::<()> {
+        cursor: next.map(encode_cursor),
         params: Some(params),
         ..Extra::default()
     };
@@ -329,6 +345,16 @@ fn page_limit(params: &BTreeMap<String, Vec<String>>) -> usize {
         .and_then(|l| l.first())
         .and_then(|l| l.parse::<usize>().ok())
         .map_or(DEFAULT_PAGE, |l| l.clamp(1, MAX_PAGE))
+}
+
+/// Where a page starts: the `cursor` parameter, or the first user.
+fn cursor(params: &BTreeMap<String, Vec<String>>) -> Result<u64, EasemobError> {
+    match params.get("cursor").and_then(|c| c.first()) {
+        Some(cursor) => {
+            decode_cursor(cursor).ok_or_else(|| EasemobError::illegal_argument("cursor is invalid"))
+        }
+        None => Ok(0),
+    }
 }
 
 fn encode_cursor(seq: u64) -> String {

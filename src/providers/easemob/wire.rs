@@ -34,6 +34,13 @@ impl<'a> Meta<'a> {
         }
     }
 
+    /// The same fields, with `uri` naming one entity of the collection: `.../users/{name}`.
+    pub fn naming(mut self, name: &str) -> Self {
+        self.uri.push('/');
+        self.uri.push_str(name);
+        self
+    }
+
     /// A message-service answer carrying `data`.
     pub fn message<D: Serialize>(&self, data: D) -> HttpResponse {
         HttpResponse::Ok().json(MessageReply {
