@@ -372,3 +372,18 @@ async fn the_default_rules_refuse_the_same_5_kb_body() {
         .await;
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+// ------------------------------------------------------------------------------------------
+// paths
+
+#[tokio::test]
+async fn a_path_with_one_trailing_slash_reaches_the_same_route() {
+    let app = spawn_app().await;
+    let token = app.app_token().await;
+    let listed = ok_json(app.get("/users/", Some(&token)).await).await;
+    assert_eq!(usernames(&listed), ["alice", "bob"], "{listed}");
+    let one = ok_json(app.get("/users/alice/", Some(&token)).await).await;
+    assert_eq!(usernames(&one), ["alice"], "{one}");
+    let resp = app.get("/users//", Some(&token)).await;
+    easemob_error_kind(resp, 404, "service_resource_not_found").await;
+}
