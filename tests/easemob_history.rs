@@ -44,7 +44,13 @@ async fn text_id(app: &TestApp, token: &str, from: &str, to: &str, msg: &str) ->
 }
 
 /// Sends a message of `kind` with `body` (and `ext` when given) to one user; returns its id.
-async fn send_one(app: &TestApp, token: &str, kind: &str, body: Value, ext: Option<Value>) -> String {
+async fn send_one(
+    app: &TestApp,
+    token: &str,
+    kind: &str,
+    body: Value,
+    ext: Option<Value>,
+) -> String {
     let mut request = json!({"from": "alice", "to": ["bob"], "type": kind, "body": body});
     if let Some(ext) = ext {
         request["ext"] = ext;
@@ -55,7 +61,8 @@ async fn send_one(app: &TestApp, token: &str, kind: &str, body: Value, ext: Opti
 
 /// `GET /users/{user}/offline_msg_count`.
 async fn offline_count(app: &TestApp, token: Option<&str>, user: &str) -> Response {
-    app.get(&format!("/users/{user}/offline_msg_count"), token).await
+    app.get(&format!("/users/{user}/offline_msg_count"), token)
+        .await
 }
 
 /// `GET /users/{user}/offline_msg_status/{id}`.
@@ -131,15 +138,22 @@ async fn history_lines(app: &TestApp, url: &str) -> Vec<Value> {
 async fn assert_oss_error(resp: Response, status: u16, code: &str, message: &str) {
     assert_eq!(resp.status().as_u16(), status, "status for {code}");
     let content_type = resp.headers()["content-type"].to_str().unwrap().to_owned();
-    assert!(content_type.starts_with("application/xml"), "{content_type}");
+    assert!(
+        content_type.starts_with("application/xml"),
+        "{content_type}"
+    );
     let text = resp.text().await.unwrap();
     assert!(text.contains(&format!("<Code>{code}</Code>")), "{text}");
-    assert!(text.contains(&format!("<Message>{message}</Message>")), "{text}");
+    assert!(
+        text.contains(&format!("<Message>{message}</Message>")),
+        "{text}"
+    );
 }
 
 /// `PUT /messages/rewrite/{id}` with `body`.
 async fn rewrite(app: &TestApp, token: Option<&str>, id: &str, body: &Value) -> Response {
-    app.put(&format!("/messages/rewrite/{id}"), token, body).await
+    app.put(&format!("/messages/rewrite/{id}"), token, body)
+        .await
 }
 
 /// The journal record of the message `id`.
@@ -203,7 +217,11 @@ async fn offline_messages_stay_undelivered_until_the_admin_api_delivers_them() {
     );
 
     let later = text_id(&app, &token, "alice", "bob", "three").await;
-    assert_eq!(count_of(&app, &token, "bob").await, 1, "a new message waits");
+    assert_eq!(
+        count_of(&app, &token, "bob").await,
+        1,
+        "a new message waits"
+    );
     assert_eq!(status_of(&app, &token, "bob", &later).await, "undelivered");
     let again: Value = deliver(&app, ORG, APP, "bob").await.json().await.unwrap();
     assert_eq!(again["delivered"], 1, "{again}");
@@ -223,7 +241,10 @@ async fn offline_msg_status_reports_unknown_and_other_users_ids_as_delivered() {
         "{body}"
     );
     assert_eq!(status_of(&app, &token, "bob", &to_alice).await, "delivered");
-    assert_eq!(status_of(&app, &token, "bob", "not-a-number").await, "delivered");
+    assert_eq!(
+        status_of(&app, &token, "bob", "not-a-number").await,
+        "delivered"
+    );
 }
 
 #[tokio::test]
@@ -234,12 +255,24 @@ async fn offline_counts_ignore_case_unknown_users_group_messages_and_recalled_me
     let group = json!({"from": "alice", "to": ["bob"], "type": "txt", "body": {"msg": "g"}});
     ok_json(app.post("/messages/chatgroups", Some(&token), &group).await).await;
     let body = ok_json(offline_count(&app, Some(&token), "BOB").await).await;
-    assert_eq!(body["data"], json!({"BOB": 2}), "usernames are case-insensitive: {body}");
+    assert_eq!(
+        body["data"],
+        json!({"BOB": 2}),
+        "usernames are case-insensitive: {body}"
+    );
     assert_eq!(count_of(&app, &token, "nobody").await, 0);
 
     let recall = json!({"msg_id": id, "to": "bob", "chat_type": "chat", "from": "alice"});
-    ok_json(app.post("/messages/msg_recall", Some(&token), &recall).await).await;
-    assert_eq!(count_of(&app, &token, "bob").await, 1, "a recalled message is gone");
+    ok_json(
+        app.post("/messages/msg_recall", Some(&token), &recall)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        count_of(&app, &token, "bob").await,
+        1,
+        "a recalled message is gone"
+    );
     assert_eq!(status_of(&app, &token, "bob", &id).await, "delivered");
 }
 
@@ -280,7 +313,13 @@ async fn offline_routes_are_rate_limited_per_second() {
         ok_json(offline_count(&app, Some(&token), "bob").await).await;
     }
     let resp = offline_status(&app, Some(&token), "bob", "1").await;
-    assert_easemob_error(resp, 429, "reach_limit", "This request has reached api limit").await;
+    assert_easemob_error(
+        resp,
+        429,
+        "reach_limit",
+        "This request has reached api limit",
+    )
+    .await;
     app.advance_clock(1000).await;
     ok_json(offline_count(&app, Some(&token), "bob").await).await;
 }
@@ -294,12 +333,19 @@ async fn the_delivered_admin_route_refuses_unknown_tenants_and_other_methods() {
     assert_eq!(body["error"], "not_found", "{body}");
     let resp = app
         .client
-        .get(format!("{}/_emulator/easemob/demo/chat/users/bob/delivered", app.url))
+        .get(format!(
+            "{}/_emulator/easemob/demo/chat/users/bob/delivered",
+            app.url
+        ))
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
-    let answer: Value = deliver(&app, ORG, APP, "nobody").await.json().await.unwrap();
+    let answer: Value = deliver(&app, ORG, APP, "nobody")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(answer["delivered"], 0, "{answer}");
 }
 
@@ -360,8 +406,11 @@ async fn the_history_file_holds_every_message_of_the_hour_in_the_documented_form
     let room_answer = ok_json(app.post("/messages/chatrooms", Some(&token), &room).await).await;
     let legacy = json!({"target_type": "users", "target": ["carol"],
                         "msg": {"type": "txt", "msg": "legacy"}, "from": "bob"});
-    let legacy_answer =
-        ok_json(app.post("/messages?useMsgId=true", Some(&token), &legacy).await).await;
+    let legacy_answer = ok_json(
+        app.post("/messages?useMsgId=true", Some(&token), &legacy)
+            .await,
+    )
+    .await;
 
     let url = history_url(&app, &token, &hour_of(T0)).await;
     let lines = history_lines(&app, &url).await;
@@ -393,7 +442,15 @@ async fn the_history_file_holds_every_message_of_the_hour_in_the_documented_form
         assert_eq!(line, want);
         assert_eq!(
             keys(line),
-            sorted(&["msg_id", "timestamp", "direction", "to", "from", "chat_type", "payload"])
+            sorted(&[
+                "msg_id",
+                "timestamp",
+                "direction",
+                "to",
+                "from",
+                "chat_type",
+                "payload"
+            ])
         );
     }
 }
@@ -404,16 +461,26 @@ async fn the_history_file_of_an_hour_leaves_out_other_hours_and_recalled_message
     let kept = text_id(&app, &token, "alice", "bob", "kept").await;
     let recalled = text_id(&app, &token, "alice", "bob", "recalled").await;
     let recall = json!({"msg_id": recalled, "to": "bob", "chat_type": "chat"});
-    ok_json(app.post("/messages/msg_recall", Some(&token), &recall).await).await;
+    ok_json(
+        app.post("/messages/msg_recall", Some(&token), &recall)
+            .await,
+    )
+    .await;
     app.advance_clock(HOUR_MS).await;
     let next = text_id(&app, &token, "alice", "bob", "next hour").await;
 
     let first = history_lines(&app, &history_url(&app, &token, &hour_of(T0)).await).await;
-    let ids: Vec<&str> = first.iter().map(|l| l["msg_id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = first
+        .iter()
+        .map(|l| l["msg_id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, [kept.as_str()]);
     let url = history_url(&app, &token, &hour_of(T0 + HOUR_MS)).await;
     let second = history_lines(&app, &url).await;
-    let ids: Vec<&str> = second.iter().map(|l| l["msg_id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = second
+        .iter()
+        .map(|l| l["msg_id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, [next.as_str()]);
     assert_eq!(second[0]["timestamp"], T0 + HOUR_MS);
 }
@@ -506,7 +573,13 @@ async fn the_history_link_is_limited_to_ten_calls_a_minute() {
         easemob_envelope(history(&app, Some(&token2), "2018112717").await, 400).await;
     }
     let resp = history(&app, Some(&token2), &hour_of(T0)).await;
-    assert_easemob_error(resp, 429, "reach_limit", "This request has reached api limit").await;
+    assert_easemob_error(
+        resp,
+        429,
+        "reach_limit",
+        "This request has reached api limit",
+    )
+    .await;
     app.advance_clock(60_000).await;
     easemob_envelope(history(&app, Some(&token2), "2018112717").await, 400).await;
 }
@@ -523,23 +596,44 @@ async fn a_download_without_a_valid_unexpired_signature_is_refused_in_oss_xml() 
     let mismatch = "The request signature we calculated does not match the signature you \
                     provided. Check your key and signing method.";
     let tampered = format!("{url}x");
-    assert_oss_error(fetch(&app, &tampered).await, 403, "SignatureDoesNotMatch", mismatch).await;
+    assert_oss_error(
+        fetch(&app, &tampered).await,
+        403,
+        "SignatureDoesNotMatch",
+        mismatch,
+    )
+    .await;
     let (_, query) = url.split_once('?').unwrap();
     let other_hour = format!(
         "{}/demo/chat/chatmessages/{}.gz?{query}",
         app.url,
         hour_of(T0 - HOUR_MS)
     );
-    assert_oss_error(fetch(&app, &other_hour).await, 403, "SignatureDoesNotMatch", mismatch)
-        .await;
+    assert_oss_error(
+        fetch(&app, &other_hour).await,
+        403,
+        "SignatureDoesNotMatch",
+        mismatch,
+    )
+    .await;
     let later = url.replace(
         &format!("Expires={}", T0 / 1000 + 1800),
         &format!("Expires={}", T0 / 1000 + 99_999),
     );
-    assert_oss_error(fetch(&app, &later).await, 403, "SignatureDoesNotMatch", mismatch).await;
+    assert_oss_error(
+        fetch(&app, &later).await,
+        403,
+        "SignatureDoesNotMatch",
+        mismatch,
+    )
+    .await;
 
     app.advance_clock(1800 * 1000).await;
-    assert_eq!(fetch(&app, &url).await.status(), StatusCode::OK, "valid up to Expires");
+    assert_eq!(
+        fetch(&app, &url).await.status(),
+        StatusCode::OK,
+        "valid up to Expires"
+    );
     app.advance_clock(1000).await;
     let expired = fetch(&app, &url).await;
     assert_oss_error(expired, 403, "AccessDenied", "Request has expired.").await;
@@ -568,7 +662,11 @@ async fn rewriting_a_text_message_answers_success_and_changes_the_journal_record
     let answer = ok_json(rewrite(&app, Some(&token), &id, &body).await).await;
     assert_eq!(answer["data"], "success", "{answer}");
     assert_eq!(answer["action"], "put", "{answer}");
-    assert_eq!(answer["path"], format!("/messages/rewrite/{id}"), "{answer}");
+    assert_eq!(
+        answer["path"],
+        format!("/messages/rewrite/{id}"),
+        "{answer}"
+    );
     assert_eq!(
         answer["uri"],
         format!("{}/demo/chat/messages/rewrite/{id}", app.url),
@@ -588,14 +686,24 @@ async fn rewriting_a_text_message_answers_success_and_changes_the_journal_record
 
     let url = history_url(&app, &token, &hour_of(T0)).await;
     let lines = history_lines(&app, &url).await;
-    assert_eq!(lines[0]["payload"]["bodies"][0]["msg"], "after", "the export reads the journal");
+    assert_eq!(
+        lines[0]["payload"]["bodies"][0]["msg"], "after",
+        "the export reads the journal"
+    );
 }
 
 #[tokio::test]
 async fn rewriting_a_custom_message_merges_or_replaces_its_ext() {
     let (app, token) = pinned_app().await;
     let custom = json!({"customEvent": "gift_1", "customExts": {"name": "flower"}});
-    let id = send_one(&app, &token, "custom", custom.clone(), Some(json!({"a": "1", "b": "2"}))).await;
+    let id = send_one(
+        &app,
+        &token,
+        "custom",
+        custom.clone(),
+        Some(json!({"a": "1", "b": "2"})),
+    )
+    .await;
     let body = json!({
         "new_msg": {"type": "custom", "customEvent": "gift_2", "customExts": {"size": "16"}},
         "new_ext": {"b": "new", "c": "3"}
@@ -607,7 +715,11 @@ async fn rewriting_a_custom_message_merges_or_replaces_its_ext() {
         json!({"customEvent": "gift_2", "customExts": {"size": "16"}}),
         "{merged}"
     );
-    assert_eq!(merged["ext"], json!({"a": "1", "b": "new", "c": "3"}), "{merged}");
+    assert_eq!(
+        merged["ext"],
+        json!({"a": "1", "b": "new", "c": "3"}),
+        "{merged}"
+    );
 
     let body = json!({"new_msg": {"type": "custom"}, "new_ext": {"only": "x"},
                       "is_combine_ext": false});
@@ -620,7 +732,14 @@ async fn rewriting_a_custom_message_merges_or_replaces_its_ext() {
 #[tokio::test]
 async fn rewriting_a_text_message_keeps_its_ext() {
     let (app, token) = pinned_app().await;
-    let id = send_one(&app, &token, "txt", json!({"msg": "a"}), Some(json!({"k": 1}))).await;
+    let id = send_one(
+        &app,
+        &token,
+        "txt",
+        json!({"msg": "a"}),
+        Some(json!({"k": 1})),
+    )
+    .await;
     let body = json!({"new_msg": {"type": "txt", "msg": "b"}, "new_ext": {"other": 2}});
     ok_json(rewrite(&app, Some(&token), &id, &body).await).await;
     assert_eq!(record(&app, &id).await["ext"], json!({"k": 1}));
@@ -634,13 +753,24 @@ async fn rewrite_refuses_other_types_unknown_ids_and_other_senders() {
     let img = send_one(&app, &token, "img", image, None).await;
     let recalled = text_id(&app, &token, "alice", "bob", "gone").await;
     let recall = json!({"msg_id": recalled, "to": "bob", "chat_type": "chat"});
-    ok_json(app.post("/messages/msg_recall", Some(&token), &recall).await).await;
+    ok_json(
+        app.post("/messages/msg_recall", Some(&token), &recall)
+            .await,
+    )
+    .await;
 
     let txt = json!({"new_msg": {"type": "txt", "msg": "new"}});
     let unsupported = "The message is of a type that is currently not supported for modification.";
     let unavailable = "The message is unavailable or has expired.";
     let cases: Vec<(&str, String, Value, u16, &str, &str)> = vec![
-        ("image message", img.clone(), txt.clone(), 400, "message_rewrite_error", unsupported),
+        (
+            "image message",
+            img.clone(),
+            txt.clone(),
+            400,
+            "message_rewrite_error",
+            unsupported,
+        ),
         (
             "new type img",
             text.clone(),
@@ -665,8 +795,22 @@ async fn rewrite_refuses_other_types_unknown_ids_and_other_senders() {
             "message_rewrite_error",
             unsupported,
         ),
-        ("unknown id", "1234567890123456789".into(), txt.clone(), 404, "message_rewrite_error", unavailable),
-        ("recalled", recalled.clone(), txt.clone(), 404, "message_rewrite_error", unavailable),
+        (
+            "unknown id",
+            "1234567890123456789".into(),
+            txt.clone(),
+            404,
+            "message_rewrite_error",
+            unavailable,
+        ),
+        (
+            "recalled",
+            recalled.clone(),
+            txt.clone(),
+            404,
+            "message_rewrite_error",
+            unavailable,
+        ),
         (
             "not a number",
             "abc".into(),
@@ -683,7 +827,14 @@ async fn rewrite_refuses_other_types_unknown_ids_and_other_senders() {
             "message_rewrite_error",
             "You are not authorized to edit this message.",
         ),
-        ("no new_msg", text.clone(), json!({"user": "alice"}), 400, "illegal_argument", "new_msg is required"),
+        (
+            "no new_msg",
+            text.clone(),
+            json!({"user": "alice"}),
+            400,
+            "illegal_argument",
+            "new_msg is required",
+        ),
         (
             "null new_msg",
             text.clone(),
@@ -709,10 +860,22 @@ async fn rewrite_refuses_malformed_bodies_as_invalid_request_body() {
         ("not json", json!("{")),
         ("new_msg a string", json!({"new_msg": "x"})),
         ("msg missing", json!({"new_msg": {"type": "txt"}})),
-        ("msg a number", json!({"new_msg": {"type": "txt", "msg": 5}})),
-        ("user a number", json!({"user": 5, "new_msg": {"type": "txt", "msg": "x"}})),
-        ("new_ext a string", json!({"new_msg": {"type": "txt", "msg": "x"}, "new_ext": "e"})),
-        ("combine a string", json!({"new_msg": {"type": "txt", "msg": "x"}, "is_combine_ext": "no"})),
+        (
+            "msg a number",
+            json!({"new_msg": {"type": "txt", "msg": 5}}),
+        ),
+        (
+            "user a number",
+            json!({"user": 5, "new_msg": {"type": "txt", "msg": "x"}}),
+        ),
+        (
+            "new_ext a string",
+            json!({"new_msg": {"type": "txt", "msg": "x"}, "new_ext": "e"}),
+        ),
+        (
+            "combine a string",
+            json!({"new_msg": {"type": "txt", "msg": "x"}, "is_combine_ext": "no"}),
+        ),
     ];
     for (case, body) in cases {
         let resp = if case == "not json" {
@@ -739,9 +902,18 @@ async fn rewrite_refuses_malformed_bodies_as_invalid_request_body() {
     let too_many: serde_json::Map<String, Value> =
         (0..17).map(|i| (format!("k{i}"), json!("v"))).collect();
     let cases = [
-        ("bad event", json!({"new_msg": {"type": "custom", "customEvent": "a b"}})),
-        ("17 exts", json!({"new_msg": {"type": "custom", "customExts": too_many}})),
-        ("exts not strings", json!({"new_msg": {"type": "custom", "customExts": {"a": {}}}})),
+        (
+            "bad event",
+            json!({"new_msg": {"type": "custom", "customEvent": "a b"}}),
+        ),
+        (
+            "17 exts",
+            json!({"new_msg": {"type": "custom", "customExts": too_many}}),
+        ),
+        (
+            "exts not strings",
+            json!({"new_msg": {"type": "custom", "customExts": {"a": {}}}}),
+        ),
     ];
     for (case, body) in cases {
         let resp = rewrite(&app, Some(&token), &custom, &body).await;
@@ -797,7 +969,13 @@ async fn rewrite_is_rate_limited_per_second() {
     let body = json!({"new_msg": {"type": "txt", "msg": "x"}});
     ok_json(rewrite(&app, Some(&token), &id, &body).await).await;
     let resp = rewrite(&app, Some(&token), &id, &body).await;
-    assert_easemob_error(resp, 429, "reach_limit", "This request has reached api limit").await;
+    assert_easemob_error(
+        resp,
+        429,
+        "reach_limit",
+        "This request has reached api limit",
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -16,7 +16,13 @@ use serde::Serialize;
 pub fn route_of(rest: &str) -> Option<(String, String, String)> {
     let rest = path::decode(rest.strip_prefix("/easemob/")?);
     let mut parts = rest.split('/');
-    match (parts.next(), parts.next(), parts.next(), parts.next(), parts.next()) {
+    match (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) {
         (Some(org), Some(app), Some("users"), Some(user), Some("delivered"))
             if parts.next().is_none() && ![org, app, user].contains(&"") =>
         {

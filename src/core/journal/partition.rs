@@ -154,7 +154,11 @@ impl Partition {
             .front()
             .and_then(|c| c.front())
             .map_or(NONE, |r| r.seq);
-        if guard.modified.first_key_value().is_some_and(|(s, _)| *s < head) {
+        if guard
+            .modified
+            .first_key_value()
+            .is_some_and(|(s, _)| *s < head)
+        {
             guard.modified = guard.modified.split_off(&head);
         }
         self.head.store(head, Ordering::Release);

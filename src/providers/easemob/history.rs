@@ -33,7 +33,11 @@ fn history_link(call: &Call) -> Result<HttpResponse, EasemobError> {
     let time = call.param();
     let start = file::hour_start(time).ok_or_else(EasemobError::history_bad_time)?;
     if start > call.now_ms || start + HOUR_MS <= call.now_ms - RETENTION_MS {
-        return Err(EasemobError::history_expired(&tenant.org, &tenant.app, time));
+        return Err(EasemobError::history_expired(
+            &tenant.org,
+            &tenant.app,
+            time,
+        ));
     }
     if !file::any_message(&tenant, start) {
         return Err(EasemobError::history_not_found(
@@ -87,14 +91,19 @@ pub async fn download(call: Call) -> HttpResponse {
         .parse::<i64>()
         .ok()
         .map(|at| (at, file::signature(&tenant, name, at)));
-    let Some((expires, _)) = expected
-        .filter(|(_, s)| *s == signature && key == file::access_key_id(&tenant))
+    let Some((expires, _)) =
+        expected.filter(|(_, s)| *s == signature && key == file::access_key_id(&tenant))
     else {
         let text = "The request signature we calculated does not match the signature you provided. Check your key and signing method.";
         return oss_error(&call, StatusCode::FORBIDDEN, "SignatureDoesNotMatch", text);
     };
     if call.now_ms.div_euclid(1000) > expires {
-        return oss_error(&call, StatusCode::FORBIDDEN, "AccessDenied", "Request has expired.");
+        return oss_error(
+            &call,
+            StatusCode::FORBIDDEN,
+            "AccessDenied",
+            "Request has expired.",
+        );
     }
     let records = name
         .strip_suffix(".gz")
@@ -116,7 +125,11 @@ pub async fn download(call: Call) -> HttpResponse {
 /// An error of the object store, in its XML.
 fn oss_error(call: &Call, status: StatusCode, code: &str, message: &str) -> HttpResponse {
     let request_id = format!("{:024X}", call.now_ms.unsigned_abs());
-    let host = call.req.connection_info().host().replace(['<', '>', '&'], "");
+    let host = call
+        .req
+        .connection_info()
+        .host()
+        .replace(['<', '>', '&'], "");
     let body = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>\n  <Code>{code}</Code>\n  \
          <Message>{message}</Message>\n  <RequestId>{request_id}</RequestId>\n  \

@@ -34,7 +34,9 @@ impl Deliveries {
     /// How many of `user`'s messages in `journal` are not delivered.
     pub fn undelivered(&self, journal: &Partition, user: &str) -> usize {
         let mut count = 0;
-        journal.each_from(self.mark(user), |r, _| count += usize::from(waits_for(r, user)));
+        journal.each_from(self.mark(user), |r, _| {
+            count += usize::from(waits_for(r, user))
+        });
         count
     }
 

@@ -46,10 +46,7 @@ pub async fn rewrite(call: Call, payload: web::Payload) -> HttpResponse {
     call.finish(rewrite_message(&call, payload).await)
 }
 
-async fn rewrite_message(
-    call: &Call,
-    payload: web::Payload,
-) -> Result<HttpResponse, EasemobError> {
+async fn rewrite_message(call: &Call, payload: web::Payload) -> Result<HttpResponse, EasemobError> {
     let tenant = call.tenant()?;
     let bytes = call
         .body(payload, tenant.settings.limits.max_request_bytes)
@@ -75,7 +72,11 @@ async fn rewrite_message(
     let wanted = MessageId::Decimal(id);
     tenant
         .journal
-        .modify_recent(|_| true, |r| r.id == wanted, |r, times| edit.apply(r, times))
+        .modify_recent(
+            |_| true,
+            |r| r.id == wanted,
+            |r, times| edit.apply(r, times),
+        )
         .ok_or_else(EasemobError::rewrite_unavailable)??;
     let path = format!("/messages/rewrite/{msg_id}");
     Ok(Meta::new(call, &tenant, "put", &path).message("success"))
