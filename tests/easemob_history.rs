@@ -987,3 +987,32 @@ async fn health_counts_delivery_marks() {
     let text = health.to_string();
     assert!(text.contains("\"delivery_marks\":1"), "{health}");
 }
+
+#[tokio::test]
+async fn delivery_marks_never_outnumber_the_records_the_journal_holds() {
+    let app = spawn_with(im_emulator::config::Config {
+        max_messages: 20,
+        ..Default::default()
+    })
+    .await;
+    app.set_clock(T0).await;
+    let token = app.app_token().await;
+    let mut most = 0;
+    for n in 0..60 {
+        let user = format!("user{n}");
+        text_id(&app, &token, "alice", &user, "hi").await;
+        let answer: Value = deliver(&app, ORG, APP, &user).await.json().await.unwrap();
+        assert_eq!(answer["delivered"], 1, "{answer}");
+        let health = app.health().await.to_string();
+        let marks: u64 = health
+            .split("\"delivery_marks\":")
+            .nth(1)
+            .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|digits| digits.parse().ok())
+            .unwrap_or_else(|| panic!("health names delivery_marks: {health}"));
+        most = most.max(marks);
+    }
+    assert!((1..=21).contains(&most), "at most one mark a record (+1): {most}");
+    let last = app.journal("provider=easemob&to=user59").await;
+    assert_eq!(last["total"], 1, "the newest message is still held");
+}
