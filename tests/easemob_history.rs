@@ -1012,7 +1012,10 @@ async fn delivery_marks_never_outnumber_the_records_the_journal_holds() {
             .unwrap_or_else(|| panic!("health names delivery_marks: {health}"));
         most = most.max(marks);
     }
-    assert!((1..=21).contains(&most), "at most one mark a record (+1): {most}");
+    assert!(
+        (1..=21).contains(&most),
+        "at most one mark a record (+1): {most}"
+    );
     let last = app.journal("provider=easemob&to=user59").await;
     assert_eq!(last["total"], 1, "the newest message is still held");
 }

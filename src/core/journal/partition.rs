@@ -176,11 +176,7 @@ impl Partition {
         for chunk in chunks.range(first..) {
             let start = chunk.partition_point(|r| r.seq < after);
             for record in chunk.range(start..) {
-                let times = match modified.is_empty() {
-                    true => 0,
-                    false => modified.get(&record.seq).copied().unwrap_or(0),
-                };
-                visit(record, times);
+                visit(record, modified.get(&record.seq).copied().unwrap_or(0));
             }
         }
         let newest = chunks.back().and_then(|c| c.back());

@@ -6,6 +6,7 @@
 
 use super::call::Call;
 use super::error::EasemobError;
+use super::tenant::Tenant;
 use super::wire::{Extra, Meta};
 use super::State;
 use actix_web::HttpResponse;
@@ -46,11 +47,7 @@ fn offline_status(call: &Call) -> Result<HttpResponse, EasemobError> {
 
 /// The Usergrid answer of both routes: `entities: []`, `data`, `count: 0`, and the request
 /// URL as `uri` (as the docs' examples show it).
-fn answer<D: serde::Serialize>(
-    call: &Call,
-    tenant: &super::tenant::Tenant,
-    data: D,
-) -> HttpResponse {
+fn answer<D: serde::Serialize>(call: &Call, tenant: &Tenant, data: D) -> HttpResponse {
     let meta = Meta::new(call, tenant, "get", call.rest());
     let extra = Extra {
         data: Some(data),
