@@ -463,7 +463,7 @@ fn entry(
 ) -> Value {
     json!({"provider": "anqicms", "tenant": tenant, "id": id, "conversation": order.to_string(),
         "chat_type": "order", "from": from, "to": to, "type": kind, "content": content,
-        "received_at_ms": T0, "recalled": false})
+        "received_at_ms": T0, "recalled": false, "modified": false})
 }
 
 #[tokio::test]

@@ -1,9 +1,10 @@
 //! The admin and inspection API under `/_emulator`: plain JSON of the emulator's own, never a
 //! provider's envelope, for every answer including refusals. Health, the message journal,
-//! resets, the clock and the AnqiCMS merchant's side, behind [`guard`]: the optional admin token, and no cross-origin or
+//! resets, the clock, the AnqiCMS merchant's side and Easemob deliveries, behind [`guard`]: the optional admin token, and no cross-origin or
 //! non-JSON writes, so that a web page cannot change a developer's emulator.
 
 mod clock;
+mod delivery;
 mod guard;
 mod health;
 mod merchant;
@@ -26,7 +27,8 @@ const BODY_CAP: usize = 64 * 1024;
 /// Every admin route, as 404 answers list them.
 const ROUTES: &str = "GET /_emulator/health, GET /_emulator/messages, POST /_emulator/reset, \
                       GET|PUT|DELETE /_emulator/clock, POST /_emulator/clock/advance, \
-                      POST /_emulator/anqicms/orders/{id}/messages|quote";
+                      POST /_emulator/anqicms/orders/{id}/messages|quote, \
+                      POST /_emulator/easemob/{org}/{app}/users/{username}/delivered";
 
 /// What the admin API reaches: the core, every provider, and how the server runs.
 pub struct Admin {
@@ -62,6 +64,7 @@ enum Route {
     Clock,
     Advance,
     Merchant(u64, merchant::Action),
+    Delivered,
 }
 
 fn route_of(path: &str) -> Option<Route> {
@@ -72,6 +75,7 @@ fn route_of(path: &str) -> Option<Route> {
         "/reset" => Route::Reset,
         "/clock" => Route::Clock,
         "/clock/advance" => Route::Advance,
+        other if delivery::route_of(other).is_some() => Route::Delivered,
         other => {
             let (id, action) = merchant::route_of(other)?;
             Route::Merchant(id, action)
@@ -107,6 +111,7 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
                 Err(refused) => refused,
             }
         }
+        (Route::Delivered, Method::POST) => delivery::deliver(&req),
         (Route::Advance, Method::POST) => match read_body(&admin, &req, payload).await {
             Ok(body) => clock::advance(&admin, &body),
             Err(refused) => refused,
@@ -118,7 +123,7 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
 fn allowed(route: Route) -> &'static str {
     match route {
         Route::Health | Route::Messages => "GET",
-        Route::Reset | Route::Advance | Route::Merchant(..) => "POST",
+        Route::Reset | Route::Advance | Route::Merchant(..) | Route::Delivered => "POST",
         Route::Clock => "GET, PUT, DELETE",
     }
 }

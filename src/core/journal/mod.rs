@@ -8,7 +8,7 @@ mod query;
 mod record;
 mod watch;
 
-pub use partition::Partition;
+pub use partition::{Partition, Revision};
 pub use query::{Cursor, Filter, Found};
 pub use record::{ChatType, Entry, MessageId, MessageType, Record};
 pub use watch::Waiter;

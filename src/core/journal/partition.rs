@@ -2,7 +2,7 @@
 //! never copies the whole partition and eviction pops from the front.
 
 use super::record::Record;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -18,6 +18,18 @@ pub(super) const NONE: u64 = u64::MAX;
 struct Chunks {
     chunks: VecDeque<VecDeque<Record>>,
     dropped: bool,
+    /// How many times each modified record was modified, by sequence number: never more
+    /// entries than records, as eviction drops those of the records it drops.
+    modified: BTreeMap<u64, u32>,
+}
+
+/// A record's new content, for [`Partition::modify_recent`].
+#[derive(Debug, Clone)]
+pub struct Revision {
+    /// The new message body: JSON text.
+    pub content: Arc<str>,
+    /// The new extension attributes: JSON text.
+    pub ext: Option<Arc<str>>,
 }
 
 /// The records of one (provider, tenant).
@@ -142,23 +154,39 @@ impl Partition {
             .front()
             .and_then(|c| c.front())
             .map_or(NONE, |r| r.seq);
+        if guard
+            .modified
+            .first_key_value()
+            .is_some_and(|(s, _)| *s < head)
+        {
+            guard.modified = guard.modified.split_off(&head);
+        }
         self.head.store(head, Ordering::Release);
         self.len.fetch_sub(dropped, Ordering::Relaxed);
         dropped
     }
 
-    /// Visits the records numbered `after` or later, oldest first, and returns the number
-    /// after the newest record it holds: where the next visit starts.
-    pub(super) fn each_from(&self, after: u64, mut visit: impl FnMut(&Record)) -> u64 {
+    /// Visits the records numbered `after` or later, oldest first, each with how many times
+    /// it was modified, and returns the number after the newest record it holds: where the
+    /// next visit starts.
+    pub fn each_from(&self, after: u64, mut visit: impl FnMut(&Record, u32)) -> u64 {
         let guard = self.lock();
-        let chunks = &guard.chunks;
+        let (chunks, modified) = (&guard.chunks, &guard.modified);
         let first = chunks.partition_point(|c| c.back().is_some_and(|r| r.seq < after));
         for chunk in chunks.range(first..) {
             let start = chunk.partition_point(|r| r.seq < after);
-            chunk.range(start..).for_each(&mut visit);
+            for record in chunk.range(start..) {
+                visit(record, modified.get(&record.seq).copied().unwrap_or(0));
+            }
         }
         let newest = chunks.back().and_then(|c| c.back());
         newest.map_or(after, |r| after.max(r.seq + 1))
+    }
+
+    /// The number the next record appended will have at the earliest: records numbered
+    /// below it are the ones it holds now.
+    pub fn next_seq(&self) -> u64 {
+        self.next()
     }
 
     /// Walks records from the newest back while `keep_going` holds, and applies `f` to the
@@ -178,5 +206,35 @@ impl Partition {
             .take_while(|r| keep_going(r))
             .find(|r| is_target(r))?;
         Some(f(found))
+    }
+
+    /// Walks records from the newest back while `keep_going` holds, and lets `edit` look at
+    /// the first one that `is_target` picks, with how many times it was modified. When `edit`
+    /// gives a [`Revision`], the record takes its content and ext and counts one modification
+    /// more. Returns what `edit` returned with the record's modification count after it, if a
+    /// record was found.
+    pub fn modify_recent<E>(
+        &self,
+        keep_going: impl Fn(&Record) -> bool,
+        is_target: impl Fn(&Record) -> bool,
+        edit: impl FnOnce(&Record, u32) -> Result<Revision, E>,
+    ) -> Option<Result<u32, E>> {
+        let mut guard = self.lock();
+        let Chunks {
+            chunks, modified, ..
+        } = &mut *guard;
+        let found = chunks
+            .iter_mut()
+            .rev()
+            .flat_map(|chunk| chunk.iter_mut().rev())
+            .take_while(|r| keep_going(r))
+            .find(|r| is_target(r))?;
+        let times = modified.get(&found.seq).copied().unwrap_or(0);
+        Some(edit(found, times).map(|revision| {
+            found.content = revision.content;
+            found.ext = revision.ext;
+            modified.insert(found.seq, times + 1);
+            times + 1
+        }))
     }
 }

@@ -82,7 +82,7 @@ impl Cursor {
     pub(super) fn each_new(
         &mut self,
         partitions: &[Arc<Partition>],
-        mut visit: impl FnMut(&Partition, &Record),
+        mut visit: impl FnMut(&Partition, &Record, u32),
     ) {
         // Forget partitions that are gone (a reset), and the records they hold.
         let listed: std::collections::HashSet<usize> =
@@ -94,7 +94,7 @@ impl Cursor {
             if part.next() <= after {
                 continue;
             }
-            let next = part.each_from(after, |record| visit(part, record));
+            let next = part.each_from(after, |record, modified| visit(part, record, modified));
             self.read.insert(key, (part.clone(), next));
         }
     }
@@ -119,7 +119,7 @@ impl Cursor {
         let mut found = Found::default();
         // The oldest `limit` of each partition: together they hold the oldest `limit` of all.
         let (mut current, mut copied) = (std::ptr::null::<Partition>(), 0);
-        self.each_new(partitions, |part, record| {
+        self.each_new(partitions, |part, record, modified| {
             if !filter.matches(record) {
                 return;
             }
@@ -133,6 +133,7 @@ impl Cursor {
                     provider: part.provider,
                     tenant: part.tenant.clone(),
                     record: record.clone(),
+                    modified: modified > 0,
                 });
             }
         });

@@ -79,6 +79,8 @@ pub struct Entry {
     pub provider: &'static str,
     pub tenant: Arc<str>,
     pub record: Record,
+    /// Whether its content was modified after delivery (Easemob's message rewrite).
+    pub modified: bool,
 }
 
 impl Serialize for MessageId {
@@ -118,6 +120,7 @@ impl Serialize for Entry {
         }
         map.serialize_entry("received_at_ms", &r.received_at_ms)?;
         map.serialize_entry("recalled", &r.recalled)?;
+        map.serialize_entry("modified", &self.modified)?;
         map.end()
     }
 }

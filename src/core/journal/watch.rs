@@ -243,7 +243,7 @@ impl Journal {
         let parts = self.all_partitions();
         let mut registry = self.registry();
         let mut cursor = std::mem::take(&mut registry.cursor);
-        cursor.each_new(&parts, |part, record| registry.dispatch(part, record));
+        cursor.each_new(&parts, |part, record, _| registry.dispatch(part, record));
         registry.cursor = cursor;
         self.armed.store(registry.armed.len(), Ordering::SeqCst);
     }

@@ -339,3 +339,91 @@ impl EasemobError {
         )
     }
 }
+
+// Offline messages, the history export and message rewrite (`message_historical.md`,
+// `message_modify_text_custom.md`, `error.md`).
+const REWRITE: &str = "message_rewrite_error";
+
+impl EasemobError {
+    /// 400 `illegal_argument` `This chatmessage request is not supported`: a history `{time}`
+    /// that is not `yyyyMMddHH` (`error.md`).
+    pub fn history_bad_time() -> Self {
+        Self::illegal_argument("This chatmessage request is not supported")
+    }
+
+    /// 400 `illegal_argument`: a history hour older than the retention (3 days) or not yet
+    /// begun (`error.md`, `message_historical.md`).
+    pub fn history_expired(org: &str, app: &str, time: &str) -> Self {
+        Self::illegal_argument(format!(
+            "illegal arguments: appkey: {org}#{app}, time: {time}, maybe chat message history is expired or unstored"
+        ))
+    }
+
+    /// 404 `storage_object_not_found`: no message in the history hour (`error.md`).
+    pub fn history_not_found(org: &str, app: &str, time: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "storage_object_not_found",
+            "StorageObjectNotFoundException",
+            format!(
+                "Failed to find chat message history download url for appkey: {org}#{app}, time: {time}"
+            ),
+        )
+    }
+
+    /// 400 `illegal_argument` `new_msg is required`: a rewrite without `new_msg`.
+    pub fn rewrite_new_msg_required() -> Self {
+        Self::illegal_argument("new_msg is required")
+    }
+
+    /// 400 `message_rewrite_error`: a rewrite to, or of, a type other than `txt` and `custom`.
+    pub fn rewrite_unsupported_type() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            REWRITE,
+            "MessageRewriteException",
+            "The message is of a type that is currently not supported for modification.",
+        )
+    }
+
+    /// 400 `message_rewrite_error` (`InvalidMessageIdException`): a `{msg_id}` not a number.
+    pub fn rewrite_bad_id() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            REWRITE,
+            "InvalidMessageIdException",
+            "The provided message ID is not a valid number.",
+        )
+    }
+
+    /// 404 `message_rewrite_error` (`MessageUnavailableException`): no such message, or one
+    /// recalled.
+    pub fn rewrite_unavailable() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            REWRITE,
+            "MessageUnavailableException",
+            "The message is unavailable or has expired.",
+        )
+    }
+
+    /// 401 `message_rewrite_error`: `user` is not the sender of the message.
+    pub fn rewrite_not_yours() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            REWRITE,
+            "MessageRewriteException",
+            "You are not authorized to edit this message.",
+        )
+    }
+
+    /// 403 `message_rewrite_error`: the message was modified as many times as it may be (10).
+    pub fn rewrite_limit() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            REWRITE,
+            "MessageRewriteException",
+            "The message has reached its edit limit and cannot be modified further.",
+        )
+    }
+}

@@ -61,6 +61,9 @@ struct LimitsFixture {
     users_calls_per_second: Option<u32>,
     chatfiles_calls_per_second: Option<u32>,
     recall_calls_per_second: Option<u32>,
+    offline_calls_per_second: Option<u32>,
+    history_calls_per_minute: Option<u32>,
+    rewrite_calls_per_second: Option<u32>,
     users: Option<TargetFixture>,
     chatgroups: Option<TargetFixture>,
     chatrooms: Option<TargetFixture>,
@@ -101,6 +104,12 @@ pub struct Limits {
     pub users_calls_per_second: u32,
     pub chatfiles_calls_per_second: u32,
     pub recall_calls_per_second: u32,
+    /// `/users/{u}/offline_msg_count` and `offline_msg_status` calls per second.
+    pub offline_calls_per_second: u32,
+    /// `/chatmessages/{time}` calls per minute.
+    pub history_calls_per_minute: u32,
+    /// `/messages/rewrite/{msg_id}` calls per second.
+    pub rewrite_calls_per_second: u32,
     pub users: TargetLimits,
     pub chatgroups: TargetLimits,
     pub chatrooms: TargetLimits,
@@ -248,6 +257,9 @@ impl Limits {
             users_calls_per_second: 100,
             chatfiles_calls_per_second: 100,
             recall_calls_per_second: 100,
+            offline_calls_per_second: 100,
+            history_calls_per_minute: 10,
+            rewrite_calls_per_second: 100,
             users: target(600, 100, 6000, 60_000),
             chatgroups: target(3, 20, 20, 1000),
             chatrooms: target(10, 20, 100, 1000),
@@ -272,6 +284,9 @@ impl Limits {
             users_calls_per_second: 0,
             chatfiles_calls_per_second: 0,
             recall_calls_per_second: 0,
+            offline_calls_per_second: 0,
+            history_calls_per_minute: 0,
+            rewrite_calls_per_second: 0,
             users: none,
             chatgroups: none,
             chatrooms: none,
@@ -301,6 +316,15 @@ impl Limits {
             recall_calls_per_second: f
                 .recall_calls_per_second
                 .unwrap_or(base.recall_calls_per_second),
+            offline_calls_per_second: f
+                .offline_calls_per_second
+                .unwrap_or(base.offline_calls_per_second),
+            history_calls_per_minute: f
+                .history_calls_per_minute
+                .unwrap_or(base.history_calls_per_minute),
+            rewrite_calls_per_second: f
+                .rewrite_calls_per_second
+                .unwrap_or(base.rewrite_calls_per_second),
             users: base.users.merged(f.users.as_ref()),
             chatgroups: base.chatgroups.merged(f.chatgroups.as_ref()),
             chatrooms: base.chatrooms.merged(f.chatrooms.as_ref()),

@@ -1,6 +1,6 @@
 //! The Easemob (环信) REST emulator, mounted at `/{org_name}/{app_name}/...`: app and user
 //! tokens, users, the message service (three send endpoints and the legacy `/messages`),
-//! chat files and recall. See `contracts/easemob.md` for the behaviour it reproduces.
+//! chat files, recall, rewrite, offline message counts and the hourly history export. See `contracts/easemob.md` for the behaviour it reproduces.
 
 mod auth;
 mod call;
@@ -8,10 +8,15 @@ mod error;
 mod file_store;
 mod files;
 mod fixtures;
+mod history;
+mod history_file;
 mod json;
 mod legacy;
 mod msgid;
+mod offline;
+mod offline_store;
 mod recall;
+mod rewrite;
 mod routes;
 mod send;
 mod tenant;
@@ -128,7 +133,9 @@ impl crate::providers::Provider for State {
 
     fn usage(&self) -> Vec<(&'static str, u64)> {
         let (mut users, mut files, mut bytes, mut dropped) = (0, 0, 0, 0);
+        let mut marks = 0;
         for tenant in self.tenants.all() {
+            marks += tenant.deliveries.len() as u64;
             let counts = tenant.files.counts();
             users += tenant.users.len() as u64;
             files += counts.files as u64;
@@ -140,6 +147,7 @@ impl crate::providers::Provider for State {
             ("files", files),
             ("file_bytes", bytes),
             ("files_dropped", dropped),
+            ("delivery_marks", marks),
         ]
     }
 

@@ -7,7 +7,7 @@ use super::call::Call;
 use super::error::EasemobError;
 use super::send::Audience;
 use super::tenant::Target;
-use super::{files, legacy, recall, send, token, users, State};
+use super::{files, history, legacy, offline, recall, rewrite, send, token, users, State};
 use actix_web::http::header::{HeaderValue, ACCESS_CONTROL_ALLOW_ORIGIN};
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -36,6 +36,11 @@ enum Route {
     Recall,
     Files,
     File,
+    OfflineCount,
+    OfflineStatus,
+    History,
+    HistoryFile,
+    Rewrite,
 }
 
 fn route_of(rest: &str) -> Option<Route> {
@@ -65,6 +70,13 @@ fn route_of(rest: &str) -> Option<Route> {
         ["users", user, "password"] if !user.is_empty() => Route::Password,
         ["chatfiles"] => Route::Files,
         ["chatfiles", file] if !file.is_empty() => Route::File,
+        ["users", user, "offline_msg_count"] if !user.is_empty() => Route::OfflineCount,
+        ["users", user, "offline_msg_status", id] if !user.is_empty() && !id.is_empty() => {
+            Route::OfflineStatus
+        }
+        ["chatmessages", time] if time.ends_with(".gz") => Route::HistoryFile,
+        ["chatmessages", time] if !time.is_empty() => Route::History,
+        ["messages", "rewrite", id] if !id.is_empty() => Route::Rewrite,
         _ => return None,
     })
 }
@@ -106,6 +118,11 @@ async fn route(call: Call, payload: web::Payload) -> HttpResponse {
         (Route::Password, "PUT") => users::set_password(call, payload).await,
         (Route::Files, "POST") => files::upload(call, payload).await,
         (Route::File, "GET") => files::download(call).await,
+        (Route::OfflineCount, "GET") => offline::count(call).await,
+        (Route::OfflineStatus, "GET") => offline::status(call).await,
+        (Route::History, "GET") => history::link(call).await,
+        (Route::HistoryFile, "GET") => history::download(call).await,
+        (Route::Rewrite, "PUT") => rewrite::rewrite(call, payload).await,
         _ => call.finish(call.tenant().and(Err(EasemobError::method_not_allowed()))),
     }
 }

@@ -3,6 +3,7 @@
 
 use super::file_store::FileStore;
 use super::fixtures::{Limits, Settings, TargetLimits};
+use super::offline_store::Deliveries;
 use super::user_store::UserStore;
 use crate::core::journal::{ChatType, Partition};
 use crate::core::rate::RateWindow;
@@ -86,6 +87,9 @@ pub struct Rates {
     pub users: RateWindow,
     pub chatfiles: RateWindow,
     pub recall: RateWindow,
+    pub offline: RateWindow,
+    pub history: RateWindow,
+    pub rewrite: RateWindow,
     send: [SendRates; 3],
 }
 
@@ -102,6 +106,9 @@ impl Rates {
             users: per_second(l.users_calls_per_second),
             chatfiles: per_second(l.chatfiles_calls_per_second),
             recall: per_second(l.recall_calls_per_second),
+            offline: per_second(l.offline_calls_per_second),
+            history: RateWindow::new(l.history_calls_per_minute, 60_000),
+            rewrite: per_second(l.rewrite_calls_per_second),
             send: [send(l.users), send(l.chatgroups), send(l.chatrooms)],
         }
     }
@@ -125,6 +132,8 @@ pub struct Tenant {
     pub files: FileStore,
     pub rates: Rates,
     pub journal: Arc<Partition>,
+    /// Up to where each user's messages were delivered (the admin API says so).
+    pub deliveries: Deliveries,
 }
 
 impl Tenant {
@@ -149,6 +158,7 @@ impl Tenant {
             users,
             files: FileStore::default(),
             journal: core.journal.partition(super::PROVIDER, key),
+            deliveries: Deliveries::default(),
         }
     }
 }

@@ -184,8 +184,7 @@ fn coordinate(value: Option<Value>, name: &'static str) -> Result<(), EasemobErr
 
 fn custom(custom: Custom<'_>) -> Result<(), EasemobError> {
     if let Some(event) = &custom.event {
-        let legal = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'/' | b'.');
-        if event.is_empty() || event.len() > 32 || !event.bytes().all(legal) {
+        if !legal_custom_event(event) {
             return Err(EasemobError::send(
                 "param customEvent must match [a-zA-Z0-9-_/\\.]{1,32}",
             ));
@@ -206,4 +205,10 @@ fn custom(custom: Custom<'_>) -> Result<(), EasemobError> {
         ));
     }
     Ok(())
+}
+
+/// Whether `event` matches `customEvent`'s pattern `[a-zA-Z0-9-_/\.]{1,32}`.
+pub fn legal_custom_event(event: &str) -> bool {
+    let legal = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'/' | b'.');
+    (1..=32).contains(&event.len()) && event.bytes().all(legal)
 }
