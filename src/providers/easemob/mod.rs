@@ -2,6 +2,7 @@
 //! tokens, users, the message service (three send endpoints and the legacy `/messages`),
 //! chat files and recall. See `contracts/easemob.md` for the behaviour it reproduces.
 
+mod account_routes;
 mod auth;
 mod call;
 mod error;
@@ -10,13 +11,21 @@ mod files;
 mod fixtures;
 mod json;
 mod legacy;
+mod metadata;
+mod metadata_store;
 mod msgid;
+mod mute_store;
+mod mutes;
 mod recall;
+mod relation_store;
+mod relations;
 mod routes;
 mod send;
+mod social;
 mod tenant;
 mod token;
 mod user_store;
+mod user_admin;
 mod users;
 mod validate;
 mod wire;
@@ -128,7 +137,13 @@ impl crate::providers::Provider for State {
 
     fn usage(&self) -> Vec<(&'static str, u64)> {
         let (mut users, mut files, mut bytes, mut dropped) = (0, 0, 0, 0);
+        let mut social = [0u64; 4];
         for tenant in self.tenants.all() {
+            let (contacts, blocks) = tenant.social.relations.counts();
+            social[0] += contacts;
+            social[1] += blocks;
+            social[2] += tenant.social.metadata.bytes();
+            social[3] += tenant.social.mutes.len() as u64;
             let counts = tenant.files.counts();
             users += tenant.users.len() as u64;
             files += counts.files as u64;
@@ -140,6 +155,10 @@ impl crate::providers::Provider for State {
             ("files", files),
             ("file_bytes", bytes),
             ("files_dropped", dropped),
+            ("contacts", social[0]),
+            ("blocks", social[1]),
+            ("user_attribute_bytes", social[2]),
+            ("muted_users", social[3]),
         ]
     }
 

@@ -3,6 +3,7 @@
 //! with plain string matching, so that a call costs the router no regular expression. A known
 //! path called with another method answers 405, an unknown one 404, both in Easemob's envelope.
 
+use super::account_routes::{self, AccountRoute};
 use super::call::Call;
 use super::error::EasemobError;
 use super::send::Audience;
@@ -36,10 +37,11 @@ enum Route {
     Recall,
     Files,
     File,
+    Account(AccountRoute),
 }
 
 fn route_of(rest: &str) -> Option<Route> {
-    let mut segments = [""; 4];
+    let mut segments = [""; 5];
     let mut count = 0;
     for segment in rest.strip_prefix('/')?.split('/') {
         *segments.get_mut(count)? = segment;
@@ -60,7 +62,7 @@ fn route_of(rest: &str) -> Option<Route> {
         ["users", user, "password"] if !user.is_empty() => Route::Password,
         ["chatfiles"] => Route::Files,
         ["chatfiles", file] if !file.is_empty() => Route::File,
-        _ => return None,
+        other => return account_routes::route_of(other).map(Route::Account),
     })
 }
 
@@ -101,6 +103,7 @@ async fn route(call: Call, payload: web::Payload) -> HttpResponse {
         (Route::Password, "PUT") => users::set_password(call, payload).await,
         (Route::Files, "POST") => files::upload(call, payload).await,
         (Route::File, "GET") => files::download(call).await,
+        (Route::Account(r), _) => account_routes::dispatch(call, payload, r).await,
         _ => call.finish(call.tenant().and(Err(EasemobError::method_not_allowed()))),
     }
 }

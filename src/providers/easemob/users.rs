@@ -291,6 +291,7 @@ fn delete_user(call: &Call) -> Result<HttpResponse, EasemobError> {
         .users
         .remove(name)
         .ok_or_else(EasemobError::user_not_found)?;
+    tenant.social.forget(&user.username);
     let meta = Meta::new(call, &tenant, "delete", "/users");
     Ok(meta.entities([user], Extra::<()>::default()))
 }
@@ -304,6 +305,7 @@ fn delete_users(call: &Call) -> Result<HttpResponse, EasemobError> {
     let tenant = app_user_call(call)?;
     let params = params(call);
     let users = tenant.users.remove_oldest(page_limit(&params));
+    users.iter().for_each(|u| tenant.social.forget(&u.username));
     let meta = Meta::new(call, &tenant, "delete", "/users");
     let extra = Extra::<()> {
         params: Some(params),

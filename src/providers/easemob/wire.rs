@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 pub struct Meta<'a> {
     pub action: &'static str,
     pub tenant: &'a Tenant,
-    pub path: &'static str,
+    pub path: &'a str,
     pub uri: String,
     pub timestamp: i64,
     pub duration: u64,
@@ -21,7 +21,7 @@ pub struct Meta<'a> {
 
 impl<'a> Meta<'a> {
     /// The envelope fields of `call` on `tenant`, for the collection at `path`.
-    pub fn new(call: &Call, tenant: &'a Tenant, action: &'static str, path: &'static str) -> Self {
+    pub fn new(call: &Call, tenant: &'a Tenant, action: &'static str, path: &'a str) -> Self {
         let mut uri = call.app_uri();
         uri.push_str(path);
         Self {

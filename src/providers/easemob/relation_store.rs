@@ -1,0 +1,154 @@
+//! A tenant's contacts and block lists (`user_relationship.md`), by lower-cased username.
+//! Contacts are mutual: adding one makes both users each other's contact. Each list keeps the
+//! order of adding, so that listings show the newest first, as the service does.
+
+use std::collections::HashMap;
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+/// A user's two lists, oldest first.
+#[derive(Debug, Default)]
+struct Lists {
+    contacts: Vec<Box<str>>,
+    blocks: Vec<Box<str>>,
+}
+
+impl Lists {
+    fn is_empty(&self) -> bool {
+        self.contacts.is_empty() && self.blocks.is_empty()
+    }
+}
+
+/// Which user's list is full: the owner's or the other user's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Full;
+
+/// Every user's contacts and blocks.
+#[derive(Debug, Default)]
+pub struct RelationStore {
+    inner: RwLock<HashMap<Box<str>, Lists>>,
+}
+
+impl RelationStore {
+    fn read(&self) -> RwLockReadGuard<'_, HashMap<Box<str>, Lists>> {
+        self.inner.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, HashMap<Box<str>, Lists>> {
+        self.inner.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Makes `a` and `b` each other's contact, unless either already has `max` contacts (0:
+    /// no bound). Adding an existing contact changes nothing.
+    pub fn add_contact(&self, a: &str, b: &str, max: u32) -> Result<(), Full> {
+        let mut map = self.write();
+        let room = |name: &str| {
+            map.get(name).map_or(true, |l| {
+                l.contacts.iter().any(|c| &**c == other(name, a, b))
+                    || max == 0
+                    || l.contacts.len() < max as usize
+            })
+        };
+        if !room(a) || !room(b) {
+            return Err(Full);
+        }
+        for (owner, friend) in [(a, b), (b, a)] {
+            let lists = map.entry(owner.into()).or_default();
+            if !lists.contacts.iter().any(|c| &**c == friend) {
+                lists.contacts.push(friend.into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the contact between `a` and `b`, on both sides.
+    pub fn remove_contact(&self, a: &str, b: &str) {
+        let mut map = self.write();
+        for (owner, friend) in [(a, b), (b, a)] {
+            drop_from(&mut map, owner, |l| &mut l.contacts, friend);
+        }
+    }
+
+    /// `owner`'s contacts, newest first.
+    pub fn contacts(&self, owner: &str) -> Vec<Box<str>> {
+        self.read()
+            .get(owner)
+            .map(|l| l.contacts.iter().rev().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Adds `names` to `owner`'s block list, all or none: none when the list would pass `max`
+    /// (0: no bound). Names already blocked are not counted twice.
+    pub fn block(&self, owner: &str, names: &[&str], max: u32) -> Result<(), Full> {
+        let mut map = self.write();
+        let lists = map.entry(owner.into()).or_default();
+        let mut fresh: Vec<&str> = Vec::with_capacity(names.len());
+        for name in names {
+            if !lists.blocks.iter().any(|b| &**b == *name) && !fresh.contains(name) {
+                fresh.push(name);
+            }
+        }
+        if max > 0 && lists.blocks.len() + fresh.len() > max as usize {
+            if lists.is_empty() {
+                map.remove(owner);
+            }
+            return Err(Full);
+        }
+        lists.blocks.extend(fresh.into_iter().map(Into::into));
+        Ok(())
+    }
+
+    /// Takes `name` off `owner`'s block list.
+    pub fn unblock(&self, owner: &str, name: &str) {
+        drop_from(&mut self.write(), owner, |l| &mut l.blocks, name);
+    }
+
+    /// `owner`'s block list, newest first.
+    pub fn blocks(&self, owner: &str) -> Vec<Box<str>> {
+        self.read()
+            .get(owner)
+            .map(|l| l.blocks.iter().rev().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Drops `name`'s lists and every list entry naming it (the user was deleted).
+    pub fn forget(&self, name: &str) {
+        let mut map = self.write();
+        map.remove(name);
+        map.retain(|_, lists| {
+            lists.contacts.retain(|c| &**c != name);
+            lists.blocks.retain(|b| &**b != name);
+            !lists.is_empty()
+        });
+    }
+
+    /// How many contact entries (each mutual contact counts on both sides) and block entries
+    /// it holds.
+    pub fn counts(&self) -> (u64, u64) {
+        self.read().values().fold((0, 0), |(c, b), l| {
+            (c + l.contacts.len() as u64, b + l.blocks.len() as u64)
+        })
+    }
+}
+
+/// The one of `a` and `b` that is not `name`.
+fn other<'a>(name: &str, a: &'a str, b: &'a str) -> &'a str {
+    if name == a {
+        b
+    } else {
+        a
+    }
+}
+
+fn drop_from(
+    map: &mut HashMap<Box<str>, Lists>,
+    owner: &str,
+    list: impl Fn(&mut Lists) -> &mut Vec<Box<str>>,
+    name: &str,
+) {
+    if let Some(lists) = map.get_mut(owner) {
+        list(lists).retain(|x| &**x != name);
+        if lists.is_empty() {
+            map.remove(owner);
+        }
+    }
+}
