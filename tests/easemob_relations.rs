@@ -66,12 +66,18 @@ async fn adding_a_contact_answers_the_friend_and_makes_both_users_contacts() {
     assert_eq!(answer["entities"][0]["activated"], true, "{answer}");
     ok_json(befriend(&app, &token, "alice", "carol").await).await;
     ok_json(befriend(&app, &token, "alice", "bob").await).await;
-    assert_eq!(contacts(&app, &token, "alice").await, json!(["carol", "bob"]));
+    assert_eq!(
+        contacts(&app, &token, "alice").await,
+        json!(["carol", "bob"])
+    );
     assert_eq!(contacts(&app, &token, "bob").await, json!(["alice"]));
     let listing = ok_json(app.get("/users/carol/contacts/users", Some(&token)).await).await;
     assert_eq!(listing["count"], 1, "{listing}");
     assert_eq!(listing["entities"], json!([]), "{listing}");
-    assert_eq!(listing["uri"], app.app_url(ORG, APP, "/users/carol/contacts/users"));
+    assert_eq!(
+        listing["uri"],
+        app.app_url(ORG, APP, "/users/carol/contacts/users")
+    );
     assert_eq!(contacts(&app, &token, "dave").await, json!([]));
 }
 
@@ -79,13 +85,17 @@ async fn adding_a_contact_answers_the_friend_and_makes_both_users_contacts() {
 async fn removing_a_contact_ends_it_on_both_sides() {
     let (app, token) = spawn_four().await;
     ok_json(befriend(&app, &token, "alice", "bob").await).await;
-    let resp = app.delete("/users/bob/contacts/users/alice", Some(&token)).await;
+    let resp = app
+        .delete("/users/bob/contacts/users/alice", Some(&token))
+        .await;
     let answer = ok_json(resp).await;
     assert_eq!(answer["action"], "delete", "{answer}");
     assert_eq!(answer["entities"][0]["username"], "alice", "{answer}");
     assert_eq!(contacts(&app, &token, "alice").await, json!([]));
     assert_eq!(contacts(&app, &token, "bob").await, json!([]));
-    let again = app.delete("/users/bob/contacts/users/alice", Some(&token)).await;
+    let again = app
+        .delete("/users/bob/contacts/users/alice", Some(&token))
+        .await;
     ok_json(again).await;
 }
 
@@ -98,7 +108,14 @@ async fn a_user_at_the_contact_limit_cannot_gain_a_contact_on_either_side() {
     for (owner, friend) in [("alice", "carol"), ("carol", "alice")] {
         let resp = befriend(&app, &token, owner, friend).await;
         let case = format!("{owner} -> {friend}");
-        assert_error_row(&case, resp, 403, "exceed_limit", "user contact number exceed limit").await;
+        assert_error_row(
+            &case,
+            resp,
+            403,
+            "exceed_limit",
+            "user contact number exceed limit",
+        )
+        .await;
     }
     assert_eq!(contacts(&app, &token, "carol").await, json!([]));
     ok_json(befriend(&app, &token, "carol", "dave").await).await;
@@ -122,15 +139,63 @@ async fn contact_calls_with_an_unknown_user_or_without_an_app_token_are_refused(
         .unwrap()
         .to_owned();
     let rows: Vec<(&str, Response, u16, &str)> = vec![
-        ("unknown friend", befriend(&app, &token, "alice", "ghost").await, 404, "service_resource_not_found"),
-        ("unknown owner", befriend(&app, &token, "ghost", "alice").await, 404, "service_resource_not_found"),
-        ("remove unknown", app.delete("/users/alice/contacts/users/ghost", Some(&token)).await, 404, "service_resource_not_found"),
-        ("list unknown", app.get("/users/ghost/contacts/users", Some(&token)).await, 404, "service_resource_not_found"),
-        ("no token", befriend(&app, "", "alice", "bob").await, 401, "unauthorized"),
-        ("user token", befriend(&app, &alice, "alice", "bob").await, 401, "auth_bad_access_token"),
-        ("list without token", app.get("/users/alice/contacts/users", None).await, 401, "unauthorized"),
-        ("PUT", app.put("/users/alice/contacts/users/bob", Some(&token), &json!({})).await, 405, "web_application"),
-        ("POST on the list", app.post("/users/alice/contacts/users", Some(&token), &json!({})).await, 405, "web_application"),
+        (
+            "unknown friend",
+            befriend(&app, &token, "alice", "ghost").await,
+            404,
+            "service_resource_not_found",
+        ),
+        (
+            "unknown owner",
+            befriend(&app, &token, "ghost", "alice").await,
+            404,
+            "service_resource_not_found",
+        ),
+        (
+            "remove unknown",
+            app.delete("/users/alice/contacts/users/ghost", Some(&token))
+                .await,
+            404,
+            "service_resource_not_found",
+        ),
+        (
+            "list unknown",
+            app.get("/users/ghost/contacts/users", Some(&token)).await,
+            404,
+            "service_resource_not_found",
+        ),
+        (
+            "no token",
+            befriend(&app, "", "alice", "bob").await,
+            401,
+            "unauthorized",
+        ),
+        (
+            "user token",
+            befriend(&app, &alice, "alice", "bob").await,
+            401,
+            "auth_bad_access_token",
+        ),
+        (
+            "list without token",
+            app.get("/users/alice/contacts/users", None).await,
+            401,
+            "unauthorized",
+        ),
+        (
+            "PUT",
+            app.put("/users/alice/contacts/users/bob", Some(&token), &json!({}))
+                .await,
+            405,
+            "web_application",
+        ),
+        (
+            "POST on the list",
+            app.post("/users/alice/contacts/users", Some(&token), &json!({}))
+                .await,
+            405,
+            "web_application",
+        ),
     ];
     for (case, resp, status, error) in rows {
         error_kind_row(case, resp, status, error).await;
@@ -151,7 +216,11 @@ async fn blocking_answers_the_blocked_ids_and_the_list_shows_the_newest_first() 
     assert_eq!(answer["uri"], app.app_url(ORG, APP, ""), "{answer}");
     ok_json(block(&app, &token, "alice", &["dave", "bob"]).await).await;
     let listing = blocks(&app, &token, "alice", "").await;
-    assert_eq!(listing["data"], json!(["dave", "carol", "bob"]), "{listing}");
+    assert_eq!(
+        listing["data"],
+        json!(["dave", "carol", "bob"]),
+        "{listing}"
+    );
     assert_eq!(listing["count"], 3, "{listing}");
     assert!(listing.get("cursor").is_none(), "{listing}");
     assert_eq!(blocks(&app, &token, "bob", "").await["data"], json!([]));
@@ -164,30 +233,44 @@ async fn the_block_list_pages_with_page_size_and_cursor() {
     let first = blocks(&app, &token, "alice", "?pageSize=2").await;
     assert_eq!(first["data"], json!(["dave", "carol"]), "{first}");
     assert_eq!(first["count"], 2, "{first}");
-    let cursor = first["cursor"].as_str().expect("a cursor while more follow");
+    let cursor = first["cursor"]
+        .as_str()
+        .expect("a cursor while more follow");
     let query = format!("?pageSize=2&cursor={}", urlencode(cursor));
     let second = blocks(&app, &token, "alice", &query).await;
     assert_eq!(second["data"], json!(["bob"]), "{second}");
     assert!(second.get("cursor").is_none(), "{second}");
-    let resp = app.get("/users/alice/blocks/users?pageSize=2&cursor=%25%25", Some(&token)).await;
+    let resp = app
+        .get(
+            "/users/alice/blocks/users?pageSize=2&cursor=%25%25",
+            Some(&token),
+        )
+        .await;
     error_kind_row("bad cursor", resp, 400, "illegal_argument").await;
 }
 
 fn urlencode(text: &str) -> String {
-    text.replace('=', "%3D").replace('+', "%2B").replace('/', "%2F")
+    text.replace('=', "%3D")
+        .replace('+', "%2B")
+        .replace('/', "%2F")
 }
 
 #[tokio::test]
 async fn unblocking_answers_the_user_and_takes_them_off_the_list() {
     let (app, token) = spawn_four().await;
     ok_json(block(&app, &token, "alice", &["bob", "carol"]).await).await;
-    let resp = app.delete("/users/alice/blocks/users/BOB", Some(&token)).await;
+    let resp = app
+        .delete("/users/alice/blocks/users/BOB", Some(&token))
+        .await;
     let answer = ok_json(resp).await;
     let path = format!("/users/{}/blocks", uuid_of(&app, &token, "alice").await);
     assert_eq!(answer["action"], "delete", "{answer}");
     assert_eq!(answer["path"], path, "{answer}");
     assert_eq!(answer["entities"][0]["username"], "bob", "{answer}");
-    assert_eq!(blocks(&app, &token, "alice", "").await["data"], json!(["carol"]));
+    assert_eq!(
+        blocks(&app, &token, "alice", "").await["data"],
+        json!(["carol"])
+    );
 }
 
 #[tokio::test]
@@ -196,8 +279,18 @@ async fn a_block_list_at_its_limit_refuses_more_and_keeps_what_it_had() {
     let token = app.app_token().await;
     ok_json(block(&app, &token, "alice", &["bob"]).await).await;
     let resp = block(&app, &token, "alice", &["carol", "dave"]).await;
-    assert_error_row("third block", resp, 403, "exceed_limit", "user block number exceed limit").await;
-    assert_eq!(blocks(&app, &token, "alice", "").await["data"], json!(["bob"]));
+    assert_error_row(
+        "third block",
+        resp,
+        403,
+        "exceed_limit",
+        "user block number exceed limit",
+    )
+    .await;
+    assert_eq!(
+        blocks(&app, &token, "alice", "").await["data"],
+        json!(["bob"])
+    );
     ok_json(block(&app, &token, "alice", &["bob", "carol"]).await).await;
     let usage = app.health().await["usage"]["easemob"].clone();
     assert_eq!(usage["blocks"], 2, "{usage}");
@@ -207,16 +300,78 @@ async fn a_block_list_at_its_limit_refuses_more_and_keeps_what_it_had() {
 async fn block_calls_with_an_unknown_user_a_bad_body_or_no_token_are_refused() {
     let (app, token) = spawn_four().await;
     let rows: Vec<(&str, Response, u16, &str)> = vec![
-        ("unknown blocked user", block(&app, &token, "alice", &["bob", "ghost"]).await, 404, "service_resource_not_found"),
-        ("unknown owner", block(&app, &token, "ghost", &["bob"]).await, 404, "service_resource_not_found"),
-        ("no usernames", app.post("/users/alice/blocks/users", Some(&token), &json!({})).await, 400, "illegal_argument"),
-        ("empty usernames", block(&app, &token, "alice", &[]).await, 400, "illegal_argument"),
-        ("usernames not an array", app.post("/users/alice/blocks/users", Some(&token), &json!({"usernames": "bob"})).await, 400, "illegal_argument"),
-        ("malformed JSON", app.post_raw("/users/alice/blocks/users", Some(&token), b"{usernames".to_vec()).await, 400, "json_parse"),
-        ("no token", block(&app, "", "alice", &["bob"]).await, 401, "unauthorized"),
-        ("unblock unknown", app.delete("/users/alice/blocks/users/ghost", Some(&token)).await, 404, "service_resource_not_found"),
-        ("list unknown", app.get("/users/ghost/blocks/users", Some(&token)).await, 404, "service_resource_not_found"),
-        ("DELETE the list", app.delete("/users/alice/blocks/users", Some(&token)).await, 405, "web_application"),
+        (
+            "unknown blocked user",
+            block(&app, &token, "alice", &["bob", "ghost"]).await,
+            404,
+            "service_resource_not_found",
+        ),
+        (
+            "unknown owner",
+            block(&app, &token, "ghost", &["bob"]).await,
+            404,
+            "service_resource_not_found",
+        ),
+        (
+            "no usernames",
+            app.post("/users/alice/blocks/users", Some(&token), &json!({}))
+                .await,
+            400,
+            "illegal_argument",
+        ),
+        (
+            "empty usernames",
+            block(&app, &token, "alice", &[]).await,
+            400,
+            "illegal_argument",
+        ),
+        (
+            "usernames not an array",
+            app.post(
+                "/users/alice/blocks/users",
+                Some(&token),
+                &json!({"usernames": "bob"}),
+            )
+            .await,
+            400,
+            "illegal_argument",
+        ),
+        (
+            "malformed JSON",
+            app.post_raw(
+                "/users/alice/blocks/users",
+                Some(&token),
+                b"{usernames".to_vec(),
+            )
+            .await,
+            400,
+            "json_parse",
+        ),
+        (
+            "no token",
+            block(&app, "", "alice", &["bob"]).await,
+            401,
+            "unauthorized",
+        ),
+        (
+            "unblock unknown",
+            app.delete("/users/alice/blocks/users/ghost", Some(&token))
+                .await,
+            404,
+            "service_resource_not_found",
+        ),
+        (
+            "list unknown",
+            app.get("/users/ghost/blocks/users", Some(&token)).await,
+            404,
+            "service_resource_not_found",
+        ),
+        (
+            "DELETE the list",
+            app.delete("/users/alice/blocks/users", Some(&token)).await,
+            405,
+            "web_application",
+        ),
     ];
     for (case, resp, status, error) in rows {
         error_kind_row(case, resp, status, error).await;
@@ -243,14 +398,30 @@ async fn deleting_a_user_drops_their_contacts_blocks_attributes_and_mutes() {
         .await
         .unwrap();
     ok_json(form).await;
-    ok_json(app.post("/mutes", Some(&token), &json!({"username": "bob", "chat": -1})).await).await;
+    ok_json(
+        app.post(
+            "/mutes",
+            Some(&token),
+            &json!({"username": "bob", "chat": -1}),
+        )
+        .await,
+    )
+    .await;
     ok_json(app.delete("/users/bob", Some(&token)).await).await;
     assert_eq!(contacts(&app, &token, "alice").await, json!([]));
     assert_eq!(contacts(&app, &token, "carol").await, json!([]));
-    assert_eq!(blocks(&app, &token, "dave", "").await["data"], json!(["alice"]));
+    assert_eq!(
+        blocks(&app, &token, "dave", "").await["data"],
+        json!(["alice"])
+    );
     let usage = app.health().await["usage"]["easemob"].clone();
     assert_eq!(
-        (&usage["contacts"], &usage["blocks"], &usage["user_attribute_bytes"], &usage["muted_users"]),
+        (
+            &usage["contacts"],
+            &usage["blocks"],
+            &usage["user_attribute_bytes"],
+            &usage["muted_users"]
+        ),
         (&json!(0), &json!(1), &json!(0), &json!(0)),
         "{usage}"
     );

@@ -18,7 +18,8 @@ async fn user_token(app: &TestApp, name: &str) -> String {
 
 /// The password grant of the fixture user `name`.
 async fn login(app: &TestApp, name: &str) -> Response {
-    let body = json!({"grant_type": "password", "username": name, "password": format!("{name}-password")});
+    let body =
+        json!({"grant_type": "password", "username": name, "password": format!("{name}-password")});
     app.post("/token", None, &body).await
 }
 
@@ -110,8 +111,12 @@ async fn status_calls_are_refused_without_an_app_token_or_with_a_bad_body() {
         ),
         (
             "batch of 101",
-            app.post("/users/batch/status", Some(&token), &json!({"usernames": many}))
-                .await,
+            app.post(
+                "/users/batch/status",
+                Some(&token),
+                &json!({"usernames": many}),
+            )
+            .await,
             400,
             "illegal_argument",
             "request body exceeds maximum limit, maximum limit is 100",
@@ -137,10 +142,21 @@ async fn status_calls_are_refused_without_an_app_token_or_with_a_bad_body() {
         assert_error_row(case, resp, status, error, text).await;
     }
     let broken = app
-        .post_raw("/users/batch/status", Some(&token), b"{\"usernames\" [".to_vec())
+        .post_raw(
+            "/users/batch/status",
+            Some(&token),
+            b"{\"usernames\" [".to_vec(),
+        )
         .await;
     error_kind_row("malformed JSON", broken, 400, "json_parse").await;
-    let wrong = call(&app, reqwest::Method::GET, "/users/batch/status", Some(&token), "").await;
+    let wrong = call(
+        &app,
+        reqwest::Method::GET,
+        "/users/batch/status",
+        Some(&token),
+        "",
+    )
+    .await;
     error_kind_row("GET on the batch", wrong, 405, "web_application").await;
 }
 
@@ -153,7 +169,11 @@ async fn a_deactivated_user_shows_activated_false_and_cannot_get_a_token() {
     app.set_clock(T0).await;
     let token = app.app_token().await;
     app.advance_clock(5_000).await;
-    let answer = ok_json(app.post("/users/alice/deactivate", Some(&token), &json!({})).await).await;
+    let answer = ok_json(
+        app.post("/users/alice/deactivate", Some(&token), &json!({}))
+            .await,
+    )
+    .await;
     assert_eq!(answer["action"], "Deactivate user", "{answer}");
     let user = &answer["entities"][0];
     assert_eq!(user["username"], "alice", "{answer}");
@@ -162,7 +182,13 @@ async fn a_deactivated_user_shows_activated_false_and_cannot_get_a_token() {
     assert_eq!(user["modified"], T0 + 5_000, "{answer}");
     let shown = ok_json(app.get("/users/alice", Some(&token)).await).await;
     assert_eq!(shown["entities"][0]["activated"], false, "{shown}");
-    assert_easemob_error(login(&app, "alice").await, 400, "invalid_grant", "user not activated").await;
+    assert_easemob_error(
+        login(&app, "alice").await,
+        400,
+        "invalid_grant",
+        "user not activated",
+    )
+    .await;
     ok_json(login(&app, "bob").await).await;
 }
 
@@ -172,7 +198,11 @@ async fn a_deactivated_users_token_is_refused_until_the_user_is_activated_again(
     let token = app.app_token().await;
     let alice = user_token(&app, "alice").await;
     ok_json(app.get("/users/alice", Some(&alice)).await).await;
-    ok_json(app.post("/users/alice/deactivate", Some(&token), &json!({})).await).await;
+    ok_json(
+        app.post("/users/alice/deactivate", Some(&token), &json!({}))
+            .await,
+    )
+    .await;
     assert_easemob_error(
         app.get("/users/alice", Some(&alice)).await,
         401,
@@ -180,12 +210,13 @@ async fn a_deactivated_users_token_is_refused_until_the_user_is_activated_again(
         "Unable to authenticate",
     )
     .await;
-    let answer = ok_json(app.post("/users/alice/activate", Some(&token), &json!({})).await).await;
+    let answer = ok_json(
+        app.post("/users/alice/activate", Some(&token), &json!({}))
+            .await,
+    )
+    .await;
     assert_eq!(answer["action"], "activate user", "{answer}");
-    assert_eq!(
-        keys(&answer),
-        sorted(&["action", "timestamp", "duration"])
-    );
+    assert_eq!(keys(&answer), sorted(&["action", "timestamp", "duration"]));
     ok_json(app.get("/users/alice", Some(&alice)).await).await;
     ok_json(login(&app, "alice").await).await;
     let shown = ok_json(app.get("/users/alice", Some(&token)).await).await;
@@ -200,7 +231,14 @@ async fn ban_unban_and_disconnect_of_an_unknown_user_or_without_a_token_are_refu
     let post = reqwest::Method::POST;
     for path in ["/users/ghost/deactivate", "/users/ghost/activate"] {
         let resp = call(&app, post.clone(), path, Some(&token), "").await;
-        assert_error_row(path, resp, 404, "service_resource_not_found", "Service resource not found").await;
+        assert_error_row(
+            path,
+            resp,
+            404,
+            "service_resource_not_found",
+            "Service resource not found",
+        )
+        .await;
     }
     for path in ["/users/alice/deactivate", "/users/alice/activate"] {
         let resp = call(&app, post.clone(), path, None, "").await;
@@ -213,7 +251,10 @@ async fn ban_unban_and_disconnect_of_an_unknown_user_or_without_a_token_are_refu
     let resp = app.get("/users/alice/disconnect", None).await;
     error_kind_row("disconnect without a token", resp, 401, "unauthorized").await;
     let shown = ok_json(app.get("/users/alice", Some(&token)).await).await;
-    assert_eq!(shown["entities"][0]["activated"], true, "nothing changed: {shown}");
+    assert_eq!(
+        shown["entities"][0]["activated"], true,
+        "nothing changed: {shown}"
+    );
 }
 
 #[tokio::test]
@@ -225,7 +266,10 @@ async fn disconnect_answers_true_for_a_user_and_false_for_an_unknown_one() {
     assert_eq!(answer["data"], json!({"result": true}), "{answer}");
     assert_eq!(answer["entities"], json!([]), "{answer}");
     assert_eq!(answer["count"], 0, "{answer}");
-    assert_eq!(answer["uri"], app.app_url(ORG, APP, "/users/alice/disconnect"));
+    assert_eq!(
+        answer["uri"],
+        app.app_url(ORG, APP, "/users/alice/disconnect")
+    );
     let ghost = ok_json(app.get("/users/ghost/disconnect", Some(&token)).await).await;
     assert_eq!(ghost["data"], json!({"result": false}), "{ghost}");
 }
@@ -246,7 +290,12 @@ async fn a_mute_answers_ok_and_shows_the_seconds_left_on_the_emulator_clock() {
     let app = spawn_app().await;
     app.set_clock(T0).await;
     let token = app.app_token().await;
-    let answer = mute(&app, &token, json!({"username": "Alice", "chat": 100, "groupchat": -1})).await;
+    let answer = mute(
+        &app,
+        &token,
+        json!({"username": "Alice", "chat": 100, "groupchat": -1}),
+    )
+    .await;
     assert_eq!(answer["data"], json!({"result": "ok"}), "{answer}");
     assert_eq!(answer["path"], "/mutes", "{answer}");
     assert_eq!(answer["action"], "post", "{answer}");
@@ -259,10 +308,16 @@ async fn a_mute_answers_ok_and_shows_the_seconds_left_on_the_emulator_clock() {
     );
     app.advance_clock(40_000).await;
     let data = mute_of(&app, &token, "alice").await;
-    assert_eq!((data["chat"].clone(), data["groupchat"].clone()), (json!(60), json!(-1)));
+    assert_eq!(
+        (data["chat"].clone(), data["groupchat"].clone()),
+        (json!(60), json!(-1))
+    );
     app.advance_clock(60_000).await;
     let data = mute_of(&app, &token, "alice").await;
-    assert_eq!((data["chat"].clone(), data["groupchat"].clone()), (json!(0), json!(-1)));
+    assert_eq!(
+        (data["chat"].clone(), data["groupchat"].clone()),
+        (json!(0), json!(-1))
+    );
 }
 
 #[tokio::test]
@@ -280,11 +335,21 @@ async fn a_muted_sender_is_refused_until_the_mute_expires_on_the_clock() {
     .await;
     let resp = app.send_text(&token, "ALICE", &["bob"], "hi").await;
     error_kind_row("the sender in capitals", resp, 403, "message_send_error").await;
-    assert_eq!(app.journal("provider=easemob").await["total"], 0, "nothing delivered");
+    assert_eq!(
+        app.journal("provider=easemob").await["total"],
+        0,
+        "nothing delivered"
+    );
     ok_json(app.send_text(&token, "bob", &["alice"], "hi").await).await;
     app.advance_clock(29_999).await;
     let resp = app.send_text(&token, "alice", &["bob"], "hi").await;
-    error_kind_row("a millisecond before the end", resp, 403, "message_send_error").await;
+    error_kind_row(
+        "a millisecond before the end",
+        resp,
+        403,
+        "message_send_error",
+    )
+    .await;
     app.advance_clock(1).await;
     ok_json(app.send_text(&token, "alice", &["bob"], "hi").await).await;
 }
@@ -293,21 +358,45 @@ async fn a_muted_sender_is_refused_until_the_mute_expires_on_the_clock() {
 async fn each_kind_of_mute_stops_only_its_own_sends_including_the_legacy_route() {
     let app = spawn_app().await;
     let token = app.app_token().await;
-    let text = |to: &str| json!({"from": "alice", "to": [to], "type": "txt", "body": {"msg": "hi"}});
+    let text =
+        |to: &str| json!({"from": "alice", "to": [to], "type": "txt", "body": {"msg": "hi"}});
     mute(&app, &token, json!({"username": "alice", "groupchat": 60})).await;
     ok_json(app.send_text(&token, "alice", &["bob"], "hi").await).await;
-    ok_json(app.post("/messages/chatrooms", Some(&token), &text("200")).await).await;
-    let resp = app.post("/messages/chatgroups", Some(&token), &text("100")).await;
+    ok_json(
+        app.post("/messages/chatrooms", Some(&token), &text("200"))
+            .await,
+    )
+    .await;
+    let resp = app
+        .post("/messages/chatgroups", Some(&token), &text("100"))
+        .await;
     error_kind_row("group send", resp, 403, "message_send_error").await;
     let legacy = json!({"target_type": "chatgroups", "target": ["100"], "from": "alice", "msg": {"type": "txt", "msg": "hi"}});
     let resp = app.post("/messages", Some(&token), &legacy).await;
     error_kind_row("legacy group send", resp, 403, "message_send_error").await;
-    mute(&app, &token, json!({"username": "alice", "groupchat": 0, "chatroom": -1})).await;
-    ok_json(app.post("/messages/chatgroups", Some(&token), &text("100")).await).await;
+    mute(
+        &app,
+        &token,
+        json!({"username": "alice", "groupchat": 0, "chatroom": -1}),
+    )
+    .await;
+    ok_json(
+        app.post("/messages/chatgroups", Some(&token), &text("100"))
+            .await,
+    )
+    .await;
     app.advance_clock(10 * 365 * 86_400_000).await;
     let token = app.app_token().await;
-    let resp = app.post("/messages/chatrooms", Some(&token), &text("200")).await;
-    error_kind_row("room send under a mute for ever", resp, 403, "message_send_error").await;
+    let resp = app
+        .post("/messages/chatrooms", Some(&token), &text("200"))
+        .await;
+    error_kind_row(
+        "room send under a mute for ever",
+        resp,
+        403,
+        "message_send_error",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -316,7 +405,12 @@ async fn the_mute_list_pages_through_users_with_a_mute_in_force() {
     app.set_clock(T0).await;
     let token = app.app_token().await;
     register(&app, &token, &["carol", "dave"]).await;
-    mute(&app, &token, json!({"username": "alice", "chat": 10, "chatroom": 50})).await;
+    mute(
+        &app,
+        &token,
+        json!({"username": "alice", "chat": 10, "chatroom": 50}),
+    )
+    .await;
     mute(&app, &token, json!({"username": "bob", "groupchat": -1})).await;
     mute(&app, &token, json!({"username": "carol", "chat": 5})).await;
     mute(&app, &token, json!({"username": "dave", "chat": 0})).await;
@@ -332,7 +426,10 @@ async fn the_mute_list_pages_through_users_with_a_mute_in_force() {
         ], "unixtime": T0 / 1000})
     );
     let second = ok_json(app.get("/mutes?pageNum=2&pageSize=2", Some(&token)).await).await;
-    assert_eq!(second["data"]["data"], json!([{"username": "carol", "chat": 5}]));
+    assert_eq!(
+        second["data"]["data"],
+        json!([{"username": "carol", "chat": 5}])
+    );
     app.advance_clock(10_000).await;
     let later = ok_json(app.get("/mutes?pageNum=1&pageSize=50", Some(&token)).await).await;
     assert_eq!(
@@ -347,11 +444,36 @@ async fn mute_calls_with_an_unknown_user_a_bad_duration_or_no_token_are_refused(
     let token = app.app_token().await;
     let missing = "Entity user requires a property named username";
     let rows: Vec<(&str, Value, u16, &str)> = vec![
-        ("unknown user", json!({"username": "ghost", "chat": 10}), 400, "required_property_not_found"),
-        ("no username", json!({"chat": 10}), 400, "required_property_not_found"),
-        ("below -1", json!({"username": "alice", "chat": -2}), 400, "illegal_argument"),
-        ("past 2^31-1", json!({"username": "alice", "chatroom": 2_147_483_648i64}), 400, "illegal_argument"),
-        ("a string", json!({"username": "alice", "chat": "10"}), 400, "illegal_argument"),
+        (
+            "unknown user",
+            json!({"username": "ghost", "chat": 10}),
+            400,
+            "required_property_not_found",
+        ),
+        (
+            "no username",
+            json!({"chat": 10}),
+            400,
+            "required_property_not_found",
+        ),
+        (
+            "below -1",
+            json!({"username": "alice", "chat": -2}),
+            400,
+            "illegal_argument",
+        ),
+        (
+            "past 2^31-1",
+            json!({"username": "alice", "chatroom": 2_147_483_648i64}),
+            400,
+            "illegal_argument",
+        ),
+        (
+            "a string",
+            json!({"username": "alice", "chat": "10"}),
+            400,
+            "illegal_argument",
+        ),
     ];
     for (case, body, status, error) in rows {
         let resp = app.post("/mutes", Some(&token), &body).await;
@@ -360,18 +482,33 @@ async fn mute_calls_with_an_unknown_user_a_bad_duration_or_no_token_are_refused(
             assert_eq!(answer["error_description"], missing, "case {case}");
         }
     }
-    let broken = app.post_raw("/mutes", Some(&token), b"{\"username\" \"a\"}".to_vec()).await;
+    let broken = app
+        .post_raw("/mutes", Some(&token), b"{\"username\" \"a\"}".to_vec())
+        .await;
     error_kind_row("malformed JSON", broken, 400, "json_parse").await;
-    let resp = app.post("/mutes", None, &json!({"username": "alice", "chat": 10})).await;
+    let resp = app
+        .post("/mutes", None, &json!({"username": "alice", "chat": 10}))
+        .await;
     error_kind_row("no token", resp, 401, "unauthorized").await;
     let resp = app.get("/mutes/ghost", Some(&token)).await;
-    assert_error_row("get unknown", resp, 400, "required_property_not_found", missing).await;
+    assert_error_row(
+        "get unknown",
+        resp,
+        400,
+        "required_property_not_found",
+        missing,
+    )
+    .await;
     let resp = app.get("/mutes", None).await;
     error_kind_row("list without a token", resp, 401, "unauthorized").await;
     let resp = app.delete("/mutes", Some(&token)).await;
     error_kind_row("DELETE", resp, 405, "web_application").await;
     let data = mute_of(&app, &token, "alice").await;
-    assert_eq!((data["chat"].clone(), data["chatroom"].clone()), (json!(0), json!(0)), "nothing muted");
+    assert_eq!(
+        (data["chat"].clone(), data["chatroom"].clone()),
+        (json!(0), json!(0)),
+        "nothing muted"
+    );
     ok_json(app.send_text(&token, "alice", &["bob"], "hi").await).await;
 }
 
@@ -412,18 +549,48 @@ async fn the_batch_read_returns_the_chosen_properties_of_users_that_have_them() 
     ok_json(put_form(&app, "bob", Some(&token), "sign=s").await).await;
     let body = json!({"targets": ["alice", "bob", "ghost"], "properties": ["nickname", "ext"]});
     let answer = ok_json(app.post("/metadata/user/get", Some(&token), &body).await).await;
-    assert_eq!(answer["data"], json!({"alice": {"nickname": "a", "ext": "x"}}));
+    assert_eq!(
+        answer["data"],
+        json!({"alice": {"nickname": "a", "ext": "x"}})
+    );
     let many: Vec<String> = (0..101).map(|i| format!("u{i}")).collect();
     let body = json!({"targets": many, "properties": ["nickname"]});
     let resp = app.post("/metadata/user/get", Some(&token), &body).await;
-    assert_error_row("101 targets", resp, 400, "BAD_REQUEST", "exceed allowed batch size 100").await;
-    let resp = app.post_raw("/metadata/user/get", Some(&token), b"{\"targets\":".to_vec()).await;
+    assert_error_row(
+        "101 targets",
+        resp,
+        400,
+        "BAD_REQUEST",
+        "exceed allowed batch size 100",
+    )
+    .await;
+    let resp = app
+        .post_raw(
+            "/metadata/user/get",
+            Some(&token),
+            b"{\"targets\":".to_vec(),
+        )
+        .await;
     error_kind_row("malformed JSON", resp, 400, "BAD_REQUEST").await;
-    let resp = app.post("/metadata/user/get", Some(&token), &json!({"targets": ["alice"]})).await;
+    let resp = app
+        .post(
+            "/metadata/user/get",
+            Some(&token),
+            &json!({"targets": ["alice"]}),
+        )
+        .await;
     error_kind_row("no properties", resp, 400, "BAD_REQUEST").await;
-    let resp = app.post("/metadata/user/get", None, &json!({"targets": [], "properties": []})).await;
+    let resp = app
+        .post(
+            "/metadata/user/get",
+            None,
+            &json!({"targets": [], "properties": []}),
+        )
+        .await;
     error_kind_row("no token", resp, 401, "unauthorized").await;
-    let resp = app.post("/metadata/user/alice", Some(&token), &json!({})).await;
+    let resp = app
+        .post("/metadata/user/alice", Some(&token), &json!({}))
+        .await;
     error_kind_row("POST to a user", resp, 405, "web_application").await;
 }
 
@@ -455,9 +622,18 @@ async fn a_user_may_manage_only_their_own_attributes_and_not_read_the_capacity()
     let mine = ok_json(app.get("/metadata/user/alice", Some(&alice)).await).await;
     assert_eq!(mine["data"], json!({"nickname": "me"}));
     let rows = vec![
-        ("set another's", put_form(&app, "bob", Some(&alice), "nickname=x").await),
-        ("read another's", app.get("/metadata/user/bob", Some(&alice)).await),
-        ("delete another's", app.delete("/metadata/user/bob", Some(&alice)).await),
+        (
+            "set another's",
+            put_form(&app, "bob", Some(&alice), "nickname=x").await,
+        ),
+        (
+            "read another's",
+            app.get("/metadata/user/bob", Some(&alice)).await,
+        ),
+        (
+            "delete another's",
+            app.delete("/metadata/user/bob", Some(&alice)).await,
+        ),
     ];
     for (case, resp) in rows {
         assert_error_row(case, resp, 401, "metadata_error", "auth error").await;

@@ -52,7 +52,7 @@ fn own_call(call: &Call, name: &str) -> Result<Arc<Tenant>, EasemobError> {
     let principal = call.require_any(&tenant)?;
     call.rate(&tenant.rates.users)?;
     if let Principal::User(uuid) = principal {
-        if !tenant.users.get(name).is_some_and(|u| u.uuid == uuid) {
+        if tenant.users.get(name).is_none_or(|u| u.uuid != uuid) {
             return Err(EasemobError::metadata_auth());
         }
     }
@@ -77,7 +77,10 @@ async fn set_attributes(call: &Call, payload: web::Payload) -> Result<HttpRespon
     let pairs = form_pairs(&body)?;
     let user = existing(&tenant, segment(call, 3))?;
     let limits = &tenant.settings.limits;
-    let (per_user, per_app) = (limits.max_user_metadata_bytes, limits.max_app_metadata_bytes);
+    let (per_user, per_app) = (
+        limits.max_user_metadata_bytes,
+        limits.max_app_metadata_bytes,
+    );
     let tenant = call.keep()?;
     match tenant
         .social

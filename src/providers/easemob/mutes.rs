@@ -64,7 +64,7 @@ async fn set_mute(call: &Call, payload: web::Payload) -> Result<HttpResponse, Ea
     let request: SetMute = json::usergrid_object(&body)?;
     let seconds = [request.chat, request.groupchat, request.chatroom];
     for (kind, value) in KINDS.iter().zip(seconds) {
-        if value.is_some_and(|s| s < -1 || s > MAX_SECONDS) {
+        if value.is_some_and(|s| !(-1..=MAX_SECONDS).contains(&s)) {
             return Err(EasemobError::illegal_argument(format!(
                 "{kind} must be -1, 0 or a number of seconds up to {MAX_SECONDS}"
             )));
@@ -77,7 +77,10 @@ async fn set_mute(call: &Call, payload: web::Payload) -> Result<HttpResponse, Ea
         .filter(|_| !name.is_empty())
         .ok_or_else(EasemobError::mute_user_not_found)?;
     let tenant = call.keep()?;
-    tenant.social.mutes.set(&user.username, seconds, call.now_ms);
+    tenant
+        .social
+        .mutes
+        .set(&user.username, seconds, call.now_ms);
     let meta = Meta::new(call, &tenant, "post", "/mutes");
     Ok(meta.message(object([("result", "ok".into())])))
 }

@@ -18,7 +18,7 @@ impl Lists {
     }
 }
 
-/// Which user's list is full: the owner's or the other user's.
+/// A list is at its limit: nothing was added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Full;
 
@@ -42,7 +42,7 @@ impl RelationStore {
     pub fn add_contact(&self, a: &str, b: &str, max: u32) -> Result<(), Full> {
         let mut map = self.write();
         let room = |name: &str| {
-            map.get(name).map_or(true, |l| {
+            map.get(name).is_none_or(|l| {
                 l.contacts.iter().any(|c| &**c == other(name, a, b))
                     || max == 0
                     || l.contacts.len() < max as usize

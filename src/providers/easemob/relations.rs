@@ -29,7 +29,14 @@ fn pair(call: &Call, tenant: &Tenant, other: usize) -> Result<(User, User), Ease
 }
 
 /// The answer about one user, under `/users/{owner uuid}/{what}`.
-fn about(call: &Call, tenant: &Tenant, action: &'static str, owner: &User, what: &str, user: User) -> HttpResponse {
+fn about(
+    call: &Call,
+    tenant: &Tenant,
+    action: &'static str,
+    owner: &User,
+    what: &str,
+    user: User,
+) -> HttpResponse {
     let path = format!("/users/{}/{what}", owner.uuid);
     Meta::new(call, tenant, action, &path).entities([user], Extra::<()>::default())
 }
@@ -64,7 +71,13 @@ pub fn remove_contact(call: Call) -> HttpResponse {
 
 /// A listing of user IDs: no entities, `data`, `count`, `cursor` when more follow, and the
 /// call's own path as `uri`.
-fn names(call: &Call, tenant: &Tenant, owner: &User, names: Vec<Box<str>>, cursor: Option<String>) -> HttpResponse {
+fn names(
+    call: &Call,
+    tenant: &Tenant,
+    owner: &User,
+    names: Vec<Box<str>>,
+    cursor: Option<String>,
+) -> HttpResponse {
     let what = segment(call, 3);
     let path = format!("/users/{}/{what}", owner.uuid);
     let mut meta = Meta::new(call, tenant, "get", &path);

@@ -97,7 +97,12 @@ async fn batch(call: &Call, payload: web::Payload) -> Result<HttpResponse, Easem
         )));
     }
     let data: Vec<Value> = names.iter().map(|n| entry(n, "offline".into())).collect();
-    Ok(action_reply(call, "get batch user status", None, Some(data)))
+    Ok(action_reply(
+        call,
+        "get batch user status",
+        None,
+        Some(data),
+    ))
 }
 
 fn action_reply<T: Serialize>(
@@ -124,8 +129,8 @@ pub fn deactivate(call: Call) -> HttpResponse {
 
 /// `POST /{org}/{app}/users/{username}/activate`.
 pub fn activate(call: Call) -> HttpResponse {
-    let result = set_activated(&call, true)
-        .map(|_| action_reply::<()>(&call, "activate user", None, None));
+    let result =
+        set_activated(&call, true).map(|_| action_reply::<()>(&call, "activate user", None, None));
     call.finish(result)
 }
 
