@@ -433,3 +433,209 @@ async fn deleting_a_user_drops_their_contacts_blocks_attributes_and_mutes() {
     assert_eq!(attributes["data"], json!({}), "{attributes}");
     ok_json(app.send_text(&token, "bob", &["alice"], "hi").await).await;
 }
+
+// ------------------------------------------------------------------------------------------
+// paged contacts, remarks, import
+
+async fn remark(app: &TestApp, token: &str, owner: &str, friend: &str, body: Value) -> Response {
+    let path = format!("/user/{owner}/contacts/users/{friend}");
+    app.put(&path, Some(token), &body).await
+}
+
+#[tokio::test]
+async fn the_paged_contact_list_gives_remarks_on_request_and_a_cursor_while_more_follow() {
+    let (app, token) = spawn_four().await;
+    for friend in ["bob", "carol", "dave"] {
+        ok_json(befriend(&app, &token, "alice", friend).await).await;
+    }
+    let answer =
+        ok_json(remark(&app, &token, "alice", "carol", json!({"remark": "Caro"})).await).await;
+    assert_eq!(answer["status"], "ok", "{answer}");
+    assert_eq!(answer["action"], "put", "{answer}");
+    assert_eq!(
+        answer["uri"],
+        app.app_url(ORG, APP, "/user/alice/contacts/users/carol")
+    );
+    let path = "/user/alice/contacts?limit=2&needReturnRemark=true";
+    let first = ok_json(app.get(path, Some(&token)).await).await;
+    assert_eq!(
+        first["data"],
+        json!({"contacts": [{"remark": null, "username": "dave"}, {"remark": "Caro", "username": "carol"}]})
+    );
+    assert_eq!(first["count"], 2, "{first}");
+    assert_eq!(first["entities"], json!([]), "{first}");
+    assert_eq!(
+        first["uri"],
+        app.app_url(ORG, APP, "/users/alice/rostersByPage")
+    );
+    let cursor = first["cursor"]
+        .as_str()
+        .expect("a cursor while more follow");
+    let next = format!("/user/alice/contacts?limit=2&cursor={}", urlencode(cursor));
+    let second = ok_json(app.get(&next, Some(&token)).await).await;
+    assert_eq!(
+        second["data"],
+        json!({"contacts": [{"username": "bob"}]}),
+        "{second}"
+    );
+    assert!(second.get("cursor").is_none(), "{second}");
+    let bob = ok_json(
+        app.get("/user/bob/contacts?needReturnRemark=true", Some(&token))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        bob["data"],
+        json!({"contacts": [{"remark": null, "username": "alice"}]})
+    );
+}
+
+#[tokio::test]
+async fn paged_contacts_and_remarks_refuse_bad_input() {
+    let (app, token) = spawn_four().await;
+    ok_json(befriend(&app, &token, "alice", "bob").await).await;
+    let long = "r".repeat(101);
+    let rows: Vec<(&str, Response, u16, &str, Option<&str>)> = vec![
+        (
+            "limit 51",
+            app.get("/user/alice/contacts?limit=51", Some(&token)).await,
+            400,
+            "illegal_argument",
+            Some("getContacts | page size more than max limit : 50"),
+        ),
+        (
+            "unknown user",
+            app.get("/user/ghost/contacts", Some(&token)).await,
+            404,
+            "service_resource_not_found",
+            None,
+        ),
+        (
+            "bad cursor",
+            app.get("/user/alice/contacts?cursor=%25", Some(&token))
+                .await,
+            400,
+            "illegal_argument",
+            None,
+        ),
+        (
+            "no token",
+            app.get("/user/alice/contacts", None).await,
+            401,
+            "unauthorized",
+            None,
+        ),
+        (
+            "not friends",
+            remark(&app, &token, "alice", "carol", json!({"remark": "x"})).await,
+            400,
+            "illegal_argument",
+            Some("updateRemark they are not friends, please add as a friend first."),
+        ),
+        (
+            "remark too long",
+            remark(&app, &token, "alice", "bob", json!({"remark": long})).await,
+            400,
+            "illegal_argument",
+            None,
+        ),
+        (
+            "no remark",
+            remark(&app, &token, "alice", "bob", json!({})).await,
+            400,
+            "illegal_argument",
+            None,
+        ),
+        (
+            "remark for unknown",
+            remark(&app, &token, "alice", "ghost", json!({"remark": "x"})).await,
+            404,
+            "service_resource_not_found",
+            None,
+        ),
+    ];
+    for (case, resp, status, error, text) in rows {
+        let body = error_kind_row(case, resp, status, error).await;
+        if let Some(text) = text {
+            assert_eq!(body["error_description"], text, "case {case}");
+        }
+    }
+    let page = ok_json(
+        app.get("/user/alice/contacts?needReturnRemark=true", Some(&token))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        page["data"],
+        json!({"contacts": [{"remark": null, "username": "bob"}]})
+    );
+}
+
+#[tokio::test]
+async fn importing_contacts_sorts_each_name_into_success_missing_or_over_the_limit() {
+    let app = spawn_with_fixtures(&fixtures(json!({"max_contacts_per_user": 2}))).await;
+    let token = app.app_token().await;
+    ok_json(befriend(&app, &token, "dave", "carol").await).await;
+    ok_json(befriend(&app, &token, "dave", "bob").await).await;
+    let body = json!({"usernames": ["bob", "ghost", "dave"]});
+    let answer = ok_json(
+        app.post("/users/alice/contacts/import", Some(&token), &body)
+            .await,
+    )
+    .await;
+    assert_eq!(answer["status"], "ok", "{answer}");
+    assert_eq!(answer["action"], "post", "{answer}");
+    assert_eq!(
+        answer["data"],
+        json!({"UnKnowFailed": [], "success": ["bob"], "NotExistFailed": ["ghost"], "maxLimitFailed": ["dave"]})
+    );
+    assert_eq!(contacts(&app, &token, "alice").await, json!(["bob"]));
+    ok_json(befriend(&app, &token, "alice", "carol").await).await;
+    let resp = app
+        .post(
+            "/users/alice/contacts/import",
+            Some(&token),
+            &json!({"usernames": ["dave"]}),
+        )
+        .await;
+    assert_error_row(
+        "importer at the limit",
+        resp,
+        403,
+        "exceed_limit",
+        "Inviter's contact max count.",
+    )
+    .await;
+    let eleven: Vec<String> = (0..11).map(|i| format!("u{i}")).collect();
+    let resp = app
+        .post(
+            "/users/bob/contacts/import",
+            Some(&token),
+            &json!({"usernames": eleven}),
+        )
+        .await;
+    assert_error_row(
+        "11 names",
+        resp,
+        400,
+        "illegal_argument",
+        "request user over flow limit:10.",
+    )
+    .await;
+    let resp = app
+        .post(
+            "/users/ghost/contacts/import",
+            Some(&token),
+            &json!({"usernames": ["bob"]}),
+        )
+        .await;
+    error_kind_row("unknown importer", resp, 404, "service_resource_not_found").await;
+    let resp = app
+        .post(
+            "/users/bob/contacts/import",
+            None,
+            &json!({"usernames": ["bob"]}),
+        )
+        .await;
+    error_kind_row("no token", resp, 401, "unauthorized").await;
+}

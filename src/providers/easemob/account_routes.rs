@@ -6,7 +6,7 @@ use super::call::Call;
 use super::error::EasemobError;
 use super::tenant::Tenant;
 use super::user_store::User;
-use super::{metadata, mutes, relations, user_admin};
+use super::{contact_pages, metadata, mutes, relations, user_admin};
 use actix_web::{web, HttpResponse};
 use std::sync::Arc;
 
@@ -25,6 +25,9 @@ pub enum AccountRoute {
     Contact,
     Blocks,
     Block,
+    ContactPage,
+    Remark,
+    Import,
 }
 
 /// The route of the path segments under the application, if it is one of these.
@@ -41,6 +44,9 @@ pub fn route_of(segments: &[&str]) -> Option<AccountRoute> {
         ["users", u, "contacts", "users", f] if named(u) && named(f) => Contact,
         ["users", u, "blocks", "users"] if named(u) => Blocks,
         ["users", u, "blocks", "users", b] if named(u) && named(b) => Block,
+        ["users", u, "contacts", "import"] if named(u) => Import,
+        ["user", u, "contacts"] if named(u) => ContactPage,
+        ["user", u, "contacts", "users", f] if named(u) && named(f) => Remark,
         ["mutes"] => Mutes,
         ["mutes", u] if named(u) => Mute,
         ["metadata", "user", u] if named(u) => Metadata,
@@ -71,6 +77,9 @@ pub async fn dispatch(call: Call, payload: web::Payload, route: AccountRoute) ->
         (Blocks, "GET") => relations::list_blocks(call),
         (Blocks, "POST") => relations::block(call, payload).await,
         (Block, "DELETE") => relations::unblock(call),
+        (ContactPage, "GET") => contact_pages::page(call),
+        (Remark, "PUT") => contact_pages::remark(call, payload).await,
+        (Import, "POST") => contact_pages::import(call, payload).await,
         _ => call.finish(call.tenant().and(Err(EasemobError::method_not_allowed()))),
     }
 }

@@ -416,3 +416,17 @@ impl EasemobError {
         )
     }
 }
+
+// Contact import (`user_relationship.md` 导入好友列表).
+impl EasemobError {
+    /// 403 `exceed_limit` `Inviter's contact max count.`: the importing user is at the
+    /// contact limit.
+    pub fn import_full() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "exceed_limit",
+            "ExceedLimitException",
+            "Inviter's contact max count.",
+        )
+    }
+}

@@ -5,6 +5,7 @@
 mod account_routes;
 mod auth;
 mod call;
+mod contact_pages;
 mod error;
 mod file_store;
 mod files;

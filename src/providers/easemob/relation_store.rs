@@ -5,11 +5,12 @@
 use std::collections::HashMap;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-/// A user's two lists, oldest first.
+/// A user's two lists, oldest first, and the user's remarks on contacts.
 #[derive(Debug, Default)]
 struct Lists {
     contacts: Vec<Box<str>>,
     blocks: Vec<Box<str>>,
+    remarks: HashMap<Box<str>, Box<str>>,
 }
 
 impl Lists {
@@ -64,8 +65,39 @@ impl RelationStore {
     pub fn remove_contact(&self, a: &str, b: &str) {
         let mut map = self.write();
         for (owner, friend) in [(a, b), (b, a)] {
+            if let Some(lists) = map.get_mut(owner) {
+                lists.remarks.remove(friend);
+            }
             drop_from(&mut map, owner, |l| &mut l.contacts, friend);
         }
+    }
+
+    /// Sets `owner`'s remark on the contact `friend`; `false` when they are not contacts.
+    pub fn set_remark(&self, owner: &str, friend: &str, remark: &str) -> bool {
+        let mut map = self.write();
+        let Some(lists) = map.get_mut(owner) else {
+            return false;
+        };
+        if !lists.contacts.iter().any(|c| &**c == friend) {
+            return false;
+        }
+        lists.remarks.insert(friend.into(), remark.into());
+        true
+    }
+
+    /// `owner`'s contacts with `owner`'s remark on each, newest first.
+    pub fn contacts_with_remarks(&self, owner: &str) -> Vec<(Box<str>, Option<Box<str>>)> {
+        let map = self.read();
+        let Some(lists) = map.get(owner) else {
+            return Vec::new();
+        };
+        let remark = |c: &str| lists.remarks.get(c).cloned();
+        lists
+            .contacts
+            .iter()
+            .rev()
+            .map(|c| (c.clone(), remark(c)))
+            .collect()
     }
 
     /// `owner`'s contacts, newest first.
@@ -117,6 +149,7 @@ impl RelationStore {
         map.retain(|_, lists| {
             lists.contacts.retain(|c| &**c != name);
             lists.blocks.retain(|b| &**b != name);
+            lists.remarks.remove(name);
             !lists.is_empty()
         });
     }
