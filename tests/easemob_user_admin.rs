@@ -712,3 +712,37 @@ async fn the_apps_attribute_limit_comes_from_the_fixture_limits() {
     let capacity = ok_json(app.get("/metadata/user/capacity", Some(&token)).await).await;
     assert_eq!(capacity["data"], 10 + 8, "{capacity}");
 }
+
+#[tokio::test]
+async fn a_user_has_no_logged_in_device_and_a_device_logout_answers_true() {
+    let app = spawn_app().await;
+    let token = app.app_token().await;
+    let devices = ok_json(app.get("/users/alice/resources", Some(&token)).await).await;
+    assert_eq!(devices["data"], json!([]), "{devices}");
+    assert_eq!(devices["path"], "/users/alice/resources", "{devices}");
+    assert_eq!(
+        devices["uri"],
+        app.app_url(ORG, APP, "/users/alice/resources")
+    );
+    let path = "/users/alice/disconnect/android_123";
+    let answer = ok_json(app.delete(path, Some(&token)).await).await;
+    assert_eq!(answer["action"], "delete", "{answer}");
+    assert_eq!(answer["data"], json!({"result": true}), "{answer}");
+    assert_eq!(answer["uri"], app.app_url(ORG, APP, ""), "{answer}");
+    let resp = app
+        .delete("/users/ghost/disconnect/android_123", Some(&token))
+        .await;
+    let body = assert_error_row(
+        "unknown user",
+        resp,
+        404,
+        "service_resource_not_found",
+        "Service resource not found",
+    )
+    .await;
+    assert_eq!(body["exception"], "UserNotFoundException", "{body}");
+    let resp = app.get("/users/alice/resources", None).await;
+    error_kind_row("no token", resp, 401, "unauthorized").await;
+    let resp = app.get(path, Some(&token)).await;
+    error_kind_row("GET a device logout", resp, 405, "web_application").await;
+}

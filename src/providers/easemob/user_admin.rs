@@ -1,6 +1,7 @@
-//! Online status, ban (deactivate), unban (activate) and forced logout of users
-//! (`account_system.md`). No client ever connects to the emulator, so every user is offline
-//! and a forced logout has nothing to end. A deactivated user cannot get a token, and the
+//! Online status, ban (deactivate), unban (activate), logged-in devices and forced logout of
+//! users (`account_system.md`). No client ever connects to the emulator, so every user is
+//! offline with no device, and a forced logout has nothing to end (it answers `result: true`,
+//! as the docs' example does, so that clients written against the service pass). A deactivated user cannot get a token, and the
 //! tokens the user already holds are refused until the user is activated again ("用户若被禁用
 //! 将立即下线并无法登录", immediately offline and unable to log in).
 
@@ -154,6 +155,35 @@ pub fn disconnect(call: Call) -> HttpResponse {
     let result = admin_call(&call).map(|tenant| {
         let known = tenant.users.get(segment(&call, 2)).is_some();
         user_data(&call, &tenant, entry("result", known.into()))
+    });
+    call.finish(result)
+}
+
+/// `DELETE /{org}/{app}/users/{username}/disconnect/{resourceId}`: `result: true` for a user
+/// that exists, 404 for one that does not.
+pub fn disconnect_device(call: Call) -> HttpResponse {
+    let result = admin_call(&call).and_then(|tenant| {
+        existing(&tenant, segment(&call, 2))?;
+        let mut meta = Meta::new(&call, &tenant, "delete", call.rest());
+        meta.uri = call.app_uri();
+        let extra = Extra {
+            data: Some(entry("result", true.into())),
+            ..Extra::default()
+        };
+        Ok(meta.entities([(); 0], extra))
+    });
+    call.finish(result)
+}
+
+/// `GET /{org}/{app}/users/{username}/resources`: the logged-in devices, always none.
+pub fn resources(call: Call) -> HttpResponse {
+    let result = admin_call(&call).map(|tenant| {
+        let meta = Meta::new(&call, &tenant, "get", call.rest());
+        let extra = Extra {
+            data: Some([(); 0]),
+            ..Extra::default()
+        };
+        meta.entities([(); 0], extra)
     });
     call.finish(result)
 }
