@@ -1,6 +1,8 @@
-//! The routes about users beyond the account itself: online status, ban and unban, forced
-//! logout (`account_system.md`), global mutes, user attributes (`userprofile.md`), contacts
-//! and block lists (`user_relationship.md`); and the steps their handlers share.
+//! The routes about users beyond the account itself: online status, ban and unban, devices
+//! and forced logout, global mutes (`account_system.md`), user attributes
+//! (`userprofile.md`), contacts, remarks and block lists (`user_relationship.md`); and the
+//! steps their handlers share. The route table hands every path it does not know itself to
+//! [`route_of`] here.
 
 use super::call::Call;
 use super::error::EasemobError;
