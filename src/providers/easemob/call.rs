@@ -155,9 +155,11 @@ impl Call {
         auth::authenticate_app(&self.req, &self.check(tenant))
     }
 
-    /// Requires any token (app or user) of `tenant`.
+    /// Requires any token (app or user) of `tenant`; a deactivated user's is refused.
     pub fn require_any(&self, tenant: &Tenant) -> Result<Principal, EasemobError> {
-        auth::authenticate(&self.req, &self.check(tenant))
+        let principal = auth::authenticate(&self.req, &self.check(tenant))?;
+        super::user_admin::refuse_deactivated(tenant, principal)?;
+        Ok(principal)
     }
 
     fn check<'a>(&'a self, tenant: &Tenant) -> auth::Check<'a> {

@@ -427,3 +427,104 @@ impl EasemobError {
         )
     }
 }
+
+// Users' status, bans, global mutes, attributes, contacts and block lists
+// (`account_system.md`, `userprofile.md`, `user_relationship.md`).
+impl EasemobError {
+    /// 400 `required_property_not_found`: a global-mute call for a user that does not exist.
+    pub fn mute_user_not_found() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "required_property_not_found",
+            "org.apache.usergrid.persistence.exceptions.RequiredPropertyNotFoundException",
+            "Entity user requires a property named username",
+        )
+    }
+
+    /// 403 `exceed_limit` `user contact number exceed limit`: either user has as many
+    /// contacts as the plan allows.
+    pub fn contacts_full() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "exceed_limit",
+            "ExceedLimitException",
+            "user contact number exceed limit",
+        )
+    }
+
+    /// 403 `exceed_limit`: the block list would pass its limit (the text is not documented;
+    /// it follows the contacts one).
+    pub fn blocks_full() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "exceed_limit",
+            "ExceedLimitException",
+            "user block number exceed limit",
+        )
+    }
+
+    /// 403 `message_send_error`: the sender is under a global mute for this kind of chat (the
+    /// docs say the send fails but give no text).
+    pub fn sender_muted(from: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "message_send_error",
+            SEND,
+            format!("user {from} has been muted"),
+        )
+    }
+
+    /// 400 `BAD_REQUEST` of the user-attribute service.
+    pub fn metadata_bad_request(description: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "MetadataException",
+            description,
+        )
+    }
+
+    /// 403 `FORBIDDEN` of the user-attribute service: a size limit.
+    pub fn metadata_forbidden(description: String) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "MetadataException",
+            description,
+        )
+    }
+
+    /// 401 `metadata_error` `auth error`: a user token for another user's attributes.
+    pub fn metadata_auth() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "metadata_error",
+            "MetadataException",
+            "auth error",
+        )
+    }
+
+    /// 401 `unauthorized` `unauthorized`: a user token on the app-wide attribute capacity.
+    pub fn capacity_unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            SECURITY,
+            "unauthorized",
+        )
+    }
+}
+
+// Contact import (`user_relationship.md` 导入好友列表).
+impl EasemobError {
+    /// 403 `exceed_limit` `Inviter's contact max count.`: the importing user is at the
+    /// contact limit.
+    pub fn import_full() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "exceed_limit",
+            "ExceedLimitException",
+            "Inviter's contact max count.",
+        )
+    }
+}

@@ -64,6 +64,10 @@ struct LimitsFixture {
     offline_calls_per_second: Option<u32>,
     history_calls_per_minute: Option<u32>,
     rewrite_calls_per_second: Option<u32>,
+    max_contacts_per_user: Option<u32>,
+    max_blocks_per_user: Option<u32>,
+    max_user_metadata_bytes: Option<u32>,
+    max_app_metadata_bytes: Option<u64>,
     users: Option<TargetFixture>,
     chatgroups: Option<TargetFixture>,
     chatrooms: Option<TargetFixture>,
@@ -110,6 +114,14 @@ pub struct Limits {
     pub history_calls_per_minute: u32,
     /// `/messages/rewrite/{msg_id}` calls per second.
     pub rewrite_calls_per_second: u32,
+    /// Contacts one user may have (`user_relationship.md`: 100 on the free plan).
+    pub max_contacts_per_user: u32,
+    /// Users one user may block (`user_relationship.md`: 500).
+    pub max_blocks_per_user: u32,
+    /// Bytes of attributes one user may have (`userprofile.md`: 2 KB).
+    pub max_user_metadata_bytes: u32,
+    /// Bytes of attributes all users of the app may have (`userprofile.md`: 10 GB).
+    pub max_app_metadata_bytes: u64,
     pub users: TargetLimits,
     pub chatgroups: TargetLimits,
     pub chatrooms: TargetLimits,
@@ -260,6 +272,10 @@ impl Limits {
             offline_calls_per_second: 100,
             history_calls_per_minute: 10,
             rewrite_calls_per_second: 100,
+            max_contacts_per_user: 100,
+            max_blocks_per_user: 500,
+            max_user_metadata_bytes: 2 * 1024,
+            max_app_metadata_bytes: 10 * 1024 * 1024 * 1024,
             users: target(600, 100, 6000, 60_000),
             chatgroups: target(3, 20, 20, 1000),
             chatrooms: target(10, 20, 100, 1000),
@@ -287,6 +303,10 @@ impl Limits {
             offline_calls_per_second: 0,
             history_calls_per_minute: 0,
             rewrite_calls_per_second: 0,
+            max_contacts_per_user: 0,
+            max_blocks_per_user: 0,
+            max_user_metadata_bytes: 0,
+            max_app_metadata_bytes: 0,
             users: none,
             chatgroups: none,
             chatrooms: none,
@@ -325,6 +345,16 @@ impl Limits {
             rewrite_calls_per_second: f
                 .rewrite_calls_per_second
                 .unwrap_or(base.rewrite_calls_per_second),
+            max_contacts_per_user: f
+                .max_contacts_per_user
+                .unwrap_or(base.max_contacts_per_user),
+            max_blocks_per_user: f.max_blocks_per_user.unwrap_or(base.max_blocks_per_user),
+            max_user_metadata_bytes: f
+                .max_user_metadata_bytes
+                .unwrap_or(base.max_user_metadata_bytes),
+            max_app_metadata_bytes: f
+                .max_app_metadata_bytes
+                .unwrap_or(base.max_app_metadata_bytes),
             users: base.users.merged(f.users.as_ref()),
             chatgroups: base.chatgroups.merged(f.chatgroups.as_ref()),
             chatrooms: base.chatrooms.merged(f.chatrooms.as_ref()),

@@ -1,9 +1,13 @@
 //! The Easemob (环信) REST emulator, mounted at `/{org_name}/{app_name}/...`: app and user
 //! tokens, users, the message service (three send endpoints and the legacy `/messages`),
-//! chat files, recall, rewrite, offline message counts and the hourly history export. See `contracts/easemob.md` for the behaviour it reproduces.
+//! chat files, recall, rewrite, offline message counts, the hourly history export, and the
+//! users' status, bans, mutes, attributes, contacts and blocks. See `contracts/easemob.md` for
+//! the behaviour it reproduces.
 
+mod account_routes;
 mod auth;
 mod call;
+mod contact_pages;
 mod error;
 mod file_store;
 mod files;
@@ -12,15 +16,23 @@ mod history;
 mod history_file;
 mod json;
 mod legacy;
+mod metadata;
+mod metadata_store;
 mod msgid;
+mod mute_store;
+mod mutes;
 mod offline;
 mod offline_store;
 mod recall;
+mod relation_store;
+mod relations;
 mod rewrite;
 mod routes;
 mod send;
+mod social;
 mod tenant;
 mod token;
+mod user_admin;
 mod user_store;
 mod users;
 mod validate;
@@ -134,8 +146,14 @@ impl crate::providers::Provider for State {
     fn usage(&self) -> Vec<(&'static str, u64)> {
         let (mut users, mut files, mut bytes, mut dropped) = (0, 0, 0, 0);
         let mut marks = 0;
+        let mut social = [0u64; 4];
         for tenant in self.tenants.all() {
             marks += tenant.deliveries.len() as u64;
+            let (contacts, blocks) = tenant.social.relations.counts();
+            social[0] += contacts;
+            social[1] += blocks;
+            social[2] += tenant.social.metadata.bytes();
+            social[3] += tenant.social.mutes.len() as u64;
             let counts = tenant.files.counts();
             users += tenant.users.len() as u64;
             files += counts.files as u64;
@@ -148,6 +166,10 @@ impl crate::providers::Provider for State {
             ("file_bytes", bytes),
             ("files_dropped", dropped),
             ("delivery_marks", marks),
+            ("contacts", social[0]),
+            ("blocks", social[1]),
+            ("user_attribute_bytes", social[2]),
+            ("muted_users", social[3]),
         ]
     }
 

@@ -3,6 +3,7 @@
 //! with plain string matching, so that a call costs the router no regular expression. A known
 //! path called with another method answers 405, an unknown one 404, both in Easemob's envelope.
 
+use super::account_routes::{self, AccountRoute};
 use super::call::Call;
 use super::error::EasemobError;
 use super::send::Audience;
@@ -41,10 +42,11 @@ enum Route {
     History,
     HistoryFile,
     Rewrite,
+    Account(AccountRoute),
 }
 
 fn route_of(rest: &str) -> Option<Route> {
-    let mut segments = [""; 4];
+    let mut segments = [""; 5];
     let mut count = 0;
     // JAX-RS matches a path with or without one trailing slash (`/chatgroups/`).
     let rest = rest
@@ -77,7 +79,7 @@ fn route_of(rest: &str) -> Option<Route> {
         ["chatmessages", time] if time.ends_with(".gz") => Route::HistoryFile,
         ["chatmessages", time] if !time.is_empty() => Route::History,
         ["messages", "rewrite", id] if !id.is_empty() => Route::Rewrite,
-        _ => return None,
+        other => return account_routes::route_of(other).map(Route::Account),
     })
 }
 
@@ -123,6 +125,7 @@ async fn route(call: Call, payload: web::Payload) -> HttpResponse {
         (Route::History, "GET") => history::link(call).await,
         (Route::HistoryFile, "GET") => history::download(call).await,
         (Route::Rewrite, "PUT") => rewrite::rewrite(call, payload).await,
+        (Route::Account(r), _) => account_routes::dispatch(call, payload, r).await,
         _ => call.finish(call.tenant().and(Err(EasemobError::method_not_allowed()))),
     }
 }

@@ -222,6 +222,7 @@ pub fn deliver<'a>(
     if limits.max_message_bytes > 0 && size > limits.max_message_bytes as usize {
         return Err(EasemobError::send("message is too large").with_code(14007));
     }
+    super::mutes::refuse_muted(call, tenant, out.target, out.from)?;
     let recipients = distinct(out.to);
     // The targeted variants have a call limit of their own and no message window.
     let window = &tenant.rates.send(out.target).messages;

@@ -4,6 +4,7 @@
 use super::file_store::FileStore;
 use super::fixtures::{Limits, Settings, TargetLimits};
 use super::offline_store::Deliveries;
+use super::social::Social;
 use super::user_store::UserStore;
 use crate::core::journal::{ChatType, Partition};
 use crate::core::rate::RateWindow;
@@ -130,6 +131,8 @@ pub struct Tenant {
     pub settings: Settings,
     pub users: UserStore,
     pub files: FileStore,
+    /// Contacts, blocks, attributes and mutes of the users.
+    pub social: Social,
     pub rates: Rates,
     pub journal: Arc<Partition>,
     /// Up to where each user's messages were delivered (the admin API says so).
@@ -157,6 +160,7 @@ impl Tenant {
             settings: settings.clone(),
             users,
             files: FileStore::default(),
+            social: Social::default(),
             journal: core.journal.partition(super::PROVIDER, key),
             deliveries: Deliveries::default(),
         }

@@ -303,6 +303,7 @@ fn delete_user(call: &Call) -> Result<HttpResponse, EasemobError> {
         .users
         .remove(name)
         .ok_or_else(EasemobError::user_not_found)?;
+    tenant.social.forget(&user.username);
     let meta = Meta::new(call, &tenant, "delete", "/users");
     Ok(meta.entities([user], Extra::<()>::default()))
 }
@@ -319,6 +320,7 @@ fn delete_users(call: &Call) -> Result<HttpResponse, EasemobError> {
     let params = params(call);
     let from = cursor(&params)?;
     let (users, next) = tenant.users.remove_page(from, page_limit(&params));
+    users.iter().for_each(|u| tenant.social.forget(&u.username));
     let meta = Meta::new(call, &tenant, "delete", "/users");
     let extra = Extra::<()> {
         cursor: next.map(encode_cursor),
