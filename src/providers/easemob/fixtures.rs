@@ -64,6 +64,8 @@ struct LimitsFixture {
     users: Option<TargetFixture>,
     chatgroups: Option<TargetFixture>,
     chatrooms: Option<TargetFixture>,
+    groups: Option<ChatFixture>,
+    rooms: Option<ChatFixture>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -98,6 +100,8 @@ pub struct Limits {
     pub users: TargetLimits,
     pub chatgroups: TargetLimits,
     pub chatrooms: TargetLimits,
+    pub groups: ChatLimits,
+    pub rooms: ChatLimits,
 }
 
 /// Everything a tenant is made from.
@@ -243,6 +247,8 @@ impl Limits {
             users: target(600, 100, 6000, 60_000),
             chatgroups: target(3, 20, 20, 1000),
             chatrooms: target(10, 20, 100, 1000),
+            groups: ChatLimits::groups(),
+            rooms: ChatLimits::rooms(),
         }
     }
 
@@ -265,6 +271,11 @@ impl Limits {
             users: none,
             chatgroups: none,
             chatrooms: none,
+            groups: ChatLimits::off(),
+            rooms: ChatLimits {
+                default_members: 1000,
+                ..ChatLimits::off()
+            },
         }
     }
 
@@ -294,6 +305,8 @@ impl Limits {
             users: base.users.merged(f.users.as_ref()),
             chatgroups: base.chatgroups.merged(f.chatgroups.as_ref()),
             chatrooms: base.chatrooms.merged(f.chatrooms.as_ref()),
+            groups: base.groups.merged(f.groups.as_ref()),
+            rooms: base.rooms.merged(f.rooms.as_ref()),
         }
     }
 }
@@ -306,6 +319,91 @@ impl TargetLimits {
             calls_per_second: f.calls_per_second.unwrap_or(self.calls_per_second),
             messages_per_window: f.messages_per_window.unwrap_or(self.messages_per_window),
             window_ms: f.window_ms.unwrap_or(self.window_ms),
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Groups and chat rooms
+
+/// The limits of groups or of chat rooms, in a tenant's fixture `limits.groups` and
+/// `limits.rooms`.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChatFixture {
+    max_count: Option<u32>,
+    max_members: Option<u32>,
+    default_members: Option<u32>,
+    max_joined_per_user: Option<u32>,
+    max_admins: Option<u32>,
+    max_batch: Option<u32>,
+}
+
+/// The limits of groups or of chat rooms; 0 turns a limit off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChatLimits {
+    /// How many the app holds (`appKey:... has create too many groups!`).
+    pub max_count: u32,
+    /// The highest `maxusers` (owner included).
+    pub max_members: u32,
+    /// `maxusers` when the request gives none.
+    pub default_members: u32,
+    /// How many one user joins (`user ... has joined too many groups!`).
+    pub max_joined_per_user: u32,
+    /// Admins besides the owner.
+    pub max_admins: u32,
+    /// Users per batch call (add, remove, mute, unmute).
+    pub max_batch: u32,
+}
+
+impl ChatLimits {
+    /// `limitation.md` (群组): 3000 members in a normal group, 200 by default, 99 admins,
+    /// 60 users a call; 600 groups a user (the professional edition). Groups per app are
+    /// unbounded on paid editions: the emulator keeps 10000.
+    fn groups() -> Self {
+        Self {
+            max_count: 10_000,
+            max_members: 3000,
+            default_members: 200,
+            max_joined_per_user: 600,
+            max_admins: 99,
+            max_batch: 60,
+        }
+    }
+
+    /// `chatroom_manage.md`: `maxusers` in [1, 10000], 1000 by default; 99 admins, 60 users a
+    /// call. Rooms per app and per user are not documented: 10000 and 100.
+    fn rooms() -> Self {
+        Self {
+            max_count: 10_000,
+            max_members: 10_000,
+            default_members: 1000,
+            max_joined_per_user: 100,
+            max_admins: 99,
+            max_batch: 60,
+        }
+    }
+
+    fn off() -> Self {
+        Self {
+            max_count: 0,
+            max_members: 0,
+            max_joined_per_user: 0,
+            max_admins: 0,
+            max_batch: 0,
+            ..Self::groups()
+        }
+    }
+
+    fn merged(self, f: Option<&ChatFixture>) -> Self {
+        let Some(f) = f else { return self };
+        Self {
+            max_count: f.max_count.unwrap_or(self.max_count),
+            max_members: f.max_members.unwrap_or(self.max_members),
+            default_members: f.default_members.unwrap_or(self.default_members),
+            max_joined_per_user: f.max_joined_per_user.unwrap_or(self.max_joined_per_user),
+            max_admins: f.max_admins.unwrap_or(self.max_admins),
+            max_batch: f.max_batch.unwrap_or(self.max_batch),
         }
     }
 }

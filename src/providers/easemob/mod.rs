@@ -4,6 +4,9 @@
 
 mod auth;
 mod call;
+mod chat_store;
+mod chats;
+mod chat_members;
 mod error;
 mod file_store;
 mod files;
@@ -49,6 +52,7 @@ pub struct State {
     tenants: TenantMap<Tenant>,
     message_ids: MessageIds,
     tokens: auth::Verifier,
+    chat_ids: chat_store::ChatIds,
 }
 
 impl State {
@@ -56,6 +60,7 @@ impl State {
     /// `strict_tenants`, only those.
     pub fn new(core: Arc<Core>, fixtures: Fixtures, strict_tenants: bool) -> Self {
         let node = core.ids.rng().next_u64();
+        let chat_ids = chat_store::ChatIds::new(&core.ids);
         let state = Self {
             tenants: TenantMap::new(core.max_tenants),
             core,
@@ -63,6 +68,7 @@ impl State {
             strict_tenants,
             message_ids: MessageIds::new(node),
             tokens: auth::Verifier::default(),
+            chat_ids,
         };
         state.store_fixtures(None);
         state
@@ -128,7 +134,10 @@ impl crate::providers::Provider for State {
 
     fn usage(&self) -> Vec<(&'static str, u64)> {
         let (mut users, mut files, mut bytes, mut dropped) = (0, 0, 0, 0);
+        let (mut groups, mut rooms) = (0, 0);
         for tenant in self.tenants.all() {
+            groups += tenant.groups.len() as u64;
+            rooms += tenant.rooms.len() as u64;
             let counts = tenant.files.counts();
             users += tenant.users.len() as u64;
             files += counts.files as u64;
@@ -140,6 +149,8 @@ impl crate::providers::Provider for State {
             ("files", files),
             ("file_bytes", bytes),
             ("files_dropped", dropped),
+            ("groups", groups),
+            ("rooms", rooms),
         ]
     }
 

@@ -7,7 +7,8 @@ use super::call::Call;
 use super::error::EasemobError;
 use super::send::Audience;
 use super::tenant::Target;
-use super::{files, legacy, recall, send, token, users, State};
+use super::chat_store::Kind;
+use super::{chats, files, legacy, recall, send, token, users, State};
 use actix_web::http::header::{HeaderValue, ACCESS_CONTROL_ALLOW_ORIGIN};
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -36,6 +37,9 @@ enum Route {
     Recall,
     Files,
     File,
+    Chats(Kind),
+    Joined(Kind),
+    UserGroups,
 }
 
 fn route_of(rest: &str) -> Option<Route> {
@@ -60,6 +64,11 @@ fn route_of(rest: &str) -> Option<Route> {
         ["users", user, "password"] if !user.is_empty() => Route::Password,
         ["chatfiles"] => Route::Files,
         ["chatfiles", file] if !file.is_empty() => Route::File,
+        ["chatgroups", "user", user] if !user.is_empty() => Route::UserGroups,
+        ["chatgroups", ..] => Route::Chats(Kind::Group),
+        ["chatrooms", ..] => Route::Chats(Kind::Room),
+        ["users", user, "joined_chatgroups"] if !user.is_empty() => Route::Joined(Kind::Group),
+        ["users", user, "joined_chatrooms"] if !user.is_empty() => Route::Joined(Kind::Room),
         _ => return None,
     })
 }
@@ -101,6 +110,9 @@ async fn route(call: Call, payload: web::Payload) -> HttpResponse {
         (Route::Password, "PUT") => users::set_password(call, payload).await,
         (Route::Files, "POST") => files::upload(call, payload).await,
         (Route::File, "GET") => files::download(call).await,
+        (Route::Chats(kind), _) => chats::route(call, payload, kind).await,
+        (Route::Joined(kind), "GET") => chats::joined(call, kind).await,
+        (Route::UserGroups, "GET") => chats::user_groups(call).await,
         _ => call.finish(call.tenant().and(Err(EasemobError::method_not_allowed()))),
     }
 }

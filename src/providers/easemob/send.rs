@@ -207,6 +207,7 @@ pub fn deliver<'a>(
     if limits.max_message_bytes > 0 && size > limits.max_message_bytes as usize {
         return Err(EasemobError::send("message is too large").with_code(14007));
     }
+    super::chat_members::check_sender(tenant, out.target, out.from, out.to, call.now_ms)?;
     let recipients = distinct(out.to);
     let window = &tenant.rates.send(out.target).messages;
     if !window.try_take(call.now_ms, recipients.len() as u32) {

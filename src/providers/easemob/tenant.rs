@@ -1,6 +1,7 @@
 //! An Easemob tenant: one `org/app` application with its settings, users, files, rate windows
 //! and journal partition. Unknown pairs are created on first use unless `--strict-tenants`.
 
+use super::chat_store::ChatStore;
 use super::file_store::FileStore;
 use super::fixtures::{Limits, Settings, TargetLimits};
 use super::user_store::UserStore;
@@ -120,6 +121,8 @@ pub struct Tenant {
     pub settings: Settings,
     pub users: UserStore,
     pub files: FileStore,
+    pub groups: ChatStore,
+    pub rooms: ChatStore,
     pub rates: Rates,
     pub journal: Arc<Partition>,
 }
@@ -145,6 +148,8 @@ impl Tenant {
             settings: settings.clone(),
             users,
             files: FileStore::default(),
+            groups: ChatStore::default(),
+            rooms: ChatStore::default(),
             journal: core.journal.partition(super::PROVIDER, key),
         }
     }
