@@ -44,7 +44,7 @@ async fn answer(
         return call.tenant().and(Err(EasemobError::no_such_path()));
     }
     let method = call.req.method().as_str();
-    let tenant = call.tenant()?;
+    call.tenant()?;
     match (segments.as_slice(), method) {
         ([], "POST") => create(call, payload, kind).await,
         ([], "GET") => list(call, kind),
@@ -63,11 +63,8 @@ async fn answer(
         ([id, "mute", users], "DELETE") => members::unmute(call, kind, id, users),
         ([id, "ban"], "POST" | "PUT") => members::mute_all(call, kind, id, true),
         ([id, "ban"], "DELETE") => members::mute_all(call, kind, id, false),
-        ([_] | [_, "users" | "admin" | "mute" | "ban"], _)
-        | ([_, "users" | "admin" | "mute", _], _) => {
-            let _ = tenant;
-            Err(EasemobError::method_not_allowed())
-        }
+        ([] | [_] | [_, "users" | "admin" | "mute" | "ban"], _)
+        | ([_, "users" | "admin" | "mute", _], _) => Err(EasemobError::method_not_allowed()),
         _ => Err(EasemobError::no_such_path()),
     }
 }
