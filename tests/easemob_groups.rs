@@ -757,3 +757,15 @@ async fn deleting_the_owner_dissolves_the_group_as_the_docs_say() {
     let group = app.chat_details(&token, "chatgroups", &kept).await;
     assert_eq!(group["affiliations_count"], 2, "a deleted member stays listed: {group}");
 }
+
+#[tokio::test]
+async fn group_routes_answer_429_past_calls_per_second_until_the_next_second() {
+    let (app, token) = setup_with_limits(json!({"groups": {"calls_per_second": 2}})).await;
+    ok_json(app.get("/chatgroups", Some(&token)).await).await;
+    ok_json(app.get("/chatgroups", Some(&token)).await).await;
+    let resp = app.get("/users/alice/joined_chatgroups", Some(&token)).await;
+    assert_easemob_error(resp, 429, "reach_limit", "This request has reached api limit").await;
+    ok_json(app.get("/chatrooms", Some(&token)).await).await;
+    app.advance_clock(1000).await;
+    ok_json(app.get("/chatgroups", Some(&token)).await).await;
+}

@@ -83,7 +83,7 @@ fn change<T>(
 
 /// `GET /{kind}/{id}/users?pagenum=&pagesize=`: the owner first, then the members.
 pub fn list(call: &Call, kind: Kind, id: &str) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call)?;
+    let tenant = app_call(call, kind)?;
     let chat = find(&tenant, kind, id).map_err(|_| EasemobError::group_not_found_service(id))?;
     let params = params(call);
     let all: Vec<Value> = std::iter::once(json!({ "owner": chat.owner }))
@@ -104,7 +104,7 @@ pub fn list(call: &Call, kind: Kind, id: &str) -> Result<HttpResponse, EasemobEr
 
 /// `POST /{kind}/{id}/users/{username}`.
 pub fn add_one(call: &Call, kind: Kind, id: &str, user: &str) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call)?;
+    let tenant = app_call(call, kind)?;
     let chat = find(&tenant, kind, id)?;
     let (user, _) = existing_user(&tenant, user)?;
     let (tenant, ()) = change(call, kind, &chat, |c, full| {
@@ -156,7 +156,7 @@ pub async fn add_many(
     kind: Kind,
     id: &str,
 ) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call)?;
+    let tenant = app_call(call, kind)?;
     let body = call.body(payload, json::USERGRID_BODY_CAP).await?;
     let request: Usernames = json::usergrid_object(&body)?;
     let chat = find(&tenant, kind, id)?;
@@ -199,7 +199,7 @@ pub async fn add_many(
 
 /// `DELETE /{kind}/{id}/users/{username}` and `/users/{u1},{u2},...` (at most 60).
 pub fn remove(call: &Call, kind: Kind, id: &str, users: &str) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call)?;
+    let tenant = app_call(call, kind)?;
     let chat = find(&tenant, kind, id)?;
     let max = kind.limits(&tenant.settings.limits).max_batch;
     let batch = users.contains(',');
@@ -250,7 +250,7 @@ pub fn remove(call: &Call, kind: Kind, id: &str, users: &str) -> Result<HttpResp
 
 /// `GET /{kind}/{id}/admin`.
 pub fn admins(call: &Call, kind: Kind, id: &str) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call)?;
+    let tenant = app_call(call, kind)?;
     let chat = find(&tenant, kind, id)?;
     let meta = meta(call, &tenant, "get", kind);
     Ok(reply(&meta, &chat.admins, Some(chat.admins.len())))
@@ -268,7 +268,7 @@ pub async fn add_admin(
     kind: Kind,
     id: &str,
 ) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call)?;
+    let tenant = app_call(call, kind)?;
     let body = call.body(payload, json::USERGRID_BODY_CAP).await?;
     let request: NewAdmin = json::usergrid_object(&body)?;
     let chat = find(&tenant, kind, id)?;
@@ -305,7 +305,7 @@ pub async fn add_admin(
 
 /// `DELETE /{kind}/{id}/admin/{username}`.
 pub fn remove_admin(call: &Call, kind: Kind, id: &str, user: &str) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call)?;
+    let tenant = app_call(call, kind)?;
     let chat = find(&tenant, kind, id)?;
     let user = user.to_ascii_lowercase();
     if !chat.is_admin(&user) {
@@ -365,7 +365,7 @@ pub fn transfer(
 
 /// `GET /{kind}/{id}/mute`: the mutes in force.
 pub fn mutes(call: &Call, kind: Kind, id: &str) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call)?;
+    let tenant = app_call(call, kind)?;
     let chat = find(&tenant, kind, id)?;
     let data: Vec<Value> = chat
         .mutes_at(call.now_ms)
@@ -381,7 +381,7 @@ pub async fn mute(
     kind: Kind,
     id: &str,
 ) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call)?;
+    let tenant = app_call(call, kind)?;
     let body = call.body(payload, json::USERGRID_BODY_CAP).await?;
     let request: Usernames = json::usergrid_object(&body)?;
     let chat = find(&tenant, kind, id)?;
@@ -423,7 +423,7 @@ pub async fn mute(
 
 /// `DELETE /{kind}/{id}/mute/{u1},{u2},...` (at most 60).
 pub fn unmute(call: &Call, kind: Kind, id: &str, users: &str) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call)?;
+    let tenant = app_call(call, kind)?;
     let chat = find(&tenant, kind, id)?;
     let max = kind.limits(&tenant.settings.limits).max_batch;
     let list = path_users(users, max, || {
@@ -443,7 +443,7 @@ pub fn unmute(call: &Call, kind: Kind, id: &str, users: &str) -> Result<HttpResp
 /// `POST /{kind}/{id}/ban` (on) and `DELETE /{kind}/{id}/ban` (off): every member muted but
 /// the owner and the admins.
 pub fn mute_all(call: &Call, kind: Kind, id: &str, on: bool) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call)?;
+    let tenant = app_call(call, kind)?;
     let chat = find(&tenant, kind, id)?;
     let (tenant, ()) = change(call, kind, &chat, |c, _| {
         c.mute_all = on;

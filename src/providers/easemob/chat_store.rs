@@ -4,6 +4,7 @@
 
 use super::fixtures::{ChatLimits, Limits};
 use crate::core::ids::{Ids, TimeSequence};
+use crate::core::rate::RateWindow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -110,10 +111,12 @@ impl Chat {
     }
 }
 
-/// A tenant's groups or rooms, by id (ids grow with time, so in order of creation).
-#[derive(Debug, Default)]
+/// A tenant's groups or rooms, by id (ids grow with time, so in order of creation), and the
+/// rate window of their routes.
+#[derive(Debug)]
 pub struct ChatStore {
     inner: RwLock<Index>,
+    pub calls: RateWindow,
 }
 
 #[derive(Debug, Default)]
@@ -131,6 +134,14 @@ pub enum Refused {
 }
 
 impl ChatStore {
+    /// An empty store whose routes take `limits.calls_per_second`.
+    pub fn new(limits: &ChatLimits) -> Self {
+        Self {
+            inner: RwLock::default(),
+            calls: RateWindow::new(limits.calls_per_second, 1000),
+        }
+    }
+
     fn read(&self) -> RwLockReadGuard<'_, Index> {
         self.inner.read().unwrap_or_else(|p| p.into_inner())
     }

@@ -72,10 +72,12 @@ async fn answer(
 // ------------------------------------------------------------------------------------------
 // Steps the handlers share
 
-/// The tenant of a call on groups or rooms, which needs an app token.
-pub fn app_call(call: &Call) -> Result<Arc<Tenant>, EasemobError> {
+/// The tenant of a call on groups or rooms, which needs an app token, within the rate
+/// window of their routes.
+pub fn app_call(call: &Call, kind: Kind) -> Result<Arc<Tenant>, EasemobError> {
     let tenant = call.tenant()?;
     call.require_app(&tenant)?;
+    call.rate(&tenant.chats(kind).calls)?;
     Ok(tenant)
 }
 
@@ -188,7 +190,7 @@ async fn create(
     payload: web::Payload,
     kind: Kind,
 ) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call)?;
+    let tenant = app_call(call, kind)?;
     let body = call.body(payload, json::USERGRID_BODY_CAP).await?;
     let new: NewChat = json::usergrid_object(&body)?;
     let limits = kind.limits(&tenant.settings.limits);
@@ -337,7 +339,7 @@ fn check_lengths(
 /// `GET /chatgroups/{id}[,{id}...]` and `/chatrooms/{id}[,...]`: the details of each that
 /// exists, "group id doesn't exist" for the others; 404 when none does.
 fn details(call: &Call, kind: Kind, ids: &str) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call)?;
+    let tenant = app_call(call, kind)?;
     let ids: Vec<&str> = ids.split(',').map(str::trim).filter(|i| !i.is_empty()).collect();
     if ids.len() > MAX_IDS {
         return Err(EasemobError::invalid_parameter(format!(
@@ -398,7 +400,7 @@ fn detail(chat: &Chat, kind: Kind) -> Value {
 
 /// `GET /chatgroups?limit=&cursor=` and `/chatrooms?limit=&cursor=`: newest first.
 fn list(call: &Call, kind: Kind) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call)?;
+    let tenant = app_call(call, kind)?;
     let params = params(call);
     let limit = int_param(&params, "limit").map_or(10, |l| l.clamp(1, 1000));
     let prefix = format!("{}:{}/{}_", &kind.path()[1..], tenant.org, tenant.app);
@@ -468,7 +470,7 @@ pub async fn joined(call: Call, kind: Kind) -> HttpResponse {
 }
 
 fn joined_list(call: &Call, kind: Kind) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call)?;
+    let tenant = app_call(call, kind)?;
     let user = call.param().to_ascii_lowercase();
     let params = params(call);
     let chats = joined_live(&tenant, kind, &user);
@@ -542,7 +544,7 @@ struct UserGroups<'a> {
 }
 
 fn user_group_list(call: &Call) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call)?;
+    let tenant = app_call(call, Kind::Group)?;
     let user = call.rest().rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
     let params = params(call);
     let chats = joined_live(&tenant, Kind::Group, &user);
@@ -601,7 +603,7 @@ async fn modify(
     kind: Kind,
     id: &str,
 ) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call)?;
+    let tenant = app_call(call, kind)?;
     let body = call.body(payload, json::USERGRID_BODY_CAP).await?;
     let fields: Map<String, Value> = json::usergrid_object(&body)?;
     let chat = find(&tenant, kind, id)?;
@@ -728,7 +730,7 @@ fn bad_type(field: &str) -> EasemobError {
 
 /// `DELETE /chatgroups/{id}` and `/chatrooms/{id}`.
 fn delete(call: &Call, kind: Kind, id: &str) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call)?;
+    let tenant = app_call(call, kind)?;
     let chat = find(&tenant, kind, id)?;
     let tenant = call.keep()?;
     tenant

@@ -337,6 +337,7 @@ struct ChatFixture {
     max_joined_per_user: Option<u32>,
     max_admins: Option<u32>,
     max_batch: Option<u32>,
+    calls_per_second: Option<u32>,
 }
 
 /// The limits of groups or of chat rooms; 0 turns a limit off.
@@ -354,6 +355,8 @@ pub struct ChatLimits {
     pub max_admins: u32,
     /// Users per batch call (add, remove, mute, unmute).
     pub max_batch: u32,
+    /// Calls a second to the routes under `/chatgroups` or `/chatrooms` (`limitationapi.md`).
+    pub calls_per_second: u32,
 }
 
 impl ChatLimits {
@@ -368,6 +371,7 @@ impl ChatLimits {
             max_joined_per_user: 600,
             max_admins: 99,
             max_batch: 60,
+            calls_per_second: 100,
         }
     }
 
@@ -381,6 +385,7 @@ impl ChatLimits {
             max_joined_per_user: 100,
             max_admins: 99,
             max_batch: 60,
+            calls_per_second: 100,
         }
     }
 
@@ -391,6 +396,7 @@ impl ChatLimits {
             max_joined_per_user: 0,
             max_admins: 0,
             max_batch: 0,
+            calls_per_second: 0,
             ..Self::groups()
         }
     }
@@ -404,6 +410,7 @@ impl ChatLimits {
             max_joined_per_user: f.max_joined_per_user.unwrap_or(self.max_joined_per_user),
             max_admins: f.max_admins.unwrap_or(self.max_admins),
             max_batch: f.max_batch.unwrap_or(self.max_batch),
+            calls_per_second: f.calls_per_second.unwrap_or(self.calls_per_second),
         }
     }
 }

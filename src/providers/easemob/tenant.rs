@@ -148,8 +148,8 @@ impl Tenant {
             settings: settings.clone(),
             users,
             files: FileStore::default(),
-            groups: ChatStore::default(),
-            rooms: ChatStore::default(),
+            groups: ChatStore::new(&settings.limits.groups),
+            rooms: ChatStore::new(&settings.limits.rooms),
             journal: core.journal.partition(super::PROVIDER, key),
         }
     }
