@@ -5,8 +5,8 @@
 use super::call::Call;
 use super::chat_store::{drop_member, Chat, Kind};
 use super::chats::{
-    app_call, existing_user, find, forbidden_status, joined_too_many, members_too_many,
-    meta, page_of, params, reply,
+    app_call, existing_user, find, forbidden_status, joined_too_many, members_too_many, meta,
+    page_of, params, reply,
 };
 use super::error::EasemobError;
 use super::json;
@@ -33,7 +33,10 @@ fn forbidden(kind: Kind, text: impl Into<Cow<'static, str>>) -> EasemobError {
 fn not_members(kind: Kind, users: &[&str]) -> EasemobError {
     forbidden(
         kind,
-        format!("users [{}] are not members of this group!", users.join(", ")),
+        format!(
+            "users [{}] are not members of this group!",
+            users.join(", ")
+        ),
     )
 }
 
@@ -54,7 +57,11 @@ fn path_users(
     max: u32,
     too_many: impl FnOnce() -> EasemobError,
 ) -> Result<Vec<&str>, EasemobError> {
-    let list: Vec<&str> = users.split(',').map(str::trim).filter(|u| !u.is_empty()).collect();
+    let list: Vec<&str> = users
+        .split(',')
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .collect();
     if max > 0 && list.len() > max as usize {
         return Err(too_many());
     }
@@ -103,7 +110,12 @@ pub fn list(call: &Call, kind: Kind, id: &str) -> Result<HttpResponse, EasemobEr
 }
 
 /// `POST /{kind}/{id}/users/{username}`.
-pub fn add_one(call: &Call, kind: Kind, id: &str, user: &str) -> Result<HttpResponse, EasemobError> {
+pub fn add_one(
+    call: &Call,
+    kind: Kind,
+    id: &str,
+    user: &str,
+) -> Result<HttpResponse, EasemobError> {
     let tenant = app_call(call, kind)?;
     let chat = find(&tenant, kind, id)?;
     let (user, _) = existing_user(&tenant, user)?;
@@ -198,7 +210,12 @@ pub async fn add_many(
 }
 
 /// `DELETE /{kind}/{id}/users/{username}` and `/users/{u1},{u2},...` (at most 60).
-pub fn remove(call: &Call, kind: Kind, id: &str, users: &str) -> Result<HttpResponse, EasemobError> {
+pub fn remove(
+    call: &Call,
+    kind: Kind,
+    id: &str,
+    users: &str,
+) -> Result<HttpResponse, EasemobError> {
     let tenant = app_call(call, kind)?;
     let chat = find(&tenant, kind, id)?;
     let max = kind.limits(&tenant.settings.limits).max_batch;
@@ -289,7 +306,10 @@ pub async fn add_admin(
             return Err(EasemobError::not_in_group(&user, &c.id.to_string()));
         }
         if c.is_admin(&user) {
-            return Err(forbidden(kind, format!("user: {user} is already admin of group: {}", c.id)));
+            return Err(forbidden(
+                kind,
+                format!("user: {user} is already admin of group: {}", c.id),
+            ));
         }
         if max > 0 && c.admins.len() >= max {
             return Err(EasemobError::exceed_limit(format!(
@@ -304,12 +324,20 @@ pub async fn add_admin(
 }
 
 /// `DELETE /{kind}/{id}/admin/{username}`.
-pub fn remove_admin(call: &Call, kind: Kind, id: &str, user: &str) -> Result<HttpResponse, EasemobError> {
+pub fn remove_admin(
+    call: &Call,
+    kind: Kind,
+    id: &str,
+    user: &str,
+) -> Result<HttpResponse, EasemobError> {
     let tenant = app_call(call, kind)?;
     let chat = find(&tenant, kind, id)?;
     let user = user.to_ascii_lowercase();
     if !chat.is_admin(&user) {
-        return Err(forbidden(kind, format!("user:{user} is not admin of group:{}", chat.id)));
+        return Err(forbidden(
+            kind,
+            format!("user:{user} is not admin of group:{}", chat.id),
+        ));
     }
     let (tenant, ()) = change(call, kind, &chat, |c, _| {
         c.admins.retain(|a| **a != *user);
@@ -333,7 +361,12 @@ pub fn transfer(
         .filter(|n| !n.is_empty())
         .ok_or_else(|| EasemobError::invalid_parameter("newowner must be provided"))?;
     let id = chat.id.to_string();
-    let same = || EasemobError::forbidden_op(StatusCode::FORBIDDEN, "new owner and old owner are the same");
+    let same = || {
+        EasemobError::forbidden_op(
+            StatusCode::FORBIDDEN,
+            "new owner and old owner are the same",
+        )
+    };
     if name.eq_ignore_ascii_case(&chat.owner) {
         return Err(same());
     }
@@ -357,7 +390,11 @@ pub fn transfer(
         c.modified = now;
         Ok(())
     })?;
-    Ok(reply(&meta(call, &tenant, "put", kind), json!({ "newowner": true }), None))
+    Ok(reply(
+        &meta(call, &tenant, "put", kind),
+        json!({ "newowner": true }),
+        None,
+    ))
 }
 
 // ------------------------------------------------------------------------------------------
@@ -402,11 +439,19 @@ pub async fn mute(
     if users.iter().any(|u| *u == *chat.owner) {
         return Err(on_owner(kind));
     }
-    let outside: Vec<&str> = users.iter().map(String::as_str).filter(|u| !chat.is_member(u)).collect();
+    let outside: Vec<&str> = users
+        .iter()
+        .map(String::as_str)
+        .filter(|u| !chat.is_member(u))
+        .collect();
     if !outside.is_empty() {
         return Err(not_members(kind, &outside));
     }
-    let expire = if duration < 0 { -1 } else { call.now_ms.saturating_add(duration) };
+    let expire = if duration < 0 {
+        -1
+    } else {
+        call.now_ms.saturating_add(duration)
+    };
     let (tenant, ()) = change(call, kind, &chat, |c, _| {
         for user in &users {
             c.mutes.retain(|(m, _)| **m != **user);
@@ -422,7 +467,12 @@ pub async fn mute(
 }
 
 /// `DELETE /{kind}/{id}/mute/{u1},{u2},...` (at most 60).
-pub fn unmute(call: &Call, kind: Kind, id: &str, users: &str) -> Result<HttpResponse, EasemobError> {
+pub fn unmute(
+    call: &Call,
+    kind: Kind,
+    id: &str,
+    users: &str,
+) -> Result<HttpResponse, EasemobError> {
     let tenant = app_call(call, kind)?;
     let chat = find(&tenant, kind, id)?;
     let max = kind.limits(&tenant.settings.limits).max_batch;
@@ -436,7 +486,10 @@ pub fn unmute(call: &Call, kind: Kind, id: &str, users: &str) -> Result<HttpResp
         c.mutes.retain(|(m, _)| !list.iter().any(|u| **u == **m));
         Ok(())
     })?;
-    let data: Vec<Value> = list.iter().map(|u| json!({ "result": true, "user": u })).collect();
+    let data: Vec<Value> = list
+        .iter()
+        .map(|u| json!({ "result": true, "user": u }))
+        .collect();
     Ok(reply(&meta(call, &tenant, "delete", kind), data, None))
 }
 
@@ -450,7 +503,11 @@ pub fn mute_all(call: &Call, kind: Kind, id: &str, on: bool) -> Result<HttpRespo
         Ok(())
     })?;
     let action = if on { "post" } else { "delete" };
-    Ok(reply(&meta(call, &tenant, action, kind), json!({ "mute": on }), None))
+    Ok(reply(
+        &meta(call, &tenant, action, kind),
+        json!({ "mute": on }),
+        None,
+    ))
 }
 
 /// Refuses a group or room message from a sender muted in one of the groups or rooms it

@@ -90,7 +90,9 @@ impl Chat {
 
     /// The mutes still in force at `now`.
     pub fn mutes_at(&self, now: i64) -> impl Iterator<Item = &(Box<str>, i64)> {
-        self.mutes.iter().filter(move |(_, end)| *end < 0 || *end > now)
+        self.mutes
+            .iter()
+            .filter(move |(_, end)| *end < 0 || *end > now)
     }
 
     /// Whether `user` may not send at `now`: muted, or every member muted and `user` neither
@@ -167,7 +169,11 @@ impl ChatStore {
             return Err(Refused::UserFull(full.clone()));
         }
         for person in people {
-            index.joined.entry(person.clone()).or_default().insert(chat.id);
+            index
+                .joined
+                .entry(person.clone())
+                .or_default()
+                .insert(chat.id);
         }
         index.chats.insert(chat.id, chat);
         Ok(())

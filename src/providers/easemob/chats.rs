@@ -157,7 +157,10 @@ pub fn forbidden_status(kind: Kind) -> StatusCode {
 
 /// 403 `exceed_limit` `user {u} has joined too many groups!` (or `chatrooms`).
 pub fn joined_too_many(kind: Kind, user: &str) -> EasemobError {
-    EasemobError::exceed_limit(format!("user {user} has joined too many {}!", kind.plural()))
+    EasemobError::exceed_limit(format!(
+        "user {user} has joined too many {}!",
+        kind.plural()
+    ))
 }
 
 /// 403 `exceed_limit` `members size is greater than max user size !`.
@@ -290,10 +293,7 @@ fn required(value: Option<String>, name: &str) -> Result<String, EasemobError> {
 }
 
 /// `maxusers` as given, or the default: at least 1, at most the tenant's limit.
-fn maxusers(
-    given: Option<i64>,
-    limits: &super::fixtures::ChatLimits,
-) -> Result<u32, EasemobError> {
+fn maxusers(given: Option<i64>, limits: &super::fixtures::ChatLimits) -> Result<u32, EasemobError> {
     let value = given.unwrap_or(i64::from(limits.default_members));
     if value < 1 {
         return Err(EasemobError::invalid_parameter(
@@ -340,7 +340,11 @@ fn check_lengths(
 /// exists, "group id doesn't exist" for the others; 404 when none does.
 fn details(call: &Call, kind: Kind, ids: &str) -> Result<HttpResponse, EasemobError> {
     let tenant = app_call(call, kind)?;
-    let ids: Vec<&str> = ids.split(',').map(str::trim).filter(|i| !i.is_empty()).collect();
+    let ids: Vec<&str> = ids
+        .split(',')
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+        .collect();
     if ids.len() > MAX_IDS {
         return Err(EasemobError::invalid_parameter(format!(
             "the number of group ids can't exceed {MAX_IDS}"
@@ -519,7 +523,11 @@ pub fn page_of(
         return 0..len.min(default);
     }
     let size = size.unwrap_or(1000).clamp(1, 1000);
-    let start = num.unwrap_or(1).max(1).saturating_sub(1).saturating_mul(size);
+    let start = num
+        .unwrap_or(1)
+        .max(1)
+        .saturating_sub(1)
+        .saturating_mul(size);
     start.min(len)..start.saturating_add(size).min(len)
 }
 
@@ -545,11 +553,18 @@ struct UserGroups<'a> {
 
 fn user_group_list(call: &Call) -> Result<HttpResponse, EasemobError> {
     let tenant = app_call(call, Kind::Group)?;
-    let user = call.rest().rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
+    let user = call
+        .rest()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let params = params(call);
     let chats = joined_live(&tenant, Kind::Group, &user);
     let size = int_param(&params, "pagesize").map_or(5, |s| s.clamp(1, 20));
-    let start = int_param(&params, "pagenum").unwrap_or(0).saturating_mul(size);
+    let start = int_param(&params, "pagenum")
+        .unwrap_or(0)
+        .saturating_mul(size);
     let entities = chats
         .iter()
         .skip(start)
@@ -664,7 +679,11 @@ impl Change {
                 Some(_) => Err(bad_type(name)),
             }
         };
-        let name_field = if kind == Kind::Group { "groupname" } else { "name" };
+        let name_field = if kind == Kind::Group {
+            "groupname"
+        } else {
+            "name"
+        };
         let mut change = Change {
             name: text(name_field)?,
             description: text("description")?,
@@ -675,9 +694,16 @@ impl Change {
         if let Some(v) = fields.get("maxusers") {
             change.maxusers = Some(v.as_i64().ok_or_else(|| bad_type("maxusers"))?);
         }
-        for flag in ["membersonly", "allowinvites", "invite_need_confirm", "public"] {
+        for flag in [
+            "membersonly",
+            "allowinvites",
+            "invite_need_confirm",
+            "public",
+        ] {
             if let Some(v) = fields.get(flag) {
-                change.flags.push((flag, v.as_bool().ok_or_else(|| bad_type(flag))?));
+                change
+                    .flags
+                    .push((flag, v.as_bool().ok_or_else(|| bad_type(flag))?));
             }
         }
         let (name, description) = (change.name.as_deref(), change.description.as_deref());
@@ -687,7 +713,11 @@ impl Change {
             change.custom.as_deref().unwrap_or_default(),
             MAX_CUSTOM,
         )?;
-        if change.avatar.as_ref().is_some_and(|a| a.chars().count() > MAX_AVATAR) {
+        if change
+            .avatar
+            .as_ref()
+            .is_some_and(|a| a.chars().count() > MAX_AVATAR)
+        {
             return Err(EasemobError::invalid_parameter("avatar length is too big"));
         }
         Ok(change)
@@ -740,7 +770,11 @@ fn delete(call: &Call, kind: Kind, id: &str) -> Result<HttpResponse, EasemobErro
     let meta = meta(call, &tenant, "delete", kind);
     let id = chat.id.to_string();
     Ok(match kind {
-        Kind::Group => reply(&meta, serde_json::json!({"success": true, "groupid": id}), None),
+        Kind::Group => reply(
+            &meta,
+            serde_json::json!({"success": true, "groupid": id}),
+            None,
+        ),
         Kind::Room => reply(&meta, serde_json::json!({"success": true, "id": id}), None),
     })
 }

@@ -4,9 +4,9 @@
 
 mod auth;
 mod call;
+mod chat_members;
 mod chat_store;
 mod chats;
-mod chat_members;
 mod error;
 mod file_store;
 mod files;

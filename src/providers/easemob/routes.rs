@@ -4,10 +4,10 @@
 //! path called with another method answers 405, an unknown one 404, both in Easemob's envelope.
 
 use super::call::Call;
+use super::chat_store::Kind;
 use super::error::EasemobError;
 use super::send::Audience;
 use super::tenant::Target;
-use super::chat_store::Kind;
 use super::{chats, files, legacy, recall, send, token, users, State};
 use actix_web::http::header::{HeaderValue, ACCESS_CONTROL_ALLOW_ORIGIN};
 use actix_web::http::Method;
