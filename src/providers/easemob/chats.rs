@@ -730,7 +730,7 @@ impl Change {
                     "maxusers can't be less than the number of members",
                 ));
             }
-            chat.maxusers = max as u32;
+            chat.maxusers = max.min(i64::from(u32::MAX)) as u32;
         }
         let set = |field: &mut Box<str>, value: &Option<String>| {
             if let Some(v) = value {
