@@ -1423,3 +1423,35 @@ async fn group_routes_answer_429_past_calls_per_second_until_the_next_second() {
     app.advance_clock(1000).await;
     ok_json(app.get("/chatgroups", Some(&token)).await).await;
 }
+
+#[tokio::test]
+async fn joined_groups_page_by_ten_by_default_and_at_most_a_hundred() {
+    let (app, token) = setup_with_limits(json!({"groups": {"calls_per_second": 0}})).await;
+    for _ in 0..101 {
+        app.create_group(&token, "alice", &[]).await;
+    }
+    let all = ok_json(
+        app.get("/users/alice/joined_chatgroups", Some(&token))
+            .await,
+    )
+    .await;
+    assert_eq!(all["count"], 101, "without paging, up to 500");
+    let first = ok_json(
+        app.get("/users/alice/joined_chatgroups?pagenum=1", Some(&token))
+            .await,
+    )
+    .await;
+    assert_eq!(first["count"], 10, "pages of 10 by default");
+    let last = ok_json(
+        app.get("/users/alice/joined_chatgroups?pagenum=11", Some(&token))
+            .await,
+    )
+    .await;
+    assert_eq!(last["count"], 1);
+    let big = ok_json(
+        app.get("/users/alice/joined_chatgroups?pagesize=1000", Some(&token))
+            .await,
+    )
+    .await;
+    assert_eq!(big["count"], 100, "pagesize is capped at 100");
+}

@@ -6,7 +6,7 @@ use super::call::Call;
 use super::chat_store::{drop_member, Chat, Kind};
 use super::chats::{
     app_call, existing_user, find, forbidden_status, joined_too_many, members_too_many, meta,
-    page_of, params, reply,
+    page_of, params, reply, Paging,
 };
 use super::error::EasemobError;
 use super::json;
@@ -96,7 +96,12 @@ pub fn list(call: &Call, kind: Kind, id: &str) -> Result<HttpResponse, EasemobEr
     let all: Vec<Value> = std::iter::once(json!({ "owner": chat.owner }))
         .chain(chat.members.iter().map(|m| json!({ "member": m })))
         .collect();
-    let page = page_of(&params, all.len(), 1000);
+    let paging = Paging {
+        all: 1000,
+        size: 1000,
+        max: 1000,
+    };
+    let page = page_of(&params, all.len(), paging);
     let data = &all[page];
     let mut meta = meta(call, &tenant, "get", kind);
     meta.uri = call.app_uri() + call.rest();

@@ -478,7 +478,20 @@ fn joined_list(call: &Call, kind: Kind) -> Result<HttpResponse, EasemobError> {
     let user = call.param().to_ascii_lowercase();
     let params = params(call);
     let chats = joined_live(&tenant, kind, &user);
-    let page = page_of(&params, chats.len(), 500);
+    // `joined_chatgroups`: pages of 10, at most 100 (group.md); rooms: of 1000 at most.
+    let paging = match kind {
+        Kind::Group => Paging {
+            all: 500,
+            size: 10,
+            max: 100,
+        },
+        Kind::Room => Paging {
+            all: 500,
+            size: 1000,
+            max: 1000,
+        },
+    };
+    let page = page_of(&params, chats.len(), paging);
     let data: Vec<Value> = chats[page]
         .iter()
         .map(|c| match kind {
@@ -511,18 +524,26 @@ fn joined_live(tenant: &Tenant, kind: Kind, user: &str) -> Vec<Chat> {
     chats
 }
 
-/// The range of a `pagenum`/`pagesize` page over `len` items (pages from 1, `pagesize`
-/// 1..=1000); without either, the first `default`.
+/// How a `pagenum`/`pagesize` list pages: without either, the first `all`; else pages of
+/// `size` (by default) up to `max`.
+#[derive(Clone, Copy)]
+pub struct Paging {
+    pub all: usize,
+    pub size: usize,
+    pub max: usize,
+}
+
+/// The range of a `pagenum`/`pagesize` page (pages from 1) over `len` items.
 pub fn page_of(
     params: &BTreeMap<String, Vec<String>>,
     len: usize,
-    default: usize,
+    paging: Paging,
 ) -> std::ops::Range<usize> {
     let (num, size) = (int_param(params, "pagenum"), int_param(params, "pagesize"));
     if num.is_none() && size.is_none() {
-        return 0..len.min(default);
+        return 0..len.min(paging.all);
     }
-    let size = size.unwrap_or(1000).clamp(1, 1000);
+    let size = size.unwrap_or(paging.size).clamp(1, paging.max);
     let start = num
         .unwrap_or(1)
         .max(1)
