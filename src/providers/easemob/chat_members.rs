@@ -5,11 +5,10 @@
 use super::call::Call;
 use super::chat_store::{drop_member, Chat, Kind};
 use super::chats::{
-    app_call, existing_user, find, forbidden_status, joined_too_many, members_too_many, meta,
-    page_of, params, reply, Paging,
+    app_call, body_call, existing_user, find, forbidden_status, joined_too_many, members_too_many,
+    meta, page_of, params, reply, Paging,
 };
 use super::error::EasemobError;
-use super::json;
 use super::tenant::{Target, Tenant};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -173,10 +172,7 @@ pub async fn add_many(
     kind: Kind,
     id: &str,
 ) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call, kind)?;
-    let body = call.body(payload, json::USERGRID_BODY_CAP).await?;
-    let request: Usernames = json::usergrid_object(&body)?;
-    let chat = find(&tenant, kind, id)?;
+    let (tenant, request, chat): (_, Usernames, _) = body_call(call, payload, kind, id).await?;
     let names = usernames(request.usernames)?;
     let max = kind.limits(&tenant.settings.limits).max_batch;
     if max > 0 && names.len() > max as usize {
@@ -290,10 +286,7 @@ pub async fn add_admin(
     kind: Kind,
     id: &str,
 ) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call, kind)?;
-    let body = call.body(payload, json::USERGRID_BODY_CAP).await?;
-    let request: NewAdmin = json::usergrid_object(&body)?;
-    let chat = find(&tenant, kind, id)?;
+    let (tenant, request, chat): (_, NewAdmin, _) = body_call(call, payload, kind, id).await?;
     let name = request
         .newadmin
         .filter(|n| !n.is_empty())
@@ -423,10 +416,7 @@ pub async fn mute(
     kind: Kind,
     id: &str,
 ) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call, kind)?;
-    let body = call.body(payload, json::USERGRID_BODY_CAP).await?;
-    let request: Usernames = json::usergrid_object(&body)?;
-    let chat = find(&tenant, kind, id)?;
+    let (tenant, request, chat): (_, Usernames, _) = body_call(call, payload, kind, id).await?;
     let names = usernames(request.usernames)?;
     let duration = request
         .mute_duration

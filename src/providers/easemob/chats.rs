@@ -81,6 +81,21 @@ pub fn app_call(call: &Call, kind: Kind) -> Result<Arc<Tenant>, EasemobError> {
     Ok(tenant)
 }
 
+/// The tenant, the JSON object body and the group or room `id` of a call that writes with
+/// a body, checked in that order.
+pub async fn body_call<T: serde::de::DeserializeOwned>(
+    call: &Call,
+    payload: web::Payload,
+    kind: Kind,
+    id: &str,
+) -> Result<(Arc<Tenant>, T, Chat), EasemobError> {
+    let tenant = app_call(call, kind)?;
+    let body = call.body(payload, json::USERGRID_BODY_CAP).await?;
+    let request: T = json::usergrid_object(&body)?;
+    let chat = find(&tenant, kind, id)?;
+    Ok((tenant, request, chat))
+}
+
 /// The group or room `id` names; 404 `grpID {id} does not exist!` when there is none. One
 /// whose owner was deleted is gone too (`account_system.md`: deleting an owner dissolves
 /// the owner's groups and rooms).
@@ -639,10 +654,8 @@ async fn modify(
     kind: Kind,
     id: &str,
 ) -> Result<HttpResponse, EasemobError> {
-    let tenant = app_call(call, kind)?;
-    let body = call.body(payload, json::USERGRID_BODY_CAP).await?;
-    let fields: Map<String, Value> = json::usergrid_object(&body)?;
-    let chat = find(&tenant, kind, id)?;
+    let (tenant, fields, chat): (_, Map<String, Value>, _) =
+        body_call(call, payload, kind, id).await?;
     if let Some(newowner) = fields.get("newowner") {
         return members::transfer(call, &tenant, kind, chat, newowner);
     }
