@@ -1455,3 +1455,25 @@ async fn joined_groups_page_by_ten_by_default_and_at_most_a_hundred() {
     .await;
     assert_eq!(big["count"], 100, "pagesize is capped at 100");
 }
+
+#[tokio::test]
+async fn a_batch_removal_gives_the_reason_for_an_unknown_user_and_for_a_non_member() {
+    let (app, token) = setup().await;
+    let id = app.create_group(&token, "alice", &["bob"]).await;
+    let path = format!("/chatgroups/{id}/users/ghost,carol,bob");
+    let answer = ok_json(app.delete(&path, Some(&token)).await).await;
+    let reasons: Vec<&Value> = answer["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["reason"])
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            &json!("user ghost doesn't exist."),
+            &json!(format!("user: carol doesn't exist in group: {id}")),
+            &Value::Null
+        ]
+    );
+}

@@ -250,8 +250,12 @@ pub fn remove(
     let entry = |user: &str| {
         let mut e = json!({"result": true, "action": "remove_member", "user": user, key: id});
         if outside.contains(&user) {
+            let reason = match tenant.users.get(user) {
+                None => format!("user {user} doesn't exist."),
+                Some(_) => format!("user: {user} doesn't exist in group: {id}"),
+            };
             e["result"] = Value::Bool(false);
-            e["reason"] = Value::from(format!("user: {user} doesn't exist in group: {id}"));
+            e["reason"] = Value::from(reason);
         }
         e
     };
@@ -448,6 +452,10 @@ pub async fn mute(
         call.now_ms.saturating_add(duration)
     };
     let (tenant, ()) = change(call, kind, &chat, |c, _| {
+        // Checked again on the stored group: a member may have left since.
+        if let Some(gone) = users.iter().find(|u| !c.is_member(u)) {
+            return Err(not_members(kind, &[gone.as_str()]));
+        }
         for user in &users {
             c.mutes.retain(|(m, _)| **m != **user);
             c.mutes.push((user.as_str().into(), expire));
