@@ -1477,3 +1477,57 @@ async fn a_batch_removal_gives_the_reason_for_an_unknown_user_and_for_a_non_memb
         ]
     );
 }
+
+#[tokio::test]
+async fn a_disabled_group_shows_disabled_and_takes_no_messages_until_enabled() {
+    let (app, token) = setup().await;
+    let id = app.create_group(&token, "alice", &["bob"]).await;
+    let path = format!("/chatgroups/{id}/disable");
+    let answer = ok_json(app.post(&path, Some(&token), &json!({})).await).await;
+    assert_group_envelope(&app, &answer, "post", &path);
+    assert_eq!(answer["data"], json!({"disabled": true}));
+    assert_eq!(
+        app.chat_details(&token, "chatgroups", &id).await["disabled"],
+        true
+    );
+    for from in ["alice", "admin"] {
+        let resp = app.send_to_chats(&token, "chatgroups", from, &[&id]).await;
+        assert_easemob_error(
+            resp,
+            403,
+            "forbidden_op",
+            &format!("group: {id} is disabled"),
+        )
+        .await;
+    }
+    let answer = ok_json(
+        app.post(
+            &format!("/chatgroups/{id}/enable"),
+            Some(&token),
+            &json!({}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(answer["data"], json!({"disabled": false}));
+    ok_json(
+        app.send_to_chats(&token, "chatgroups", "alice", &[&id])
+            .await,
+    )
+    .await;
+    let resp = app
+        .post("/chatgroups/31/disable", Some(&token), &json!({}))
+        .await;
+    assert_easemob_error(resp, 404, "resource_not_found", "grpID 31 does not exist!").await;
+    let resp = app.get(&path, Some(&token)).await;
+    easemob_error_kind(resp, 405, "web_application").await;
+    let room = app.create_room(&token, "alice", &[]).await;
+    let resp = app
+        .post(
+            &format!("/chatrooms/{room}/disable"),
+            Some(&token),
+            &json!({}),
+        )
+        .await;
+    easemob_error_kind(resp, 404, "service_resource_not_found").await;
+}

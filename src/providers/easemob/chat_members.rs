@@ -513,8 +513,23 @@ pub fn mute_all(call: &Call, kind: Kind, id: &str, on: bool) -> Result<HttpRespo
     ))
 }
 
+/// `POST /chatgroups/{id}/disable` (`on`) and `/enable`: bans the group or lifts the ban
+/// (`group_manage.md` 封禁群组).
+pub fn disable(call: &Call, id: &str, on: bool) -> Result<HttpResponse, EasemobError> {
+    let kind = Kind::Group;
+    let tenant = app_call(call, kind)?;
+    let chat = find(&tenant, kind, id)?;
+    let (tenant, ()) = change(call, kind, &chat, |c, _| {
+        c.disabled = on;
+        Ok(())
+    })?;
+    let data = json!({ "disabled": on });
+    Ok(reply(&meta(call, &tenant, "post", kind), data, None))
+}
+
 /// Refuses a group or room message from a sender muted in one of the groups or rooms it
-/// goes to (`group_member.md`: a muted member cannot send in the group). Ids that name no
+/// goes to (`group_member.md`: a muted member cannot send in the group), or to a disabled
+/// group (`group_manage.md`: nobody sends in a banned group). Ids that name no
 /// group or room, and senders who are not members, are not checked: the message service
 /// does not check them (`message_group.md`: 服务器不校验传入的群组 ID 是否存在).
 pub fn check_sender(
@@ -536,12 +551,12 @@ pub fn check_sender(
     let from = from.to_ascii_lowercase();
     for id in to {
         let Ok(n) = id.parse::<u64>() else { continue };
-        if store.with(n, |c| c.silences(&from, now)) == Ok(true) {
-            return Err(EasemobError::forbidden_op(
-                StatusCode::FORBIDDEN,
-                format!("user: {from} is muted in group: {id}"),
-            ));
-        }
+        let text = match store.with(n, |c| (c.disabled, c.silences(&from, now))) {
+            Ok((true, _)) => format!("group: {id} is disabled"),
+            Ok((false, true)) => format!("user: {from} is muted in group: {id}"),
+            _ => continue,
+        };
+        return Err(EasemobError::forbidden_op(StatusCode::FORBIDDEN, text));
     }
     Ok(())
 }

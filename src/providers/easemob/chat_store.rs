@@ -60,6 +60,8 @@ pub struct Chat {
     pub created: i64,
     pub modified: i64,
     pub mute_all: bool,
+    /// Banned (封禁, groups only): nobody sends in it until it is enabled again.
+    pub disabled: bool,
     /// Members other than the owner, in order of joining (admins included).
     pub members: Vec<Box<str>>,
     pub admins: Vec<Box<str>>,

@@ -63,6 +63,11 @@ async fn answer(
         ([id, "mute", users], "DELETE") => members::unmute(call, kind, id, users),
         ([id, "ban"], "POST" | "PUT") => members::mute_all(call, kind, id, true),
         ([id, "ban"], "DELETE") => members::mute_all(call, kind, id, false),
+        ([id, "disable"], "POST") if kind == Kind::Group => members::disable(call, id, true),
+        ([id, "enable"], "POST") if kind == Kind::Group => members::disable(call, id, false),
+        ([_, "disable" | "enable"], _) if kind == Kind::Group => {
+            Err(EasemobError::method_not_allowed())
+        }
         ([] | [_] | [_, "users" | "admin" | "mute" | "ban"], _)
         | ([_, "users" | "admin" | "mute", _], _) => Err(EasemobError::method_not_allowed()),
         _ => Err(EasemobError::no_such_path()),
@@ -294,6 +299,7 @@ fn new_chat(call: &Call, tenant: &Tenant, kind: Kind, new: NewChat) -> Result<Ch
         created: call.now_ms,
         modified: call.now_ms,
         mute_all: false,
+        disabled: false,
         members,
         admins: Vec::new(),
         mutes: Vec::new(),
@@ -412,7 +418,7 @@ fn detail(chat: &Chat, kind: Kind) -> Value {
     if kind == Kind::Group {
         d["avatar"] = Value::from(&*chat.avatar);
         d["mute"] = Value::from(chat.mute_all);
-        d["disabled"] = Value::from(false);
+        d["disabled"] = Value::from(chat.disabled);
     }
     d
 }
@@ -609,7 +615,7 @@ fn user_group_list(call: &Call) -> Result<HttpResponse, EasemobError> {
             serde_json::json!({
                 "name": c.name, "avatar": c.avatar, "owner": c.owner,
                 "id": c.id.to_string(), "groupId": c.id.to_string(),
-                "description": c.description, "disabled": false, "public": c.public,
+                "description": c.description, "disabled": c.disabled, "public": c.public,
                 "allowinvites": c.allowinvites, "membersonly": c.membersonly,
                 "maxusers": c.maxusers, "created": c.created,
             })
