@@ -1531,3 +1531,30 @@ async fn a_disabled_group_shows_disabled_and_takes_no_messages_until_enabled() {
         .await;
     easemob_error_kind(resp, 404, "service_resource_not_found").await;
 }
+
+#[tokio::test]
+async fn is_joined_says_whether_a_user_is_in_the_group() {
+    let (app, token) = setup().await;
+    let id = app.create_group(&token, "alice", &["bob"]).await;
+    for (user, joined) in [
+        ("alice", true),
+        ("Bob", true),
+        ("carol", false),
+        ("ghost", false),
+    ] {
+        let path = format!("/chatgroups/{id}/user/{user}/is_joined");
+        let answer = ok_json(app.get(&path, Some(&token)).await).await;
+        assert_eq!(answer["data"], joined, "{user}: {answer}");
+        assert_eq!(answer["action"], "get");
+        assert_eq!(answer["application"], DEMO_APPLICATION);
+        assert_eq!(answer["organization"], "demo");
+    }
+    let resp = app
+        .get("/chatgroups/8/user/bob/is_joined", Some(&token))
+        .await;
+    assert_easemob_error(resp, 404, "resource_not_found", "grpID 8 does not exist!").await;
+    let resp = app
+        .get(&format!("/chatgroups/{id}/user/bob/is_joined"), None)
+        .await;
+    easemob_error_kind(resp, 401, "unauthorized").await;
+}

@@ -40,7 +40,7 @@ async fn answer(
 ) -> Result<HttpResponse, EasemobError> {
     let rest = call.rest().to_owned();
     let segments: Vec<&str> = rest.split('/').skip(2).collect();
-    if segments.first().is_some_and(|s| s.is_empty()) || segments.len() > 3 {
+    if segments.first().is_some_and(|s| s.is_empty()) || segments.len() > 4 {
         return call.tenant().and(Err(EasemobError::no_such_path()));
     }
     let method = call.req.method().as_str();
@@ -61,6 +61,9 @@ async fn answer(
         ([id, "mute"], "GET") => members::mutes(call, kind, id),
         ([id, "mute"], "POST") => members::mute(call, payload, kind, id).await,
         ([id, "mute", users], "DELETE") => members::unmute(call, kind, id, users),
+        ([id, "user", user, "is_joined"], "GET" | "POST") if kind == Kind::Group => {
+            is_joined(call, id, user)
+        }
         ([id, "ban"], "POST" | "PUT") => members::mute_all(call, kind, id, true),
         ([id, "ban"], "DELETE") => members::mute_all(call, kind, id, false),
         ([id, "disable"], "POST") if kind == Kind::Group => members::disable(call, id, true),
@@ -630,6 +633,31 @@ fn user_group_list(call: &Call) -> Result<HttpResponse, EasemobError> {
         timestamp: call.now_ms,
         total: chats.len(),
         uri: call.app_uri() + call.rest(),
+    }))
+}
+
+#[derive(Serialize)]
+struct Joined<'a> {
+    action: &'static str,
+    application: &'a str,
+    data: bool,
+    duration: u64,
+    organization: &'a str,
+    timestamp: i64,
+}
+
+/// `GET /chatgroups/{id}/user/{username}/is_joined` (`group_manage.md`, newer edition):
+/// whether the user is the owner or a member, in the example's short envelope.
+fn is_joined(call: &Call, id: &str, user: &str) -> Result<HttpResponse, EasemobError> {
+    let tenant = app_call(call, Kind::Group)?;
+    let chat = find(&tenant, Kind::Group, id)?;
+    Ok(HttpResponse::Ok().json(Joined {
+        action: "get",
+        application: &tenant.application_text,
+        data: chat.has(&user.to_ascii_lowercase()),
+        duration: call.duration(),
+        organization: &tenant.org,
+        timestamp: call.now_ms,
     }))
 }
 

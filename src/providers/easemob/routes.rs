@@ -43,7 +43,7 @@ enum Route {
 }
 
 fn route_of(rest: &str) -> Option<Route> {
-    let mut segments = [""; 4];
+    let mut segments = [""; 5];
     let mut count = 0;
     for segment in rest.strip_prefix('/')?.split('/') {
         *segments.get_mut(count)? = segment;
