@@ -3,7 +3,7 @@
 //! "mute all", and the rule that a muted member cannot send (`group_member.md` 管理禁言).
 
 use super::call::Call;
-use super::chat_store::{drop_member, Chat, Kind};
+use super::chat_store::{Chat, Kind};
 use super::chats::{
     app_call, body_call, existing_user, find, forbidden_status, joined_too_many, members_too_many,
     meta, page_of, params, reply, Paging,
@@ -242,7 +242,7 @@ pub fn remove(
         return Err(not_members(kind, &outside));
     }
     let (tenant, ()) = change(call, kind, &chat, |c, _| {
-        list.iter().for_each(|u| drop_member(c, u));
+        list.iter().for_each(|u| c.drop_member(u));
         Ok(())
     })?;
     let key = id_key(kind);
@@ -385,7 +385,7 @@ pub fn transfer(
             let text = format!("user: {user} doesn't exist in group: {}", c.id);
             return Err(EasemobError::forbidden_op(StatusCode::FORBIDDEN, text));
         }
-        drop_member(c, &user);
+        c.drop_member(&user);
         let old = std::mem::replace(&mut c.owner, user.clone());
         c.members.push(old);
         c.owner_uuid = uuid;

@@ -108,7 +108,7 @@ impl Chat {
     }
 
     /// Removes `user` from the members, admins and mutes.
-    fn drop_member(&mut self, user: &str) {
+    pub fn drop_member(&mut self, user: &str) {
         self.members.retain(|m| **m != *user);
         self.admins.retain(|m| **m != *user);
         self.mutes.retain(|(m, _)| **m != *user);
@@ -132,8 +132,11 @@ struct Index {
 /// Why a change was refused; the handlers turn it into the service's error.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Refused {
+    /// No group or room has the id.
     NotFound,
+    /// The store holds `max_count`.
     TooMany,
+    /// This user has joined `max_joined_per_user`.
     UserFull(Box<str>),
 }
 
@@ -279,11 +282,6 @@ impl Index {
             }
         }
     }
-}
-
-/// Removes `user` from `chat`'s members, admins and mutes.
-pub fn drop_member(chat: &mut Chat, user: &str) {
-    chat.drop_member(user);
 }
 
 /// The ids of groups and rooms (one sequence for both, as the service's "group ID already

@@ -1,6 +1,7 @@
 //! The Easemob (环信) REST emulator, mounted at `/{org_name}/{app_name}/...`: app and user
 //! tokens, users, the message service (three send endpoints and the legacy `/messages`),
-//! chat files and recall. See `contracts/easemob.md` for the behaviour it reproduces.
+//! chat files, recall, and groups and chat rooms with their members, admins and mutes. See
+//! `contracts/easemob.md` for the behaviour it reproduces.
 
 mod auth;
 mod call;

@@ -1,5 +1,5 @@
-//! An Easemob tenant: one `org/app` application with its settings, users, files, rate windows
-//! and journal partition. Unknown pairs are created on first use unless `--strict-tenants`.
+//! An Easemob tenant: one `org/app` application with its settings, users, files, groups and
+//! chat rooms, rate windows and journal partition. Unknown pairs are created on first use unless `--strict-tenants`.
 
 use super::chat_store::ChatStore;
 use super::file_store::FileStore;
