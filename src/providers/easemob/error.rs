@@ -528,3 +528,81 @@ impl EasemobError {
         )
     }
 }
+
+// ------------------------------------------------------------------------------------------
+// Groups and chat rooms (`group_manage.md`, `group_member.md`, `chatroom_manage.md`,
+// `chatroom_member.md`: the error table under each route)
+
+const GROUP_NOT_FOUND: &str = "EasemobResourceNotFoundException";
+const FORBIDDEN_OP: &str = "EasemobForbiddenOpException";
+
+impl EasemobError {
+    /// 400 `invalid_parameter`: a missing or malformed field of a group or room call, e.g.
+    /// `owner must be provided`, `some of [groupid] are not valid fields`.
+    pub fn invalid_parameter(description: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_parameter",
+            "EasemobInvalidParameterException",
+            description,
+        )
+    }
+
+    /// 404 `resource_not_found` `grpID {id} does not exist!`: an unknown group or room.
+    pub fn group_not_found(id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "resource_not_found",
+            GROUP_NOT_FOUND,
+            format!("grpID {id} does not exist!"),
+        )
+    }
+
+    /// 404 `service_resource_not_found` `do not find this group:{id}`: an unknown group or room
+    /// on the member list and the room details.
+    pub fn group_not_found_service(id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "service_resource_not_found",
+            GROUP_NOT_FOUND,
+            format!("do not find this group:{id}"),
+        )
+    }
+
+    /// 404 `resource_not_found` `username {u} doesn't exist!`: an unknown user to add.
+    pub fn chat_user_not_found(user: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "resource_not_found",
+            GROUP_NOT_FOUND,
+            format!("username {user} doesn't exist!"),
+        )
+    }
+
+    /// 403 (groups) or 400 (rooms) `forbidden_op`: a call against the group's logic, e.g.
+    /// `forbidden operation on group owner!`.
+    pub fn forbidden_op(status: StatusCode, description: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(status, "forbidden_op", FORBIDDEN_OP, description)
+    }
+
+    /// 404 `resource_not_found` `user: {u} doesn't exist in group: {id}`: a new admin who is
+    /// not a member.
+    pub fn not_in_group(user: &str, id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "resource_not_found",
+            GROUP_NOT_FOUND,
+            format!("user: {user} doesn't exist in group: {id}"),
+        )
+    }
+
+    /// 403 `exceed_limit`: too many groups, rooms, members or joined groups.
+    pub fn exceed_limit(description: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "exceed_limit",
+            "EasemobExceedLimitException",
+            description,
+        )
+    }
+}

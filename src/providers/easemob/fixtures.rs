@@ -71,6 +71,8 @@ struct LimitsFixture {
     users: Option<TargetFixture>,
     chatgroups: Option<TargetFixture>,
     chatrooms: Option<TargetFixture>,
+    groups: Option<ChatFixture>,
+    rooms: Option<ChatFixture>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -125,6 +127,8 @@ pub struct Limits {
     pub users: TargetLimits,
     pub chatgroups: TargetLimits,
     pub chatrooms: TargetLimits,
+    pub groups: ChatLimits,
+    pub rooms: ChatLimits,
 }
 
 /// Everything a tenant is made from.
@@ -279,6 +283,8 @@ impl Limits {
             users: target(600, 100, 6000, 60_000),
             chatgroups: target(3, 20, 20, 1000),
             chatrooms: target(10, 20, 100, 1000),
+            groups: ChatLimits::groups(),
+            rooms: ChatLimits::rooms(),
         }
     }
 
@@ -310,6 +316,11 @@ impl Limits {
             users: none,
             chatgroups: none,
             chatrooms: none,
+            groups: ChatLimits::off(),
+            rooms: ChatLimits {
+                default_members: 1000,
+                ..ChatLimits::off()
+            },
         }
     }
 
@@ -358,6 +369,8 @@ impl Limits {
             users: base.users.merged(f.users.as_ref()),
             chatgroups: base.chatgroups.merged(f.chatgroups.as_ref()),
             chatrooms: base.chatrooms.merged(f.chatrooms.as_ref()),
+            groups: base.groups.merged(f.groups.as_ref()),
+            rooms: base.rooms.merged(f.rooms.as_ref()),
         }
     }
 }
@@ -374,6 +387,98 @@ impl TargetLimits {
             users_calls_per_second: f
                 .users_calls_per_second
                 .unwrap_or(self.users_calls_per_second),
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Groups and chat rooms
+
+/// The limits of groups or of chat rooms, in a tenant's fixture `limits.groups` and
+/// `limits.rooms`.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChatFixture {
+    max_count: Option<u32>,
+    max_members: Option<u32>,
+    default_members: Option<u32>,
+    max_joined_per_user: Option<u32>,
+    max_admins: Option<u32>,
+    max_batch: Option<u32>,
+    calls_per_second: Option<u32>,
+}
+
+/// The limits of groups or of chat rooms; 0 turns a limit off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChatLimits {
+    /// How many the app holds (`appKey:... has create too many groups!`).
+    pub max_count: u32,
+    /// The highest `maxusers` (owner included).
+    pub max_members: u32,
+    /// `maxusers` when the request gives none.
+    pub default_members: u32,
+    /// How many one user joins (`user ... has joined too many groups!`).
+    pub max_joined_per_user: u32,
+    /// Admins besides the owner.
+    pub max_admins: u32,
+    /// Users per batch call (add, remove, mute, unmute).
+    pub max_batch: u32,
+    /// Calls a second to the routes under `/chatgroups` or `/chatrooms` (`limitationapi.md`).
+    pub calls_per_second: u32,
+}
+
+impl ChatLimits {
+    /// `limitation.md` (群组): 3000 members in a normal group, 200 by default, 99 admins,
+    /// 60 users a call; 600 groups a user (the professional edition). Groups per app are
+    /// unbounded on paid editions: the emulator keeps 10000.
+    fn groups() -> Self {
+        Self {
+            max_count: 10_000,
+            max_members: 3000,
+            default_members: 200,
+            max_joined_per_user: 600,
+            max_admins: 99,
+            max_batch: 60,
+            calls_per_second: 100,
+        }
+    }
+
+    /// `chatroom_manage.md`: `maxusers` in [1, 10000], 1000 by default; 99 admins, 60 users a
+    /// call. Rooms per app and per user are not documented: 10000 and 100.
+    fn rooms() -> Self {
+        Self {
+            max_count: 10_000,
+            max_members: 10_000,
+            default_members: 1000,
+            max_joined_per_user: 100,
+            max_admins: 99,
+            max_batch: 60,
+            calls_per_second: 100,
+        }
+    }
+
+    fn off() -> Self {
+        Self {
+            max_count: 0,
+            max_members: 0,
+            max_joined_per_user: 0,
+            max_admins: 0,
+            max_batch: 0,
+            calls_per_second: 0,
+            ..Self::groups()
+        }
+    }
+
+    fn merged(self, f: Option<&ChatFixture>) -> Self {
+        let Some(f) = f else { return self };
+        Self {
+            max_count: f.max_count.unwrap_or(self.max_count),
+            max_members: f.max_members.unwrap_or(self.max_members),
+            default_members: f.default_members.unwrap_or(self.default_members),
+            max_joined_per_user: f.max_joined_per_user.unwrap_or(self.max_joined_per_user),
+            max_admins: f.max_admins.unwrap_or(self.max_admins),
+            max_batch: f.max_batch.unwrap_or(self.max_batch),
+            calls_per_second: f.calls_per_second.unwrap_or(self.calls_per_second),
         }
     }
 }

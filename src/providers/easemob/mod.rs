@@ -1,12 +1,15 @@
 //! The Easemob (环信) REST emulator, mounted at `/{org_name}/{app_name}/...`: app and user
 //! tokens, users, the message service (three send endpoints and the legacy `/messages`),
 //! chat files, recall, rewrite, offline message counts, the hourly history export, and the
-//! users' status, bans, mutes, attributes, contacts and blocks. See `contracts/easemob.md` for
-//! the behaviour it reproduces.
+//! users' status, bans, mutes, attributes, contacts and blocks, and groups and chat rooms with
+//! their members, admins and mutes. See `contracts/easemob.md` for the behaviour it reproduces.
 
 mod account_routes;
 mod auth;
 mod call;
+mod chat_members;
+mod chat_store;
+mod chats;
 mod contact_pages;
 mod error;
 mod file_store;
@@ -66,6 +69,7 @@ pub struct State {
     tenants: TenantMap<Tenant>,
     message_ids: MessageIds,
     tokens: auth::Verifier,
+    chat_ids: chat_store::ChatIds,
 }
 
 impl State {
@@ -73,6 +77,7 @@ impl State {
     /// `strict_tenants`, only those.
     pub fn new(core: Arc<Core>, fixtures: Fixtures, strict_tenants: bool) -> Self {
         let node = core.ids.rng().next_u64();
+        let chat_ids = chat_store::ChatIds::new(&core.ids);
         let state = Self {
             tenants: TenantMap::new(core.max_tenants),
             core,
@@ -80,6 +85,7 @@ impl State {
             strict_tenants,
             message_ids: MessageIds::new(node),
             tokens: auth::Verifier::default(),
+            chat_ids,
         };
         state.store_fixtures(None);
         state
@@ -144,38 +150,51 @@ impl crate::providers::Provider for State {
     }
 
     fn usage(&self) -> Vec<(&'static str, u64)> {
-        let (mut users, mut files, mut bytes, mut dropped) = (0, 0, 0, 0);
-        let mut marks = 0;
-        let mut social = [0u64; 4];
+        let mut sums = [0u64; USAGE.len()];
         for tenant in self.tenants.all() {
-            marks += tenant.deliveries.len() as u64;
-            let (contacts, blocks) = tenant.social.relations.counts();
-            social[0] += contacts;
-            social[1] += blocks;
-            social[2] += tenant.social.metadata.bytes();
-            social[3] += tenant.social.mutes.len() as u64;
-            let counts = tenant.files.counts();
-            users += tenant.users.len() as u64;
-            files += counts.files as u64;
-            bytes += counts.bytes;
-            dropped += counts.dropped;
+            for (sum, count) in sums.iter_mut().zip(tenant_usage(&tenant)) {
+                *sum += count;
+            }
         }
-        vec![
-            ("users", users),
-            ("files", files),
-            ("file_bytes", bytes),
-            ("files_dropped", dropped),
-            ("delivery_marks", marks),
-            ("contacts", social[0]),
-            ("blocks", social[1]),
-            ("user_attribute_bytes", social[2]),
-            ("muted_users", social[3]),
-        ]
+        USAGE.into_iter().zip(sums).collect()
     }
 
     fn fixture_summary(&self) -> String {
         super::fixture_summary(&self.fixtures.source, self.fixtures.tenants.keys())
     }
+}
+
+/// What `/_emulator/health` counts of every tenant, in the order of [`tenant_usage`].
+const USAGE: [&str; 11] = [
+    "users",
+    "files",
+    "file_bytes",
+    "files_dropped",
+    "delivery_marks",
+    "contacts",
+    "blocks",
+    "user_attribute_bytes",
+    "muted_users",
+    "groups",
+    "rooms",
+];
+
+fn tenant_usage(tenant: &Tenant) -> [u64; USAGE.len()] {
+    let files = tenant.files.counts();
+    let (contacts, blocks) = tenant.social.relations.counts();
+    [
+        tenant.users.len() as u64,
+        files.files as u64,
+        files.bytes,
+        files.dropped,
+        tenant.deliveries.len() as u64,
+        contacts,
+        blocks,
+        tenant.social.metadata.bytes(),
+        tenant.social.mutes.len() as u64,
+        tenant.groups.len() as u64,
+        tenant.rooms.len() as u64,
+    ]
 }
 
 /// Hands the Easemob state to the application. Easemob's routes are reached through

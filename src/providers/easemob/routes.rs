@@ -5,10 +5,11 @@
 
 use super::account_routes::{self, AccountRoute};
 use super::call::Call;
+use super::chat_store::Kind;
 use super::error::EasemobError;
 use super::send::Audience;
 use super::tenant::Target;
-use super::{files, history, legacy, offline, recall, rewrite, send, token, users, State};
+use super::{chats, files, history, legacy, offline, recall, rewrite, send, token, users, State};
 use actix_web::http::header::{HeaderValue, ACCESS_CONTROL_ALLOW_ORIGIN};
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -43,6 +44,9 @@ enum Route {
     HistoryFile,
     Rewrite,
     Account(AccountRoute),
+    Chats(Kind),
+    Joined(Kind),
+    UserGroups,
 }
 
 fn route_of(rest: &str) -> Option<Route> {
@@ -79,6 +83,11 @@ fn route_of(rest: &str) -> Option<Route> {
         ["chatmessages", time] if time.ends_with(".gz") => Route::HistoryFile,
         ["chatmessages", time] if !time.is_empty() => Route::History,
         ["messages", "rewrite", id] if !id.is_empty() => Route::Rewrite,
+        ["chatgroups", "user", user] if !user.is_empty() => Route::UserGroups,
+        ["chatgroups", ..] => Route::Chats(Kind::Group),
+        ["chatrooms", ..] => Route::Chats(Kind::Room),
+        ["users", user, "joined_chatgroups"] if !user.is_empty() => Route::Joined(Kind::Group),
+        ["users", user, "joined_chatrooms"] if !user.is_empty() => Route::Joined(Kind::Room),
         other => return account_routes::route_of(other).map(Route::Account),
     })
 }
@@ -126,6 +135,9 @@ async fn route(call: Call, payload: web::Payload) -> HttpResponse {
         (Route::HistoryFile, "GET") => history::download(call).await,
         (Route::Rewrite, "PUT") => rewrite::rewrite(call, payload).await,
         (Route::Account(r), _) => account_routes::dispatch(call, payload, r).await,
+        (Route::Chats(kind), _) => chats::route(call, payload, kind).await,
+        (Route::Joined(kind), "GET") => chats::joined(call, kind).await,
+        (Route::UserGroups, "GET") => chats::user_groups(call).await,
         _ => call.finish(call.tenant().and(Err(EasemobError::method_not_allowed()))),
     }
 }

@@ -223,6 +223,7 @@ pub fn deliver<'a>(
         return Err(EasemobError::send("message is too large").with_code(14007));
     }
     super::mutes::refuse_muted(call, tenant, out.target, out.from)?;
+    super::chat_members::check_sender(tenant, out.target, out.from, out.to, call.now_ms)?;
     let recipients = distinct(out.to);
     // The targeted variants have a call limit of their own and no message window.
     let window = &tenant.rates.send(out.target).messages;

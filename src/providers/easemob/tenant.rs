@@ -1,6 +1,9 @@
-//! An Easemob tenant: one `org/app` application with its settings, users, files, rate windows
-//! and journal partition. Unknown pairs are created on first use unless `--strict-tenants`.
+//! An Easemob tenant: one `org/app` application with its settings, users and what they keep
+//! (contacts, blocks, attributes, mutes), files, groups and chat rooms, rate windows, delivery
+//! marks and journal partition. Unknown pairs are created on first use unless
+//! `--strict-tenants`.
 
+use super::chat_store::ChatStore;
 use super::file_store::FileStore;
 use super::fixtures::{Limits, Settings, TargetLimits};
 use super::offline_store::Deliveries;
@@ -133,6 +136,8 @@ pub struct Tenant {
     pub files: FileStore,
     /// Contacts, blocks, attributes and mutes of the users.
     pub social: Social,
+    pub groups: ChatStore,
+    pub rooms: ChatStore,
     pub rates: Rates,
     pub journal: Arc<Partition>,
     /// Up to where each user's messages were delivered (the admin API says so).
@@ -161,6 +166,8 @@ impl Tenant {
             users,
             files: FileStore::default(),
             social: Social::default(),
+            groups: ChatStore::new(&settings.limits.groups),
+            rooms: ChatStore::new(&settings.limits.rooms),
             journal: core.journal.partition(super::PROVIDER, key),
             deliveries: Deliveries::default(),
         }
