@@ -6,10 +6,11 @@ use super::call::Call;
 use super::chat_store::{Chat, Kind};
 use super::chats::{
     app_call, body_call, existing_user, find, forbidden_status, joined_too_many, members_too_many,
-    meta, page_of, params, reply, Paging,
+    meta, page_of, reply, Paging,
 };
 use super::error::EasemobError;
 use super::tenant::{Target, Tenant};
+use super::wire::query_params;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -91,7 +92,7 @@ fn change<T>(
 pub fn list(call: &Call, kind: Kind, id: &str) -> Result<HttpResponse, EasemobError> {
     let tenant = app_call(call, kind)?;
     let chat = find(&tenant, kind, id).map_err(|_| EasemobError::group_not_found_service(id))?;
-    let params = params(call);
+    let params = query_params(call);
     let all: Vec<Value> = std::iter::once(json!({ "owner": chat.owner }))
         .chain(chat.members.iter().map(|m| json!({ "member": m })))
         .collect();

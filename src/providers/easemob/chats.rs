@@ -9,7 +9,7 @@ use super::chat_store::{Chat, Kind, Refused};
 use super::error::EasemobError;
 use super::json;
 use super::tenant::Tenant;
-use super::wire::{Extra, Meta};
+use super::wire::{query_params, Extra, Meta};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -152,17 +152,6 @@ pub fn reply<D: Serialize>(meta: &Meta<'_>, data: D, count: Option<usize>) -> Ht
         ..Extra::default()
     };
     meta.entities([(); 0], extra)
-}
-
-/// The query string as Usergrid echoes it: every parameter as an array of strings.
-pub fn params(call: &Call) -> BTreeMap<String, Vec<String>> {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(call.req.query_string()).unwrap_or_default();
-    let mut params: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (key, value) in pairs {
-        params.entry(key).or_default().push(value);
-    }
-    params
 }
 
 /// The integer query parameter `name`, if it is one.
@@ -429,7 +418,7 @@ fn detail(chat: &Chat, kind: Kind) -> Value {
 /// `GET /chatgroups?limit=&cursor=` and `/chatrooms?limit=&cursor=`: newest first.
 fn list(call: &Call, kind: Kind) -> Result<HttpResponse, EasemobError> {
     let tenant = app_call(call, kind)?;
-    let params = params(call);
+    let params = query_params(call);
     let limit = int_param(&params, "limit").map_or(10, |l| l.clamp(1, 1000));
     let prefix = format!("{}:{}/{}_", &kind.path()[1..], tenant.org, tenant.app);
     let before = match params.get("cursor").and_then(|c| c.first()) {
@@ -500,7 +489,7 @@ pub async fn joined(call: Call, kind: Kind) -> HttpResponse {
 fn joined_list(call: &Call, kind: Kind) -> Result<HttpResponse, EasemobError> {
     let tenant = app_call(call, kind)?;
     let user = call.param().to_ascii_lowercase();
-    let params = params(call);
+    let params = query_params(call);
     let chats = joined_live(&tenant, kind, &user);
     // `joined_chatgroups`: pages of 10, at most 100 (group.md); rooms: of 1000 at most.
     let paging = match kind {
@@ -604,7 +593,7 @@ fn user_group_list(call: &Call) -> Result<HttpResponse, EasemobError> {
         .next()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let params = params(call);
+    let params = query_params(call);
     let chats = joined_live(&tenant, Kind::Group, &user);
     let size = int_param(&params, "pagesize").map_or(5, |s| s.clamp(1, 20));
     let start = int_param(&params, "pagenum")

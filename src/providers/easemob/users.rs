@@ -7,7 +7,7 @@ use super::error::EasemobError;
 use super::json;
 use super::tenant::Tenant;
 use super::user_store::{username_fault, Refused, MAX_PASSWORD_BYTES};
-use super::wire::{Extra, Meta};
+use super::wire::{query_params, Extra, Meta};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -152,7 +152,7 @@ fn get_user(call: &Call) -> Result<HttpResponse, EasemobError> {
         .ok_or_else(EasemobError::user_not_found)?;
     let meta = Meta::new(call, &tenant, "get", "/users").naming(call.param());
     let extra = Extra::<()> {
-        params: Some(params(call)),
+        params: Some(query_params(call)),
         count: Some(1),
         ..Extra::default()
     };
@@ -279,7 +279,7 @@ pub async fn list(call: Call) -> HttpResponse {
 
 fn list_users(call: &Call) -> Result<HttpResponse, EasemobError> {
     let tenant = app_user_call(call)?;
-    let params = params(call);
+    let params = query_params(call);
     let (users, next) = tenant.users.page(cursor(&params)?, page_limit(&params));
     let meta = Meta::new(call, &tenant, "get", "/users");
     let extra = Extra::<()> {
@@ -317,7 +317,7 @@ pub async fn delete_many(call: Call) -> HttpResponse {
 
 fn delete_users(call: &Call) -> Result<HttpResponse, EasemobError> {
     let tenant = app_user_call(call)?;
-    let params = params(call);
+    let params = query_params(call);
     let from = cursor(&params)?;
     let (users, next) = tenant.users.remove_page(from, page_limit(&params));
     users.iter().for_each(|u| tenant.social.forget(&u.username));
@@ -328,17 +328,6 @@ fn delete_users(call: &Call) -> Result<HttpResponse, EasemobError> {
         ..Extra::default()
     };
     Ok(meta.entities(users, extra))
-}
-
-/// The query string as Usergrid echoes it: every parameter as an array of strings.
-fn params(call: &Call) -> BTreeMap<String, Vec<String>> {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(call.req.query_string()).unwrap_or_default();
-    let mut params: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (key, value) in pairs {
-        params.entry(key).or_default().push(value);
-    }
-    params
 }
 
 fn page_limit(params: &BTreeMap<String, Vec<String>>) -> usize {

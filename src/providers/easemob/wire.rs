@@ -134,3 +134,14 @@ struct EntitiesReply<'a, E, D> {
     #[serde(skip_serializing_if = "Option::is_none")]
     cursor: Option<String>,
 }
+
+/// The query string as Usergrid echoes it in `params`: every parameter as an array of strings.
+pub fn query_params(call: &Call) -> BTreeMap<String, Vec<String>> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(call.req.query_string()).unwrap_or_default();
+    let mut params: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (key, value) in pairs {
+        params.entry(key).or_default().push(value);
+    }
+    params
+}
