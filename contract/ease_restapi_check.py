@@ -3,7 +3,8 @@ pointed at the emulator. Usage: python ease_restapi_check.py PATH-TO-im-emulator
 
 Starts the emulator on a free port, drives it through the client's own functions (token,
 authorized registration, batch registration, lookup, paging, nickname, password, legacy send,
-delete), checks the answers and the emulator's journal, and prints "N passed, M failed".
+groups and their members, a group send, contacts, block lists, delete one and delete in a
+batch), checks the answers and the emulator's journal, and prints "N passed, M failed".
 """
 
 import sys
@@ -74,10 +75,110 @@ def checks(base):
         gone, _ = pickup_user(auth, "dora")
         return ok and not gone, body
 
-    return [("app token", token), ("authorized registration", register),
-            ("batch registration", batch), ("lookup", lookup), ("paging", paging),
-            ("nickname", nickname), ("password", password), ("legacy send", send),
-            ("journal", journaled), ("delete", delete)]
+    return ([("app token", token), ("authorized registration", register),
+             ("batch registration", batch), ("lookup", lookup), ("paging", paging),
+             ("nickname", nickname), ("password", password), ("legacy send", send),
+             ("journal", journaled)]
+            + group_checks(auth, base, state) + relation_checks(auth)
+            + [("delete", delete)] + batch_delete_checks(auth))
+
+
+def group_checks(auth, base, state):
+    """Groups through ease_group and ease_batch: create, details, members, modify, the user's
+    groups, a group send through the legacy route, delete."""
+    from ease_restapi.service import (add_group_users, build_group_data, build_message_data,
+                                      create_group, delete_group, details_group, modify_group,
+                                      pickup_group_users, pickup_groups, pickup_user_group,
+                                      send_txt_message, user_join_group, user_kick_group)
+
+    def create():
+        data = build_group_data("team", "a group", "alice", True, members=["bob"])
+        ok, body = create_group(auth, data)
+        state["group"] = body.get("data", {}).get("groupid")
+        return ok and str(state["group"]).isdigit(), body
+
+    def details():
+        ok, body = details_group(auth, state["group"])
+        group = body.get("data", [{}])[0]
+        return ok and group.get("id") == state["group"] and group.get("owner") == "alice", body
+
+    def members():
+        ok, added = add_group_users(auth, state["group"], ["erin"])
+        ok2, joined = user_join_group(auth, state["group"], "dora")
+        ok3, listed = pickup_group_users(auth, state["group"])
+        names = sorted(m.get("member") or m.get("owner") for m in listed.get("data", []))
+        return ok and ok2 and ok3 and names == ["alice", "bob", "dora", "erin"], listed
+
+    def kick():
+        ok, body = user_kick_group(auth, state["group"], "dora")
+        _, listed = pickup_group_users(auth, state["group"])
+        names = [m.get("member") for m in listed.get("data", []) if "member" in m]
+        return ok and "dora" not in names, body
+
+    def modify():
+        ok, body = modify_group(auth, state["group"], groupname="renamed", maxusers=300)
+        _, after = details_group(auth, state["group"])
+        group = after.get("data", [{}])[0]
+        return ok and group.get("name") == "renamed" and group.get("maxusers") == 300, body
+
+    def listed():
+        ok, mine = pickup_user_group(auth, "erin")
+        ok2, every = pickup_groups(auth)
+        ids = [g.get("groupid") for g in mine.get("data", []) + every.get("data", [])]
+        return ok and ok2 and ids.count(state["group"]) == 2, (mine, every)
+
+    def group_send():
+        data = build_message_data("hi team", [state["group"]], "chatgroups", username="alice")
+        ok, body = send_txt_message(auth, data)
+        records = journal(base, "provider=easemob&chat_type=group")["messages"]
+        seen = [(r["from"], r["to"], r["content"]["msg"]) for r in records]
+        return ok and seen == [("alice", state["group"], "hi team")], (body, seen)
+
+    def delete():
+        ok, body = delete_group(auth, state["group"])
+        gone, _ = details_group(auth, state["group"])
+        return ok and not gone, body
+
+    return [("group create", create), ("group details", details), ("group members", members),
+            ("group kick", kick), ("group modify", modify), ("groups listed", listed),
+            ("group send", group_send), ("group delete", delete)]
+
+
+def relation_checks(auth):
+    """Contacts and block lists through ease_friend and ease_black."""
+    from ease_restapi.service import (add_user_blacklist, create_friend, del_user_blacklist,
+                                      delete_friend, detail_friend, pickup_user_blacklist)
+
+    def contacts():
+        ok, body = create_friend(auth, "erin", "bob")
+        ok2, listed = detail_friend(auth, "erin")
+        ok3, _ = delete_friend(auth, "erin", "bob")
+        _, after = detail_friend(auth, "erin")
+        return ok and ok2 and ok3 and listed["data"] == ["bob"] and after["data"] == [], listed
+
+    def blocks():
+        ok, body = add_user_blacklist(auth, "erin", ["bob", "alice"])
+        ok2, listed = pickup_user_blacklist(auth, "erin")
+        ok3, _ = del_user_blacklist(auth, "erin", "bob")
+        _, after = pickup_user_blacklist(auth, "erin")
+        return (ok and ok2 and ok3 and sorted(listed["data"]) == ["alice", "bob"]
+                and after["data"] == ["alice"]), (listed, after)
+
+    return [("contacts", contacts), ("block list", blocks)]
+
+
+def batch_delete_checks(auth):
+    """ease_batch.delete_users: the oldest N go, and a cursor says more remain."""
+    from ease_restapi.service import delete_users, pickup_users
+
+    def batch_delete():
+        ok, body = delete_users(auth, limit=2)
+        names = [u["username"] for u in body.get("entities", [])]
+        ok2, left = pickup_users(auth, limit=10)
+        rest = [u["username"] for u in left.get("entities", [])]
+        return ok and names == ["alice", "bob"] and "cursor" in body and rest == ["erin"], body
+
+    return [("batch delete", batch_delete)]
 
 
 def main():

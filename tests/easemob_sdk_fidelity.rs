@@ -386,4 +386,19 @@ async fn a_path_with_one_trailing_slash_reaches_the_same_route() {
     assert_eq!(usernames(&one), ["alice"], "{one}");
     let resp = app.get("/users//", Some(&token)).await;
     easemob_error_kind(resp, 404, "service_resource_not_found").await;
+
+    // ease-restapi creates groups at `/chatgroups/` and lists members at `.../users/`.
+    let group = json!({"groupname": "g", "desc": "d", "public": true, "owner": "alice",
+                       "members": ["bob"]});
+    let made = ok_json(app.post("/chatgroups/", Some(&token), &group).await).await;
+    let id = made["data"]["groupid"].as_str().unwrap().to_owned();
+    let members = app
+        .get(&format!("/chatgroups/{id}/users/"), Some(&token))
+        .await;
+    let members = ok_json(members).await;
+    assert_eq!(
+        members["data"],
+        json!([{"owner": "alice"}, {"member": "bob"}]),
+        "{members}"
+    );
 }

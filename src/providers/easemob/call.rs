@@ -71,9 +71,14 @@ impl Call {
         self.path().get(start..self.app_end).unwrap_or_default()
     }
 
-    /// The path under the application, e.g. `/messages/users`.
+    /// The path under the application, e.g. `/messages/users`, without one trailing slash:
+    /// JAX-RS matches `/chatgroups/` as `/chatgroups`.
     pub fn rest(&self) -> &str {
-        self.path().get(self.app_end..).unwrap_or_default()
+        let rest = self.path().get(self.app_end..).unwrap_or_default();
+        match rest.strip_suffix('/') {
+            Some(trimmed) if !trimmed.is_empty() => trimmed,
+            _ => rest,
+        }
     }
 
     /// The second segment under the application: `{username}` of `/users/{username}`,

@@ -52,11 +52,6 @@ enum Route {
 fn route_of(rest: &str) -> Option<Route> {
     let mut segments = [""; 5];
     let mut count = 0;
-    // JAX-RS matches a path with or without one trailing slash (`/chatgroups/`).
-    let rest = rest
-        .strip_suffix('/')
-        .filter(|r| !r.is_empty())
-        .unwrap_or(rest);
     for segment in rest.strip_prefix('/')?.split('/') {
         *segments.get_mut(count)? = segment;
         count += 1;
