@@ -7,6 +7,7 @@
 mod account_routes;
 mod auth;
 mod call;
+mod chat_joined;
 mod chat_members;
 mod chat_store;
 mod chats;

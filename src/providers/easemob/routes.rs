@@ -9,7 +9,9 @@ use super::chat_store::Kind;
 use super::error::EasemobError;
 use super::send::Audience;
 use super::tenant::Target;
-use super::{chats, files, history, legacy, offline, recall, rewrite, send, token, users, State};
+use super::{
+    chat_joined, chats, files, history, legacy, offline, recall, rewrite, send, token, users, State,
+};
 use actix_web::http::header::{HeaderValue, ACCESS_CONTROL_ALLOW_ORIGIN};
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -131,8 +133,8 @@ async fn route(call: Call, payload: web::Payload) -> HttpResponse {
         (Route::Rewrite, "PUT") => rewrite::rewrite(call, payload).await,
         (Route::Account(r), _) => account_routes::dispatch(call, payload, r).await,
         (Route::Chats(kind), _) => chats::route(call, payload, kind).await,
-        (Route::Joined(kind), "GET") => chats::joined(call, kind).await,
-        (Route::UserGroups, "GET") => chats::user_groups(call).await,
+        (Route::Joined(kind), "GET") => chat_joined::joined(call, kind).await,
+        (Route::UserGroups, "GET") => chat_joined::user_groups(call).await,
         _ => call.finish(call.tenant().and(Err(EasemobError::method_not_allowed()))),
     }
 }
