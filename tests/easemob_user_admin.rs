@@ -189,6 +189,9 @@ async fn a_deactivated_user_shows_activated_false_and_cannot_get_a_token() {
         "user not activated",
     )
     .await;
+    let inherit = json!({"grant_type": "inherit", "username": "alice"});
+    let resp = app.post("/token", Some(&token), &inherit).await;
+    assert_easemob_error(resp, 400, "invalid_grant", "user not activated").await;
     ok_json(login(&app, "bob").await).await;
 }
 

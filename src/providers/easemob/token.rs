@@ -169,6 +169,9 @@ fn inherit(
         }
         None => return Err(EasemobError::grant_user_not_found()),
     };
+    if !user.activated {
+        return Err(EasemobError::invalid_grant("user not activated"));
+    }
     Ok(user_token(call, tenant, user, ttl))
 }
 
