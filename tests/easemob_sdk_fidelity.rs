@@ -402,3 +402,61 @@ async fn a_path_with_one_trailing_slash_reaches_the_same_route() {
         "{members}"
     );
 }
+
+// ------------------------------------------------------------------------------------------
+// key order
+
+/// The keys of a JSON object, in the order they were sent (top level only).
+fn top_keys(value: &Value) -> Vec<String> {
+    value
+        .as_object()
+        .unwrap_or_else(|| panic!("an object: {value}"))
+        .keys()
+        .cloned()
+        .collect()
+}
+
+#[tokio::test]
+async fn group_details_answer_their_fields_in_the_docs_order() {
+    let app = spawn_app().await;
+    let token = app.app_token().await;
+    let group = json!({"groupname": "g", "description": "d", "public": true, "owner": "alice",
+                       "members": ["bob"]});
+    let made = ok_json(app.post("/chatgroups", Some(&token), &group).await).await;
+    let id = made["data"]["groupid"].as_str().unwrap().to_owned();
+    let resp = app.get(&format!("/chatgroups/{id}"), Some(&token)).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let answer: Value = serde_json::from_str(&resp.text().await.unwrap()).unwrap();
+    let keys = top_keys(&answer);
+    let at = |k: &str| keys.iter().position(|x| x == k).unwrap();
+    assert!(
+        at("entities") < at("data") && at("data") < at("timestamp"),
+        "entities, data, timestamp as in group_manage.md: {keys:?}"
+    );
+    assert_eq!(
+        top_keys(&answer["data"][0]),
+        [
+            "id",
+            "name",
+            "avatar",
+            "description",
+            "membersonly",
+            "allowinvites",
+            "maxusers",
+            "owner",
+            "created",
+            "custom",
+            "mute",
+            "affiliations_count",
+            "disabled",
+            "affiliations",
+            "public"
+        ],
+        "{answer}"
+    );
+    assert_eq!(
+        answer["data"][0]["affiliations"],
+        json!([{"member": "bob"}, {"owner": "alice"}]),
+        "{answer}"
+    );
+}

@@ -58,6 +58,7 @@ fn joined_list(call: &Call, kind: Kind) -> Result<HttpResponse, EasemobError> {
         params: Some(params),
         count: Some(data.len()),
         data: Some(data),
+        data_first: true,
         cursor: None,
     };
     Ok(meta.entities([(); 0], extra))

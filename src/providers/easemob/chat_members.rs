@@ -109,6 +109,7 @@ pub fn list(call: &Call, kind: Kind, id: &str) -> Result<HttpResponse, EasemobEr
         params: Some(params),
         count: Some(data.len()),
         data: Some(data),
+        data_first: true,
         cursor: None,
     };
     Ok(meta.entities([(); 0], extra))

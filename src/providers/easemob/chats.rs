@@ -148,6 +148,7 @@ pub fn meta<'a>(call: &Call, tenant: &'a Tenant, action: &'static str, kind: Kin
 pub fn reply<D: Serialize>(meta: &Meta<'_>, data: D, count: Option<usize>) -> HttpResponse {
     let extra = Extra {
         data: Some(data),
+        data_first: true,
         count,
         ..Extra::default()
     };
@@ -393,26 +394,31 @@ fn detail(chat: &Chat, kind: Kind) -> Value {
         .map(|m| serde_json::json!({ "member": m }))
         .collect();
     affiliations.push(serde_json::json!({ "owner": chat.owner }));
-    let mut d = serde_json::json!({
-        "id": chat.id.to_string(),
-        "name": chat.name,
-        "description": chat.description,
-        "membersonly": chat.membersonly,
-        "allowinvites": chat.allowinvites,
-        "maxusers": chat.maxusers,
-        "owner": chat.owner,
-        "created": chat.created,
-        "custom": chat.custom,
-        "affiliations_count": chat.count(),
-        "affiliations": affiliations,
-        "public": chat.public,
-    });
-    if kind == Kind::Group {
-        d["avatar"] = Value::from(&*chat.avatar);
-        d["mute"] = Value::from(chat.mute_all);
-        d["disabled"] = Value::from(chat.disabled);
+    // The field order of the docs' examples; avatar, mute and disabled are groups' only.
+    let group = kind == Kind::Group;
+    let mut d = Map::new();
+    d.insert("id".into(), chat.id.to_string().into());
+    d.insert("name".into(), Value::from(&*chat.name));
+    if group {
+        d.insert("avatar".into(), Value::from(&*chat.avatar));
     }
-    d
+    d.insert("description".into(), Value::from(&*chat.description));
+    d.insert("membersonly".into(), chat.membersonly.into());
+    d.insert("allowinvites".into(), chat.allowinvites.into());
+    d.insert("maxusers".into(), chat.maxusers.into());
+    d.insert("owner".into(), Value::from(&*chat.owner));
+    d.insert("created".into(), chat.created.into());
+    d.insert("custom".into(), Value::from(&*chat.custom));
+    if group {
+        d.insert("mute".into(), chat.mute_all.into());
+    }
+    d.insert("affiliations_count".into(), chat.count().into());
+    if group {
+        d.insert("disabled".into(), chat.disabled.into());
+    }
+    d.insert("affiliations".into(), affiliations.into());
+    d.insert("public".into(), chat.public.into());
+    Value::Object(d)
 }
 
 /// `GET /chatgroups?limit=&cursor=` and `/chatrooms?limit=&cursor=`: newest first.
@@ -438,6 +444,7 @@ fn list(call: &Call, kind: Kind) -> Result<HttpResponse, EasemobError> {
         count: Some(data.len()),
         cursor: next.map(|n| encode_cursor(&prefix, n)),
         data: Some(data),
+        data_first: true,
     };
     Ok(meta.entities([(); 0], extra))
 }

@@ -51,6 +51,7 @@ fn answer<D: serde::Serialize>(call: &Call, tenant: &Tenant, data: D) -> HttpRes
     let meta = Meta::new(call, tenant, "get", call.rest());
     let extra = Extra {
         data: Some(data),
+        data_first: true,
         count: Some(0),
         ..Extra::default()
     };

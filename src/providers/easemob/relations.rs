@@ -86,6 +86,7 @@ fn names(
     let extra = Extra {
         count: Some(names.len()),
         data: Some(names),
+        data_first: true,
         cursor,
         params: None,
     };
@@ -140,6 +141,7 @@ async fn block_users(call: &Call, payload: web::Payload) -> Result<HttpResponse,
     meta.uri = call.app_uri();
     let extra = Extra {
         data: Some(blocked),
+        data_first: true,
         ..Extra::default()
     };
     Ok(meta.entities([(); 0], extra))

@@ -46,6 +46,7 @@ fn user_data(call: &Call, tenant: &Tenant, data: Value) -> HttpResponse {
     meta.uri.push_str(call.rest());
     let extra = Extra {
         data: Some(data),
+        data_first: true,
         count: Some(0),
         ..Extra::default()
     };
@@ -168,6 +169,7 @@ pub fn disconnect_device(call: Call) -> HttpResponse {
         meta.uri = call.app_uri();
         let extra = Extra {
             data: Some(entry("result", true.into())),
+            data_first: true,
             ..Extra::default()
         };
         Ok(meta.entities([(); 0], extra))
@@ -181,6 +183,7 @@ pub fn resources(call: Call) -> HttpResponse {
         let meta = Meta::new(&call, &tenant, "get", call.rest());
         let extra = Extra {
             data: Some([(); 0]),
+            data_first: true,
             ..Extra::default()
         };
         meta.entities([(); 0], extra)

@@ -62,6 +62,10 @@ impl<'a> Meta<'a> {
         entities: E,
         extra: Extra<D>,
     ) -> HttpResponse {
+        let (early, data) = match extra.data_first {
+            true => (extra.data, None),
+            false => (None, extra.data),
+        };
         HttpResponse::Ok().json(EntitiesReply {
             action: self.action,
             application: &self.tenant.application_text,
@@ -69,8 +73,9 @@ impl<'a> Meta<'a> {
             path: self.path,
             uri: &self.uri,
             entities,
+            early,
             timestamp: self.timestamp,
-            data: extra.data,
+            data,
             duration: self.duration,
             organization: &self.tenant.org,
             application_name: &self.tenant.app,
@@ -86,6 +91,9 @@ pub struct Extra<D> {
     pub data: Option<D>,
     pub count: Option<usize>,
     pub cursor: Option<String>,
+    /// `data` before `timestamp`, as the group, room, contact and status answers of the docs
+    /// have it (the batch register has it after).
+    pub data_first: bool,
 }
 
 impl<D> Default for Extra<D> {
@@ -95,6 +103,7 @@ impl<D> Default for Extra<D> {
             data: None,
             count: None,
             cursor: None,
+            data_first: false,
         }
     }
 }
@@ -122,6 +131,8 @@ struct EntitiesReply<'a, E, D> {
     path: &'a str,
     uri: &'a str,
     entities: E,
+    #[serde(rename = "data", skip_serializing_if = "Option::is_none")]
+    early: Option<D>,
     timestamp: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     data: Option<D>,
