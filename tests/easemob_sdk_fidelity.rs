@@ -460,3 +460,38 @@ async fn group_details_answer_their_fields_in_the_docs_order() {
         "{answer}"
     );
 }
+
+// ------------------------------------------------------------------------------------------
+// scalars given as strings, which Jackson coerces
+
+#[tokio::test]
+async fn group_and_mute_bodies_take_booleans_and_numbers_given_as_strings() {
+    let app = spawn_app().await;
+    app.set_clock(T0).await;
+    let token = app.app_token().await;
+    let group = json!({"groupname": "g", "description": "d", "public": "true",
+                       "maxusers": "300", "membersonly": "false", "owner": "alice",
+                       "members": ["bob"]});
+    let made = ok_json(app.post("/chatgroups", Some(&token), &group).await).await;
+    let id = made["data"]["groupid"].as_str().unwrap().to_owned();
+    let details = ok_json(app.get(&format!("/chatgroups/{id}"), Some(&token)).await).await;
+    assert_eq!(details["data"][0]["public"], true, "{details}");
+    assert_eq!(details["data"][0]["maxusers"], 300, "{details}");
+
+    let mute = json!({"usernames": ["bob"], "mute_duration": "60000"});
+    let path = format!("/chatgroups/{id}/mute");
+    ok_json(app.post(&path, Some(&token), &mute).await).await;
+    let global = json!({"username": "bob", "chat": 1e2});
+    ok_json(app.post("/mutes", Some(&token), &global).await).await;
+    let shown = ok_json(app.get("/mutes/bob", Some(&token)).await).await;
+    assert_eq!(shown["data"]["chat"], 100, "{shown}");
+
+    for bad in [json!({"public": "yes"}), json!({"maxusers": "many"})] {
+        let mut body = group.clone();
+        for (k, v) in bad.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let resp = app.post("/chatgroups", Some(&token), &body).await;
+        easemob_error_kind(resp, 400, "illegal_argument").await;
+    }
+}

@@ -472,8 +472,8 @@ async fn mute_calls_with_an_unknown_user_a_bad_duration_or_no_token_are_refused(
             "illegal_argument",
         ),
         (
-            "a string",
-            json!({"username": "alice", "chat": "10"}),
+            "a string that is not a number (Jackson coerces \"10\")",
+            json!({"username": "alice", "chat": "ten"}),
             400,
             "illegal_argument",
         ),

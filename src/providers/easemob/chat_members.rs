@@ -158,6 +158,7 @@ fn join_refused(kind: Kind, user: &str) -> EasemobError {
 #[derive(Deserialize)]
 struct Usernames {
     usernames: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "super::json::lenient_i64")]
     mute_duration: Option<i64>,
 }
 

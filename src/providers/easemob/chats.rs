@@ -190,10 +190,15 @@ struct NewChat {
     name: Option<String>,
     description: Option<String>,
     avatar: Option<String>,
+    #[serde(default, deserialize_with = "json::lenient_bool")]
     public: Option<bool>,
+    #[serde(default, deserialize_with = "json::lenient_i64")]
     maxusers: Option<i64>,
+    #[serde(default, deserialize_with = "json::lenient_bool")]
     allowinvites: Option<bool>,
+    #[serde(default, deserialize_with = "json::lenient_bool")]
     membersonly: Option<bool>,
+    #[serde(default, deserialize_with = "json::lenient_bool")]
     invite_need_confirm: Option<bool>,
     owner: Option<String>,
     members: Option<Vec<String>>,

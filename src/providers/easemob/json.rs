@@ -113,3 +113,46 @@ fn jackson_expectation(serde_text: &str) -> &'static str {
         }
     }
 }
+
+/// An optional boolean as Jackson reads one: `true`/`false`, or the strings `"true"` and
+/// `"false"` (Jackson coerces scalars from strings by default).
+pub fn lenient_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    use serde::de::Error;
+    match Option::<serde_json::Value>::deserialize(d)? {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Bool(b)) => Ok(Some(b)),
+        Some(serde_json::Value::String(s)) => match s.trim() {
+            "true" => Ok(Some(true)),
+            "false" => Ok(Some(false)),
+            _ => Err(D::Error::custom(format!(
+                "Cannot coerce String \"{s}\" to boolean"
+            ))),
+        },
+        Some(other) => Err(D::Error::custom(format!(
+            "Cannot coerce {other} to boolean"
+        ))),
+    }
+}
+
+/// An optional integer as Jackson reads a `long`: a number with no fraction (`1e3` too), or a
+/// string of one (`"300"`).
+pub fn lenient_i64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    use serde::de::Error;
+    let number = |text: &str| -> Option<i64> {
+        let value: f64 = text.trim().parse().ok()?;
+        let whole = value.fract() == 0.0 && value.abs() <= i64::MAX as f64;
+        whole.then_some(value as i64)
+    };
+    match Option::<serde_json::Value>::deserialize(d)? {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Number(n)) => n
+            .as_i64()
+            .or_else(|| number(&n.to_string()))
+            .map(Some)
+            .ok_or_else(|| D::Error::custom(format!("Numeric value ({n}) out of range of long"))),
+        Some(serde_json::Value::String(s)) => number(&s)
+            .map(Some)
+            .ok_or_else(|| D::Error::custom(format!("Cannot coerce String \"{s}\" to long"))),
+        Some(other) => Err(D::Error::custom(format!("Cannot coerce {other} to long"))),
+    }
+}

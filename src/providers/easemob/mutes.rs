@@ -24,8 +24,11 @@ const MAX_PAGE_SIZE: usize = 50;
 #[derive(Deserialize)]
 struct SetMute {
     username: Option<String>,
+    #[serde(default, deserialize_with = "json::lenient_i64")]
     chat: Option<i64>,
+    #[serde(default, deserialize_with = "json::lenient_i64")]
     groupchat: Option<i64>,
+    #[serde(default, deserialize_with = "json::lenient_i64")]
     chatroom: Option<i64>,
 }
 
