@@ -372,6 +372,19 @@ async fn room_members_are_added_one_or_many_and_listed_owner_first() {
         one["data"],
         json!({"result": true, "action": "add_member", "id": id, "user": "bob"})
     );
+    let again = app
+        .post(
+            &format!("/chatrooms/{id}/users/bob"),
+            Some(&token),
+            &json!({}),
+        )
+        .await;
+    let refused = easemob_error_kind(again, 400, "forbidden_op").await;
+    assert_eq!(
+        refused["error_description"],
+        format!("can not join this group, reason:user: bob already in group: {id}\n"),
+        "a user already in a room is a 400, as chatroom_member.md says"
+    );
     let body = json!({"usernames": ["carol", "dave"]});
     let many = ok_json(
         app.post(&format!("/chatrooms/{id}/users"), Some(&token), &body)
@@ -532,6 +545,14 @@ async fn room_admins_are_members_added_and_removed_by_name() {
         400,
         "forbidden_op",
         &format!("user:bob is not admin of group:{id}"),
+    )
+    .await;
+    let resp = app.delete(&format!("{path}/nobody"), Some(&token)).await;
+    assert_easemob_error(
+        resp,
+        404,
+        "resource_not_found",
+        "username nobody doesn't exist!",
     )
     .await;
 }

@@ -44,9 +44,11 @@ fn on_owner(kind: Kind) -> EasemobError {
     forbidden(kind, "forbidden operation on group owner!")
 }
 
-fn already_in(user: &str, id: u64) -> EasemobError {
-    EasemobError::forbidden_op(
-        StatusCode::FORBIDDEN,
+/// A user already in the group or room: 403 for groups, 400 for rooms
+/// (`chatroom_member.md`: "已经在聊天室中 ... 返回错误码 400").
+fn already_in(kind: Kind, user: &str, id: u64) -> EasemobError {
+    forbidden(
+        kind,
         format!("can not join this group, reason:user: {user} already in group: {id}\n"),
     )
 }
@@ -127,7 +129,7 @@ pub fn add_one(
     let (user, _) = existing_user(&tenant, user)?;
     let (tenant, ()) = change(call, kind, &chat, |c, full| {
         if c.has(&user) {
-            return Err(already_in(&user, c.id));
+            return Err(already_in(kind, &user, c.id));
         }
         if c.count() >= c.maxusers as usize {
             return Err(members_too_many());
@@ -196,7 +198,7 @@ pub async fn add_many(
     let (tenant, added) = change(call, kind, &chat, |c, full| {
         let added: Vec<Box<str>> = users.iter().filter(|u| !c.has(u)).cloned().collect();
         if added.is_empty() {
-            return Err(already_in(&users[0], c.id));
+            return Err(already_in(kind, &users[0], c.id));
         }
         if c.count() + added.len() > c.maxusers as usize {
             return Err(members_too_many());
@@ -337,7 +339,7 @@ pub fn remove_admin(
 ) -> Result<HttpResponse, EasemobError> {
     let tenant = app_call(call, kind)?;
     let chat = find(&tenant, kind, id)?;
-    let user = user.to_ascii_lowercase();
+    let (user, _) = existing_user(&tenant, user)?;
     if !chat.is_admin(&user) {
         return Err(forbidden(
             kind,
