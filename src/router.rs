@@ -16,6 +16,7 @@ use serde::Serialize;
 const ROUTES: &[&str] = &[
     "GET /_emulator/health",
     "GET /_emulator/messages",
+    "GET /_emulator/tenants",
     "POST /_emulator/reset",
     "GET|PUT|DELETE /_emulator/clock",
     "POST /_emulator/clock/advance",

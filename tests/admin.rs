@@ -1347,3 +1347,106 @@ async fn a_path_no_provider_claims_is_a_json_404_naming_the_closest_routes() {
         assert!(route.as_str().unwrap().contains("/messages"), "{body}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Tenants
+// ---------------------------------------------------------------------------------------------
+
+/// The `{provider, name}` pairs of a tenant listing, in order.
+fn tenant_names(listing: &Value) -> Vec<(String, String)> {
+    listing["tenants"]
+        .as_array()
+        .unwrap_or_else(|| panic!("tenants is an array: {listing}"))
+        .iter()
+        .map(|t| {
+            let field = |k: &str| t[k].as_str().unwrap_or_default().to_owned();
+            (field("provider"), field("name"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_tenant_listing_shows_every_providers_fixture_tenants_with_credentials_and_counts() {
+    let app = spawn_app().await;
+    let (status, listing) = admin(&app, Method::GET, "/tenants", None).await;
+    assert_eq!(status, StatusCode::OK, "{listing}");
+    let names = tenant_names(&listing);
+    for (provider, name) in [
+        ("anqicms", "default"),
+        ("easemob", "demo/chat"),
+        ("openim", "default"),
+    ] {
+        assert!(
+            names.contains(&(provider.to_owned(), name.to_owned())),
+            "{provider} {name} in {listing}"
+        );
+    }
+    assert!(names.iter().any(|(p, _)| p == "yunxin"), "{listing}");
+    assert_eq!(listing["total"], names.len(), "{listing}");
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "by provider, then name");
+    let demo = listing["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "demo/chat")
+        .unwrap();
+    assert_eq!(demo["fixture"], true, "{demo}");
+    assert_eq!(demo["credentials"]["client_id"], CLIENT_ID, "{demo}");
+    assert_eq!(
+        demo["credentials"]["client_secret"], CLIENT_SECRET,
+        "{demo}"
+    );
+    assert_eq!(
+        demo["credentials"]["application"], DEMO_APPLICATION,
+        "{demo}"
+    );
+    assert_eq!(demo["counts"]["users"], 2, "alice and bob: {demo}");
+}
+
+#[tokio::test]
+async fn a_tenant_made_by_a_call_is_listed_and_a_reset_drops_it() {
+    let app = spawn_app().await;
+    let token = app.token_for("acme", "shop", "id", "secret").await;
+    let body = json!({"username": "carol", "password": "p"});
+    let resp = app
+        .post_to("acme", "shop", "/users", Some(&token), &body)
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+
+    let (_, listing) = admin(&app, Method::GET, "/tenants?provider=easemob", None).await;
+    let shop = listing["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "acme/shop")
+        .unwrap_or_else(|| panic!("acme/shop listed: {listing}"))
+        .clone();
+    assert_eq!(shop["provider"], "easemob", "{shop}");
+    assert_eq!(shop["fixture"], false, "{shop}");
+    assert_eq!(shop["credentials"]["client_id"], "(any)", "{shop}");
+    assert_eq!(shop["counts"]["users"], 1, "{shop}");
+    assert!(
+        tenant_names(&listing).iter().all(|(p, _)| p == "easemob"),
+        "only Easemob's: {listing}"
+    );
+
+    app.reset("provider=easemob&tenant=acme/shop").await;
+    let (_, after) = admin(&app, Method::GET, "/tenants?provider=easemob", None).await;
+    let names = tenant_names(&after);
+    assert!(!names.iter().any(|(_, n)| n == "acme/shop"), "{after}");
+    assert!(names.iter().any(|(_, n)| n == "demo/chat"), "{after}");
+}
+
+#[tokio::test]
+async fn the_tenant_listing_refuses_an_unknown_provider_or_parameter() {
+    let app = spawn_app().await;
+    for query in ["provider=wechat", "tenant=demo/chat"] {
+        let (status, body) = admin(&app, Method::GET, &format!("/tenants?{query}"), None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
+        assert_eq!(body["error"], "bad_request", "{query}: {body}");
+    }
+    let (status, _) = admin(&app, Method::POST, "/tenants", Some("{}")).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+}

@@ -10,6 +10,7 @@ mod health;
 mod merchant;
 mod messages;
 mod reset;
+mod tenants;
 
 pub use health::Runtime;
 
@@ -25,7 +26,8 @@ use std::sync::Arc;
 const BODY_CAP: usize = 64 * 1024;
 
 /// Every admin route, as 404 answers list them.
-const ROUTES: &str = "GET /_emulator/health, GET /_emulator/messages, POST /_emulator/reset, \
+const ROUTES: &str = "GET /_emulator/health, GET /_emulator/messages, GET /_emulator/tenants, \
+                      POST /_emulator/reset, \
                       GET|PUT|DELETE /_emulator/clock, POST /_emulator/clock/advance, \
                       POST /_emulator/anqicms/orders/{id}/messages|quote, \
                       POST /_emulator/easemob/{org}/{app}/users/{username}/delivered";
@@ -65,6 +67,7 @@ enum Route {
     Advance,
     Merchant(u64, merchant::Action),
     Delivered,
+    Tenants,
 }
 
 fn route_of(path: &str) -> Option<Route> {
@@ -75,6 +78,7 @@ fn route_of(path: &str) -> Option<Route> {
         "/reset" => Route::Reset,
         "/clock" => Route::Clock,
         "/clock/advance" => Route::Advance,
+        "/tenants" => Route::Tenants,
         other if delivery::route_of(other).is_some() => Route::Delivered,
         other => {
             let (id, action) = merchant::route_of(other)?;
@@ -98,6 +102,7 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
     match (route, method) {
         (Route::Health, Method::GET) => health::health(&admin),
         (Route::Messages, Method::GET) => messages::list(&admin, &req).await,
+        (Route::Tenants, Method::GET) => tenants::list(&admin, &req),
         (Route::Reset, Method::POST) => reset::reset(&admin, &req),
         (Route::Clock, Method::GET) => clock::get(&admin),
         (Route::Clock, Method::PUT) => match read_body(&admin, &req, payload).await {
@@ -122,7 +127,7 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
 
 fn allowed(route: Route) -> &'static str {
     match route {
-        Route::Health | Route::Messages => "GET",
+        Route::Health | Route::Messages | Route::Tenants => "GET",
         Route::Reset | Route::Advance | Route::Merchant(..) | Route::Delivered => "POST",
         Route::Clock => "GET, PUT, DELETE",
     }

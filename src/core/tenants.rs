@@ -115,6 +115,14 @@ impl<T> TenantMap<T> {
         self.map.is_empty()
     }
 
+    /// The stored tenants with their names.
+    pub fn entries(&self) -> Vec<(Arc<str>, Arc<T>)> {
+        let entries = self.map.iter();
+        entries
+            .map(|e| (e.key().clone(), e.value().clone()))
+            .collect()
+    }
+
     /// The stored tenants.
     pub fn all(&self) -> Vec<Arc<T>> {
         self.map.iter().map(|e| e.value().clone()).collect()

@@ -19,6 +19,48 @@ pub trait Provider: Send + Sync {
     fn usage(&self) -> Vec<(&'static str, u64)>;
     /// Which fixtures were loaded and the tenants they hold, for the start-up log.
     fn fixture_summary(&self) -> String;
+    /// Every tenant with state: its name, whether the fixtures made it, the credentials a
+    /// client needs, and what its stores hold.
+    fn tenants(&self) -> Vec<TenantInfo>;
+}
+
+/// One tenant as `GET /_emulator/tenants` shows it.
+#[derive(Debug, serde::Serialize)]
+pub struct TenantInfo {
+    pub name: String,
+    pub fixture: bool,
+    #[serde(serialize_with = "as_map")]
+    pub credentials: Vec<(&'static str, String)>,
+    #[serde(serialize_with = "as_map")]
+    pub counts: Vec<(&'static str, u64)>,
+}
+
+/// The [`TenantInfo`] of every tenant in `tenants`, `describe` giving its credentials and
+/// counts; a tenant named in `fixtures` is marked as the fixtures' own.
+pub fn tenant_infos<T, S>(
+    tenants: &crate::core::tenants::TenantMap<T>,
+    fixtures: &crate::core::fixtures::Tenants<S>,
+    describe: impl Fn(&T) -> (Vec<(&'static str, String)>, Vec<(&'static str, u64)>),
+) -> Vec<TenantInfo> {
+    let entries = tenants.entries().into_iter();
+    entries
+        .map(|(name, tenant)| {
+            let (credentials, counts) = describe(&tenant);
+            TenantInfo {
+                fixture: fixtures.tenants.contains_key(&*name),
+                name: name.to_string(),
+                credentials,
+                counts,
+            }
+        })
+        .collect()
+}
+
+fn as_map<S: serde::Serializer, V: serde::Serialize>(
+    pairs: &[(&'static str, V)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(pairs.iter().map(|(k, v)| (k, v)))
 }
 
 /// The start-up log line of a provider's fixtures: where they came from and their tenants.

@@ -103,6 +103,22 @@ impl crate::providers::Provider for State {
     fn fixture_summary(&self) -> String {
         super::fixture_summary(&self.fixtures.source, self.fixtures.tenants.keys())
     }
+
+    fn tenants(&self) -> Vec<super::TenantInfo> {
+        super::tenant_infos(&self.tenants, &self.fixtures, |t| {
+            let (orders, messages, bytes) = t.orders.counts();
+            let credentials = vec![("token_secret", t.settings.token_secret.clone())];
+            (
+                credentials,
+                vec![
+                    ("users", t.users.len() as u64),
+                    ("orders", orders as u64),
+                    ("messages", messages as u64),
+                    ("message_bytes", bytes as u64),
+                ],
+            )
+        })
+    }
 }
 
 /// Hands the AnqiCMS state to the application; its routes are reached through [`dispatch`].

@@ -163,6 +163,27 @@ impl crate::providers::Provider for State {
     fn fixture_summary(&self) -> String {
         super::fixture_summary(&self.fixtures.source, self.fixtures.tenants.keys())
     }
+
+    fn tenants(&self) -> Vec<super::TenantInfo> {
+        super::tenant_infos(&self.tenants, &self.fixtures, |t| {
+            let any = || "(any)".to_owned();
+            let credentials = vec![
+                ("application", t.application_text.to_string()),
+                (
+                    "client_id",
+                    t.settings.client_id.clone().unwrap_or_else(any),
+                ),
+                (
+                    "client_secret",
+                    t.settings.client_secret.clone().unwrap_or_else(any),
+                ),
+            ];
+            (
+                credentials,
+                USAGE.into_iter().zip(tenant_usage(t)).collect(),
+            )
+        })
+    }
 }
 
 /// What `/_emulator/health` counts of every tenant, in the order of [`tenant_usage`].

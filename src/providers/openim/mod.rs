@@ -116,6 +116,20 @@ impl crate::providers::Provider for State {
     fn fixture_summary(&self) -> String {
         super::fixture_summary(&self.fixtures.source, self.fixtures.tenants.keys())
     }
+
+    fn tenants(&self) -> Vec<super::TenantInfo> {
+        super::tenant_infos(&self.tenants, &self.fixtures, |t| {
+            let credentials = vec![("secret", t.settings.secret.clone())];
+            (
+                credentials,
+                vec![
+                    ("users", t.users.len() as u64),
+                    ("groups", t.groups.len() as u64),
+                    ("messages", t.messages.len() as u64),
+                ],
+            )
+        })
+    }
 }
 
 /// Hands the OpenIM state to the application; its routes are reached through [`dispatch`].

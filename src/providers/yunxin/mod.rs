@@ -118,6 +118,23 @@ impl crate::providers::Provider for State {
     fn fixture_summary(&self) -> String {
         super::fixture_summary(&self.fixtures.source, self.fixtures.tenants.keys())
     }
+
+    fn tenants(&self) -> Vec<super::TenantInfo> {
+        super::tenant_infos(&self.tenants, &self.fixtures, |t| {
+            let credentials = vec![
+                ("app_key", t.app_key.to_string()),
+                ("app_secret", t.settings.app_secret.clone()),
+            ];
+            (
+                credentials,
+                vec![
+                    ("accounts", t.accounts.len() as u64),
+                    ("teams", t.teams.len() as u64),
+                    ("messages", t.messages.len() as u64),
+                ],
+            )
+        })
+    }
 }
 
 /// Hands the Yunxin state to the application; its routes are reached through [`dispatch`].
