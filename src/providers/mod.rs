@@ -22,6 +22,11 @@ pub trait Provider: Send + Sync {
     /// Every tenant with state: its name, whether the fixtures made it, the credentials a
     /// client needs, and what its stores hold.
     fn tenants(&self) -> Vec<TenantInfo>;
+    /// The complete state of every tenant (users, groups, tokens, sequences, ...), as one
+    /// JSON value of the provider's own shape, for `GET /_emulator/state`.
+    fn snapshot(&self) -> serde_json::Value;
+    /// Replaces every tenant's state with `state`, as [`Provider::snapshot`] gave it.
+    fn restore(&self, state: serde_json::Value) -> Result<(), String>;
 }
 
 /// One tenant as `GET /_emulator/tenants` shows it.

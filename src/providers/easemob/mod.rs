@@ -184,6 +184,14 @@ impl crate::providers::Provider for State {
             )
         })
     }
+
+    fn snapshot(&self) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+
+    fn restore(&self, _state: serde_json::Value) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// What `/_emulator/health` counts of every tenant, in the order of [`tenant_usage`].

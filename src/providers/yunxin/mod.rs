@@ -135,6 +135,14 @@ impl crate::providers::Provider for State {
             )
         })
     }
+
+    fn snapshot(&self) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+
+    fn restore(&self, _state: serde_json::Value) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// Hands the Yunxin state to the application; its routes are reached through [`dispatch`].
