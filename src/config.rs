@@ -14,6 +14,9 @@ Environment:
 Admin API (plain JSON, unauthenticated unless --admin-token is set):
   GET  /_emulator/health      status, counts, limits, memory
   GET  /_emulator/messages    every delivered message (filters, wait_ms long-poll)
+  GET  /_emulator/requests    every call to a provider route, with why it failed
+  GET  /_emulator/events      messages and calls live (Server-Sent Events)
+  /_emulator/faults           make provider routes fail, slow down or hang up
   POST /_emulator/reset       forget everything, a provider, or a tenant
   /_emulator/clock            read, pin, advance or release the clock";
 
@@ -89,6 +92,15 @@ pub struct Config {
         default_value_t = 200_000
     )]
     pub max_messages: usize,
+    /// Calls the request log (/_emulator/requests) keeps; the oldest are evicted first (0: the
+    /// log keeps none).
+    #[arg(
+        long,
+        env = "IM_EMULATOR_MAX_REQUESTS",
+        value_name = "N",
+        default_value_t = 10_000
+    )]
+    pub max_requests: usize,
     /// Long-poll readers of /_emulator/messages that may wait at once; past it a read answers
     /// at once.
     #[arg(
@@ -130,6 +142,7 @@ impl Default for Config {
             strict_tenants: false,
             workers: None,
             max_messages: 200_000,
+            max_requests: 10_000,
             max_waiters: 4_096,
             max_tenants: 1_000,
             request_timeout: Duration::from_secs(10),

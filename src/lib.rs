@@ -7,6 +7,7 @@ pub mod config;
 pub mod core;
 pub mod healthcheck;
 pub mod providers;
+mod observe;
 mod router;
 
 use actix_web::middleware::{Condition, Logger};
@@ -139,6 +140,7 @@ fn core_of(config: &Config) -> Result<core::Core, String> {
     let settings = core::Settings {
         seed: config.seed,
         max_messages: config.max_messages,
+        max_requests: config.max_requests,
         max_waiters: config.max_waiters,
         max_tenants: config.max_tenants,
         request_timeout: config.request_timeout,

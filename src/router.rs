@@ -8,6 +8,7 @@
 //! the rest get a JSON 404 of the emulator's own that names the closest emulated routes.
 
 use crate::admin;
+use crate::observe;
 use crate::providers::{anqicms, easemob, openim, yunxin};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
@@ -67,34 +68,90 @@ struct NotFound<'a> {
     closest: Vec<&'a str>,
 }
 
-/// Routes a request to the admin API or the provider its path belongs to.
+/// Routes a request to the admin API or the provider its path belongs to; a provider call
+/// passes the fault rules and is logged (see [`observe`]).
 pub async fn route(req: HttpRequest, payload: web::Payload) -> HttpResponse {
     let first = req.path().split('/').nth(1).unwrap_or_default();
     if first == "_emulator" {
         return admin::dispatch(req, payload).await;
     }
-    if openim::claims(first) {
-        return openim::dispatch(req, payload, openim::DEFAULT_TENANT, 0).await;
+    let Some(target) = Target::of(&req, first) else {
+        return not_found(&req);
+    };
+    match req.app_data::<web::Data<admin::Admin>>().cloned() {
+        Some(admin) => observe::call(&admin, target, req, payload).await,
+        None => target.call(req, payload).await,
     }
-    if anqicms::claims(first) {
-        return anqicms::dispatch(req, payload, anqicms::DEFAULT_TENANT, 0).await;
-    }
-    if first == "tenants" {
-        let mut segments = req.path().split('/').skip(2);
-        let name = segments.next().unwrap_or_default().to_owned();
-        let route_start = "/tenants/".len() + name.len();
-        if segments.next().is_some_and(anqicms::claims) {
-            return anqicms::dispatch(req, payload, &name, route_start).await;
+}
+
+/// The provider a path belongs to, and its tenant where the path names it.
+#[derive(Debug, Clone)]
+pub enum Target {
+    OpenIm(String, usize),
+    AnqiCms(String, usize),
+    Yunxin,
+    Easemob,
+}
+
+impl Target {
+    fn of(req: &HttpRequest, first: &str) -> Option<Self> {
+        if openim::claims(first) {
+            return Some(Self::OpenIm(openim::DEFAULT_TENANT.into(), 0));
         }
-        return openim::dispatch(req, payload, &name, route_start).await;
+        if anqicms::claims(first) {
+            return Some(Self::AnqiCms(anqicms::DEFAULT_TENANT.into(), 0));
+        }
+        if first == "tenants" {
+            let mut segments = req.path().split('/').skip(2);
+            let name = segments.next().unwrap_or_default().to_owned();
+            let route_start = "/tenants/".len() + name.len();
+            if segments.next().is_some_and(anqicms::claims) {
+                return Some(Self::AnqiCms(name, route_start));
+            }
+            return Some(Self::OpenIm(name, route_start));
+        }
+        if yunxin::claims(first) {
+            return Some(Self::Yunxin);
+        }
+        easemob::claims(req.path()).then_some(Self::Easemob)
     }
-    if yunxin::claims(first) {
-        return yunxin::dispatch(req, payload).await;
+
+    /// The provider's name.
+    pub fn provider(&self) -> &'static str {
+        match self {
+            Self::OpenIm(..) => openim::PROVIDER,
+            Self::AnqiCms(..) => anqicms::PROVIDER,
+            Self::Yunxin => yunxin::PROVIDER,
+            Self::Easemob => easemob::PROVIDER,
+        }
     }
-    if easemob::claims(req.path()) {
-        return easemob::dispatch(req, payload).await;
+
+    /// The tenant the call names: the `/tenants/{name}` prefix, Yunxin's `AppKey`, Easemob's
+    /// `org/app`.
+    pub fn tenant(&self, req: &HttpRequest) -> Option<String> {
+        match self {
+            Self::OpenIm(name, _) | Self::AnqiCms(name, _) => Some(name.clone()),
+            Self::Yunxin => req
+                .headers()
+                .get("appkey")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            Self::Easemob => {
+                let (org, app, _) = easemob::split(req.path())?;
+                Some(format!("{org}/{app}"))
+            }
+        }
     }
-    not_found(&req)
+
+    /// The provider's answer.
+    pub async fn call(self, req: HttpRequest, payload: web::Payload) -> HttpResponse {
+        match self {
+            Self::OpenIm(name, start) => openim::dispatch(req, payload, &name, start).await,
+            Self::AnqiCms(name, start) => anqicms::dispatch(req, payload, &name, start).await,
+            Self::Yunxin => yunxin::dispatch(req, payload).await,
+            Self::Easemob => easemob::dispatch(req, payload).await,
+        }
+    }
 }
 
 /// 404 with the three routes sharing most path words with the request.

@@ -33,12 +33,44 @@ struct Health<'a> {
     uptime_ms: u128,
     now_ms: i64,
     messages: Counts,
+    requests: crate::core::requests::Counts,
+    /// Per provider: tenants, messages, calls, evictions and the bytes they keep.
+    providers: BTreeMap<&'static str, ProviderHealth>,
     /// Long-poll readers waiting now.
     waiters: usize,
     tenants: BTreeMap<&'static str, usize>,
     usage: BTreeMap<&'static str, BTreeMap<&'static str, u64>>,
     memory: Memory,
     limits: &'a Runtime,
+}
+
+#[derive(Serialize)]
+struct ProviderHealth {
+    tenants: usize,
+    messages: crate::core::journal::ProviderCounts,
+    requests: crate::core::requests::ProviderCounts,
+    /// The bytes of message content and logged calls it keeps.
+    memory: ProviderMemory,
+}
+
+#[derive(Serialize)]
+struct ProviderMemory {
+    message_content_bytes: usize,
+    request_log_bytes: usize,
+}
+
+fn provider_health(admin: &Admin, p: &dyn crate::providers::Provider) -> ProviderHealth {
+    let messages = admin.core.journal.provider_counts(p.name());
+    let requests = admin.core.requests.provider_counts(p.name());
+    ProviderHealth {
+        tenants: p.tenant_count(),
+        memory: ProviderMemory {
+            message_content_bytes: messages.content_bytes,
+            request_log_bytes: requests.bytes,
+        },
+        messages,
+        requests,
+    }
 }
 
 #[derive(Serialize)]
@@ -55,6 +87,11 @@ pub fn health(admin: &Admin) -> HttpResponse {
         uptime_ms: admin.core.started.elapsed().as_millis(),
         now_ms: admin.core.clock.now_ms(),
         messages: admin.core.journal.counts(),
+        requests: admin.core.requests.counts(),
+        providers: providers
+            .clone()
+            .map(|p| (p.name(), provider_health(admin, p.as_ref())))
+            .collect(),
         waiters: admin.core.journal.waiting(),
         tenants: providers
             .clone()

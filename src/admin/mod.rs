@@ -5,10 +5,13 @@
 
 mod clock;
 mod delivery;
+mod events;
+mod faults;
 mod guard;
 mod health;
 mod merchant;
 mod messages;
+mod requests;
 mod reset;
 mod tenants;
 
@@ -27,6 +30,9 @@ const BODY_CAP: usize = 64 * 1024;
 
 /// Every admin route, as 404 answers list them.
 const ROUTES: &str = "GET /_emulator/health, GET /_emulator/messages, GET /_emulator/tenants, \
+                      GET /_emulator/requests, GET /_emulator/events, \
+                      GET|POST|DELETE /_emulator/faults, \
+                      DELETE /_emulator/faults/{id}, \
                       POST /_emulator/reset, \
                       GET|PUT|DELETE /_emulator/clock, POST /_emulator/clock/advance, \
                       POST /_emulator/anqicms/orders/{id}/messages|quote, \
@@ -38,6 +44,8 @@ pub struct Admin {
     providers: Vec<Arc<dyn Provider>>,
     runtime: Runtime,
     token: Option<String>,
+    /// Live event subscribers now.
+    subscribers: std::sync::atomic::AtomicUsize,
 }
 
 impl Admin {
@@ -53,7 +61,18 @@ impl Admin {
             providers,
             runtime,
             token,
+            subscribers: Default::default(),
         }
+    }
+
+    /// The shared state.
+    pub fn core(&self) -> &Core {
+        &self.core
+    }
+
+    /// The provider named `name`.
+    pub fn provider(&self, name: &str) -> Option<&Arc<dyn Provider>> {
+        self.providers.iter().find(|p| p.name() == name)
     }
 }
 
@@ -68,6 +87,10 @@ enum Route {
     Merchant(u64, merchant::Action),
     Delivered,
     Tenants,
+    Requests,
+    Events,
+    Faults,
+    Fault(u64),
 }
 
 fn route_of(path: &str) -> Option<Route> {
@@ -79,6 +102,10 @@ fn route_of(path: &str) -> Option<Route> {
         "/clock" => Route::Clock,
         "/clock/advance" => Route::Advance,
         "/tenants" => Route::Tenants,
+        "/requests" => Route::Requests,
+        "/events" => Route::Events,
+        "/faults" => Route::Faults,
+        other if other.starts_with("/faults/") => Route::Fault(faults::id_of(other)?),
         other if delivery::route_of(other).is_some() => Route::Delivered,
         other => {
             let (id, action) = merchant::route_of(other)?;
@@ -99,10 +126,21 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
         return not_found(&req);
     };
     let method = req.method().clone();
-    match (route, method) {
+    // An admin write may add messages (the merchant's, a delivery): live subscribers look.
+    let writes = method != Method::GET;
+    let response = match (route, method) {
         (Route::Health, Method::GET) => health::health(&admin),
         (Route::Messages, Method::GET) => messages::list(&admin, &req).await,
         (Route::Tenants, Method::GET) => tenants::list(&admin, &req),
+        (Route::Requests, Method::GET) => requests::list(&admin, &req).await,
+        (Route::Events, Method::GET) => events::subscribe(&admin, &req),
+        (Route::Faults, Method::GET) => faults::list(&admin),
+        (Route::Faults, Method::POST) => match read_body(&admin, &req, payload).await {
+            Ok(body) => faults::add(&admin, &body),
+            Err(refused) => refused,
+        },
+        (Route::Faults, Method::DELETE) => faults::remove(&admin, None),
+        (Route::Fault(id), Method::DELETE) => faults::remove(&admin, Some(id)),
         (Route::Reset, Method::POST) => reset::reset(&admin, &req),
         (Route::Clock, Method::GET) => clock::get(&admin),
         (Route::Clock, Method::PUT) => match read_body(&admin, &req, payload).await {
@@ -122,12 +160,20 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
             Err(refused) => refused,
         },
         (route, _) => method_not_allowed(&req, allowed(route)),
+    };
+    if writes {
+        admin.core.requests.ring();
     }
+    response
 }
 
 fn allowed(route: Route) -> &'static str {
     match route {
-        Route::Health | Route::Messages | Route::Tenants => "GET",
+        Route::Health | Route::Messages | Route::Tenants | Route::Requests | Route::Events => {
+            "GET"
+        }
+        Route::Faults => "GET, POST, DELETE",
+        Route::Fault(_) => "DELETE",
         Route::Reset | Route::Advance | Route::Merchant(..) | Route::Delivered => "POST",
         Route::Clock => "GET, PUT, DELETE",
     }

@@ -1,5 +1,6 @@
-//! `POST /_emulator/reset[?provider=&tenant=]`: forgets everything, one provider's state, or
-//! one tenant's (in one provider, or in all of them).
+//! `POST /_emulator/reset[?provider=&tenant=]`: forgets everything (the request log and the
+//! fault rules included), one provider's state, or one tenant's (in one provider, or in all of
+//! them).
 
 use super::{bad_request, Admin};
 use actix_web::{HttpRequest, HttpResponse};
@@ -40,6 +41,11 @@ pub fn reset(admin: &Admin, req: &HttpRequest) -> HttpResponse {
     }
     for p in &chosen {
         p.reset(tenant);
+    }
+    if provider.is_none() && tenant.is_none() {
+        // Everything: the request log and the fault rules too.
+        admin.core.requests.clear();
+        admin.core.faults.remove(None);
     }
     HttpResponse::Ok().json(Done {
         reset: chosen.iter().map(|p| p.name()).collect(),

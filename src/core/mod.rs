@@ -3,6 +3,7 @@
 //! here knows any provider's wire format or envelope.
 
 pub mod clock;
+pub mod faults;
 pub mod fixtures;
 pub mod gojson;
 pub mod ids;
@@ -13,6 +14,7 @@ pub mod path;
 pub mod payload;
 pub mod process;
 pub mod query;
+pub mod requests;
 pub mod rate;
 pub mod tenants;
 
@@ -26,6 +28,8 @@ pub struct Settings {
     pub seed: Option<u64>,
     /// Records the journal keeps (0: no bound).
     pub max_messages: usize,
+    /// Calls the request log keeps (0: none).
+    pub max_requests: usize,
     /// Long-poll readers that may wait at once.
     pub max_waiters: usize,
     /// Tenants each provider keeps (0: no bound).
@@ -41,6 +45,7 @@ impl Default for Settings {
         Self {
             seed: None,
             max_messages: 0,
+            max_requests: 0,
             max_waiters: 4096,
             max_tenants: 0,
             request_timeout: Duration::from_secs(10),
@@ -56,6 +61,8 @@ pub struct Core {
     pub clock: clock::Clock,
     pub ids: ids::Ids,
     pub journal: journal::Journal,
+    pub requests: requests::RequestLog,
+    pub faults: faults::Faults,
     pub started: Instant,
     pub request_timeout: Duration,
     pub max_tenants: usize,
@@ -68,6 +75,11 @@ impl Core {
             clock: clock::Clock::new(settings.clock_range.clone()),
             ids: ids::Ids::new(settings.seed),
             journal: journal::Journal::new(settings.max_messages, settings.max_waiters),
+            requests: requests::RequestLog::new(
+                settings.max_requests,
+                requests::DEFAULT_MAX_BYTES,
+            ),
+            faults: faults::Faults::new(settings.seed),
             started: Instant::now(),
             request_timeout: settings.request_timeout,
             max_tenants: settings.max_tenants,

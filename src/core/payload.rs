@@ -3,7 +3,7 @@
 //! stops sending is never waited for beyond the request timeout.
 
 use actix_web::http::ConnectionType;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use std::time::Duration;
 
@@ -31,6 +31,12 @@ pub async fn read_capped(
     timeout: Duration,
 ) -> Result<web::Bytes, BodyError> {
     match tokio::time::timeout(timeout, read(req, payload, cap)).await {
+        Ok(Ok(body)) => {
+            // Left on the request for the request log; sharing the bytes costs no copy.
+            let logged = crate::core::requests::ReadBody(body.clone());
+            req.extensions_mut().insert(logged);
+            Ok(body)
+        }
         Ok(result) => result,
         Err(_) => Err(BodyError::TimedOut),
     }

@@ -27,6 +27,20 @@ pub trait Provider: Send + Sync {
     fn snapshot(&self) -> serde_json::Value;
     /// Replaces every tenant's state with `state`, as [`Provider::snapshot`] gave it.
     fn restore(&self, state: serde_json::Value) -> Result<(), String>;
+    /// The names of the errors a fault rule may answer with (`reach_limit`, `1001`, ...).
+    fn fault_errors(&self) -> Vec<String>;
+    /// The provider's own error `name` as the answer to `req`; `None` for an unknown name.
+    fn fault(&self, name: &str, req: &actix_web::HttpRequest) -> Option<actix_web::HttpResponse>;
+}
+
+/// Tags `response` with the provider's own error, for the request log.
+pub fn tag(response: &mut actix_web::HttpResponse, code: Option<i64>, name: &str, message: &str) {
+    let failure = crate::core::requests::Failure {
+        code,
+        name: name.to_owned(),
+        message: message.to_owned(),
+    };
+    response.extensions_mut().insert(failure);
 }
 
 /// One tenant as `GET /_emulator/tenants` shows it.

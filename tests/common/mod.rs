@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod anqicms;
+pub mod control;
 pub mod easemob_groups;
 pub mod openim;
 pub mod process;

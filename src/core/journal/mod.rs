@@ -31,6 +31,8 @@ pub struct Journal {
     max: usize,
     /// Held by the one append that evicts; the others leave eviction to it.
     evicting: Mutex<()>,
+    /// Records evicted, by provider.
+    evicted_by: Mutex<Vec<(&'static str, u64)>>,
     /// Rung by appends while readers are armed (see [`watch`]).
     doorbell: Notify,
     /// The waiting readers, their index and the dispatcher's position.
@@ -40,6 +42,14 @@ pub struct Journal {
     /// Readers waiting now, and the most that may.
     waiting: AtomicUsize,
     max_waiting: usize,
+}
+
+/// What the journal holds of one provider.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub struct ProviderCounts {
+    pub stored: usize,
+    pub evicted: u64,
+    pub content_bytes: usize,
 }
 
 /// How many records the journal holds and has evicted.
@@ -120,6 +130,7 @@ impl Journal {
                 return;
             };
             let dropped = oldest.evict(stored - target, next_head);
+            self.count_evicted(oldest.provider, dropped as u64);
             self.removed.fetch_add(dropped as u64, Ordering::Relaxed);
             self.evicted.fetch_add(dropped as u64, Ordering::Relaxed);
             if dropped == 0 {
@@ -180,6 +191,37 @@ impl Journal {
     fn stored(&self) -> usize {
         let appended = self.seq.load(Ordering::Relaxed);
         appended.saturating_sub(self.removed.load(Ordering::Relaxed)) as usize
+    }
+
+    fn count_evicted(&self, provider: &'static str, dropped: u64) {
+        let mut by = self.evicted_by.lock().unwrap_or_else(|p| p.into_inner());
+        match by.iter_mut().find(|(p, _)| *p == provider) {
+            Some((_, n)) => *n += dropped,
+            None => by.push((provider, dropped)),
+        }
+    }
+
+    /// What the journal holds of `provider`: its records, the bytes of their content, and
+    /// how many of its records were evicted.
+    pub fn provider_counts(&self, provider: &str) -> ProviderCounts {
+        let mut counts = ProviderCounts::default();
+        for part in self.all_partitions() {
+            if part.provider != provider {
+                continue;
+            }
+            counts.stored += part.len();
+            part.each_from(0, |r, _| {
+                counts.content_bytes += r.content.len() + r.ext.as_ref().map_or(0, |e| e.len());
+            });
+        }
+        let by = self.evicted_by.lock().unwrap_or_else(|p| p.into_inner());
+        counts.evicted = by.iter().find(|(p, _)| *p == provider).map_or(0, |(_, n)| *n);
+        counts
+    }
+
+    /// The number the next record will take.
+    pub fn next_seq(&self) -> u64 {
+        self.seq.load(Ordering::Relaxed)
     }
 
     /// How many records the journal holds and has evicted, and its bound.

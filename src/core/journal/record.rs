@@ -108,6 +108,7 @@ impl Serialize for Entry {
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("provider", self.provider)?;
         map.serialize_entry("tenant", &*self.tenant)?;
+        map.serialize_entry("seq", &r.seq)?;
         map.serialize_entry("id", &r.id)?;
         map.serialize_entry("conversation", r.conversation())?;
         map.serialize_entry("chat_type", r.chat_type.as_str())?;

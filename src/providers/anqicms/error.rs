@@ -32,12 +32,15 @@ impl AnqiError {
 
     /// The HTTP answer.
     pub fn respond(&self) -> HttpResponse {
-        answer::<()>(&Envelope {
+        let mut response = answer::<()>(&Envelope {
             code: self.code,
             data: None,
             msg: &self.msg,
             total: None,
-        })
+        });
+        let name = self.code.to_string();
+        crate::providers::tag(&mut response, Some(self.code), &name, &self.msg);
+        response
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod call;
 mod error;
+mod faults;
 mod fixtures;
 mod locale;
 mod merchant;
@@ -126,6 +127,14 @@ impl crate::providers::Provider for State {
 
     fn restore(&self, _state: serde_json::Value) -> Result<(), String> {
         Ok(())
+    }
+
+    fn fault_errors(&self) -> Vec<String> {
+        faults::NAMES.iter().map(|n| n.to_string()).collect()
+    }
+
+    fn fault(&self, name: &str, req: &actix_web::HttpRequest) -> Option<actix_web::HttpResponse> {
+        faults::answer(name, req)
     }
 }
 

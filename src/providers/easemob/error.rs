@@ -2,6 +2,7 @@
 //! answered as `{"error","exception","timestamp","duration","error_code"?,"error_description"}`
 //! with the real service's status, `error` string and description.
 
+use crate::providers::tag;
 use actix_web::{http::StatusCode, HttpResponse};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -57,14 +58,16 @@ impl EasemobError {
 
     /// The HTTP answer, stamped with the clock's time and the call's duration.
     pub fn respond(&self, timestamp: i64, duration: u64) -> HttpResponse {
-        HttpResponse::build(self.status).json(Body {
+        let mut response = HttpResponse::build(self.status).json(Body {
             error: self.error,
             exception: self.exception,
             timestamp,
             duration,
             error_code: self.code,
             error_description: &self.description,
-        })
+        });
+        tag(&mut response, self.code.map(i64::from), self.error, &self.description);
+        response
     }
 
     /// 400 `invalid_request_body`: unparsable JSON or a field of the wrong type on `/messages/*`.

@@ -13,6 +13,7 @@ mod chat_store;
 mod chats;
 mod contact_pages;
 mod error;
+mod faults;
 mod file_store;
 mod files;
 mod fixtures;
@@ -44,7 +45,7 @@ mod wire;
 
 pub use fixtures::Fixtures;
 pub use msgid::CLOCK_RANGE;
-pub use routes::{claims, dispatch};
+pub use routes::{claims, dispatch, split};
 
 use crate::core::tenants::TenantMap;
 use crate::core::Core;
@@ -191,6 +192,14 @@ impl crate::providers::Provider for State {
 
     fn restore(&self, _state: serde_json::Value) -> Result<(), String> {
         Ok(())
+    }
+
+    fn fault_errors(&self) -> Vec<String> {
+        faults::names().into_iter().map(String::from).collect()
+    }
+
+    fn fault(&self, name: &str, req: &actix_web::HttpRequest) -> Option<actix_web::HttpResponse> {
+        faults::answer(name, req, self.core.clock.now_ms())
     }
 }
 

@@ -33,13 +33,16 @@ impl OpenImError {
 
     /// The HTTP answer.
     pub fn respond(&self, gzip: bool) -> HttpResponse {
-        Envelope::<NoData> {
+        let mut response = Envelope::<NoData> {
             code: self.code,
             msg: &self.msg,
             dlt: &self.dlt,
             data: None,
         }
-        .respond(self.status, gzip)
+        .respond(self.status, gzip);
+        let code = Some(i64::from(self.code));
+        crate::providers::tag(&mut response, code, &self.msg, &self.dlt);
+        response
     }
 
     /// 1001 `ArgsError` with `detail` (a header, a check or a validation failure).

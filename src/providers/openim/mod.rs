@@ -9,6 +9,7 @@ mod bind;
 mod call;
 mod content;
 mod error;
+mod faults;
 mod fixtures;
 mod go_date;
 mod go_text;
@@ -137,6 +138,14 @@ impl crate::providers::Provider for State {
 
     fn restore(&self, _state: serde_json::Value) -> Result<(), String> {
         Ok(())
+    }
+
+    fn fault_errors(&self) -> Vec<String> {
+        faults::names().into_iter().map(String::from).collect()
+    }
+
+    fn fault(&self, name: &str, req: &actix_web::HttpRequest) -> Option<actix_web::HttpResponse> {
+        faults::answer(name, req)
     }
 }
 

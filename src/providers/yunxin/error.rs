@@ -25,7 +25,9 @@ impl YunxinError {
 
     /// The HTTP answer.
     pub fn respond(&self) -> HttpResponse {
-        answer(self.status, self.code, self.msg, &Empty {})
+        let mut response = answer(self.status, self.code, self.msg, &Empty {});
+        crate::providers::tag(&mut response, Some(self.code), self.msg, self.msg);
+        response
     }
 
     /// 414 `parameter error`: a missing, malformed or out-of-range parameter.

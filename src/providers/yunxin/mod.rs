@@ -11,6 +11,7 @@ mod checks;
 mod contacts;
 mod conversation;
 mod error;
+mod faults;
 mod fixtures;
 mod history;
 mod message;
@@ -142,6 +143,14 @@ impl crate::providers::Provider for State {
 
     fn restore(&self, _state: serde_json::Value) -> Result<(), String> {
         Ok(())
+    }
+
+    fn fault_errors(&self) -> Vec<String> {
+        faults::names()
+    }
+
+    fn fault(&self, name: &str, _req: &actix_web::HttpRequest) -> Option<actix_web::HttpResponse> {
+        faults::answer(name)
     }
 }
 

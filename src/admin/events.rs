@@ -1,0 +1,240 @@
+//! `GET /_emulator/events`: the journal's messages and the request log's calls as they happen,
+//! as Server-Sent Events (`event: message` and `event: request`, the same JSON as
+//! `/_emulator/messages` and `/_emulator/requests`), with the same filters, `kinds` choosing
+//! one or both. Each event's id holds the journal's and the log's positions (`17.40`), so that
+//! `Last-Event-ID` resumes after it. The stream is read at the subscriber's pace: a subscriber
+//! that stops reading costs senders nothing, and one that falls further behind than the
+//! request log keeps is told so in an `event: dropped` and closed.
+
+use super::requests::{shown, Filter as CallFilter};
+use super::{bad_request, problem, Admin};
+use crate::core::journal::{Cursor, Filter as MessageFilter};
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Deserialize;
+use std::fmt::Write;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+/// Subscribers that may listen at once.
+pub const MAX_SUBSCRIBERS: usize = 256;
+/// A comment is sent after this long without events, so that a vanished subscriber is noticed.
+const KEEPALIVE: Duration = Duration::from_secs(15);
+/// The most calls read from the log per round.
+const CALLS_PER_ROUND: usize = 256;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Query {
+    kinds: Option<String>,
+    provider: Option<String>,
+    tenant: Option<String>,
+    conversation: Option<String>,
+    chat_type: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    method: Option<String>,
+    status: Option<String>,
+    failed: Option<bool>,
+    path: Option<String>,
+}
+
+/// One subscriber's position and filters.
+struct Subscriber {
+    admin: web::Data<Admin>,
+    messages: Option<MessageFilter>,
+    calls: Option<CallFilter>,
+    cursor: Cursor,
+    /// One past the newest message sent, and the newest call sent.
+    message_seq: u64,
+    call_seq: u64,
+    /// Whether the next read skips messages sent before a resume.
+    resuming: bool,
+    done: bool,
+    /// Whether it counts among the subscribers.
+    counted: bool,
+}
+
+/// `GET /_emulator/events`.
+pub fn subscribe(admin: &web::Data<Admin>, req: &HttpRequest) -> HttpResponse {
+    let query: Query = match serde_urlencoded::from_str(req.query_string()) {
+        Ok(q) => q,
+        Err(e) => return bad_request(format!("bad query: {e}")),
+    };
+    let mut subscriber = match Subscriber::new(admin.clone(), query) {
+        Ok(s) => s,
+        Err(message) => return bad_request(message),
+    };
+    let resume = req
+        .headers()
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok());
+    subscriber.start(resume);
+    let count = &admin.subscribers;
+    subscriber.counted = true;
+    if count.fetch_add(1, Ordering::SeqCst) >= MAX_SUBSCRIBERS {
+        return problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too_many_subscribers",
+            format!("at most {MAX_SUBSCRIBERS} subscribers listen at once"),
+        );
+    }
+    let stream = futures_util::stream::unfold(subscriber, |mut s| async move {
+        let chunk = s.next_chunk().await?;
+        Some((Ok::<_, std::convert::Infallible>(chunk), s))
+    });
+    HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header(("cache-control", "no-cache"))
+        .insert_header(("x-accel-buffering", "no"))
+        .streaming(stream)
+}
+
+impl Subscriber {
+    fn new(admin: web::Data<Admin>, q: Query) -> Result<Self, String> {
+        let kinds = q.kinds.as_deref().unwrap_or("messages,requests");
+        let (mut messages, mut requests) = (false, false);
+        for kind in kinds.split(',') {
+            match kind.trim() {
+                "messages" => messages = true,
+                "requests" => requests = true,
+                other => return Err(format!("kinds: {other:?} is neither messages nor requests")),
+            }
+        }
+        let calls = CallFilter {
+            provider: q.provider.clone(),
+            tenant: q.tenant.clone(),
+            method: q.method,
+            status: q.status,
+            failed: q.failed,
+            path: q.path,
+            ..CallFilter::default()
+        };
+        calls.check()?;
+        let message_filter = MessageFilter {
+            provider: q.provider,
+            tenant: q.tenant,
+            conversation: q.conversation,
+            chat_type: q.chat_type,
+            from: q.from,
+            to: q.to,
+            kind: q.kind,
+            ..MessageFilter::default()
+        };
+        Ok(Self {
+            admin,
+            messages: messages.then_some(message_filter),
+            calls: requests.then_some(calls),
+            cursor: Cursor::default(),
+            message_seq: 0,
+            call_seq: 0,
+            resuming: false,
+            done: false,
+            counted: false,
+        })
+    }
+
+    /// Starts after `resume` (`message.call` positions), or from now.
+    fn start(&mut self, resume: Option<&str>) {
+        let positions = resume.and_then(|id| {
+            let (m, r) = id.split_once('.')?;
+            Some((m.parse().ok()?, r.parse().ok()?))
+        });
+        let core = self.admin.core();
+        match positions {
+            Some((message_seq, call_seq)) => {
+                (self.message_seq, self.call_seq) = (message_seq, call_seq);
+                self.resuming = true;
+            }
+            None => {
+                // Everything before now is skipped: a read that copies nothing.
+                let all = MessageFilter::default();
+                core.journal.read(&all, &mut self.cursor, 0);
+                self.message_seq = core.journal.next_seq();
+                self.call_seq = core.requests.last_seq();
+            }
+        }
+    }
+
+    /// The next events, waiting for some; `None` once the stream ends.
+    async fn next_chunk(&mut self) -> Option<Bytes> {
+        if self.done {
+            return None;
+        }
+        let admin = self.admin.clone();
+        loop {
+            let listener = admin.core().requests.listen();
+            let chunk = self.collect();
+            if !chunk.is_empty() {
+                return Some(Bytes::from(chunk));
+            }
+            if tokio::time::timeout(KEEPALIVE, listener.pushed()).await.is_err() {
+                return Some(Bytes::from_static(b": keepalive\n\n"));
+            }
+        }
+    }
+
+    /// The events that arrived since the last round.
+    fn collect(&mut self) -> String {
+        let mut out = String::new();
+        let core = self.admin.core();
+        if let Some(filter) = &self.messages {
+            let found = core.journal.read(filter, &mut self.cursor, usize::MAX);
+            let resuming = std::mem::take(&mut self.resuming);
+            for entry in found.entries {
+                if resuming && entry.record.seq < self.message_seq {
+                    continue;
+                }
+                self.message_seq = self.message_seq.max(entry.record.seq + 1);
+                let data = serde_json::to_string(&entry).unwrap_or_default();
+                self.event(&mut out, "message", &data);
+            }
+        }
+        let log = &core.requests;
+        let Some(filter) = &self.calls else {
+            return out;
+        };
+        let oldest = log.oldest_seq();
+        if self.call_seq + 1 < oldest && !self.done {
+            let missed = oldest - self.call_seq - 1;
+            let reason = format!(
+                "{{\"reason\":\"fell behind: {missed} calls left the request log before they \
+                 could be sent; reconnect with Last-Event-ID to go on from the oldest kept\"}}"
+            );
+            self.done = true;
+            self.event(&mut out, "dropped", &reason);
+            return out;
+        }
+        let scanned = std::cell::Cell::new(self.call_seq);
+        let (calls, total) = log.read(self.call_seq, CALLS_PER_ROUND, true, |e| {
+            scanned.set(scanned.get().max(e.seq));
+            filter.keeps(e)
+        });
+        // Past every entry read when all that matched were taken, whatever the filter kept.
+        self.call_seq = match calls.last() {
+            Some(last) if total > calls.len() => last.seq,
+            _ => scanned.get(),
+        };
+        for call in &calls {
+            let data = shown(call).to_string();
+            self.event(&mut out, "request", &data);
+        }
+        out
+    }
+
+    fn event(&self, out: &mut String, name: &str, data: &str) {
+        let id = format!("{}.{}", self.message_seq, self.call_seq);
+        let _ = write!(out, "id: {id}\nevent: {name}\ndata: {data}\n\n");
+    }
+}
+
+impl Drop for Subscriber {
+    fn drop(&mut self) {
+        if self.counted {
+            self.admin.subscribers.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
