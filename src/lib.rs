@@ -6,8 +6,8 @@ pub mod admin;
 pub mod config;
 pub mod core;
 pub mod healthcheck;
-pub mod providers;
 mod observe;
+pub mod providers;
 mod router;
 
 use actix_web::middleware::{Condition, Logger};

@@ -48,7 +48,10 @@ pub async fn call(
         true => Some(Failure {
             code: None,
             name: "connection closed".into(),
-            message: format!("fault rule {} closed the connection unanswered", fault.unwrap_or(0)),
+            message: format!(
+                "fault rule {} closed the connection unanswered",
+                fault.unwrap_or(0)
+            ),
         }),
         false => response.extensions().get::<Failure>().cloned(),
     };
@@ -61,7 +64,11 @@ pub async fn call(
         method: req.method().clone(),
         path: req.path().into(),
         query: req.query_string().into(),
-        status: if closes { 0 } else { response.status().as_u16() },
+        status: if closes {
+            0
+        } else {
+            response.status().as_u16()
+        },
         failure,
         duration_us: started.elapsed().as_micros() as u64,
         headers: kept_headers(req.headers()),
@@ -98,7 +105,8 @@ async fn faulted(
 /// An answer whose body fails before a byte is sent: the server drops the connection.
 fn hang_up(rule: &Rule) -> HttpResponse {
     let why = format!("fault rule {} closes the connection", rule.id);
-    let body = futures_util::stream::once(async move { Err::<Bytes, _>(std::io::Error::other(why)) });
+    let body =
+        futures_util::stream::once(async move { Err::<Bytes, _>(std::io::Error::other(why)) });
     HttpResponse::Ok().streaming(body)
 }
 

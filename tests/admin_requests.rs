@@ -22,7 +22,11 @@ async fn bad_token_call(app: &TestApp) {
 /// An OpenIM send without its headers: errCode 1001 under HTTP 200.
 async fn openim_refused(app: &TestApp, tenant_prefix: &str) {
     let url = format!("{}{tenant_prefix}/msg/send_msg", app.url);
-    let resp = app.client.post(url).header("token", "not-a-token").body("{}");
+    let resp = app
+        .client
+        .post(url)
+        .header("token", "not-a-token")
+        .body("{}");
     let resp = resp.send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
 }
@@ -47,8 +51,7 @@ async fn a_failed_easemob_call_is_logged_with_its_error_and_both_bodies() {
     let sent: Value = serde_json::from_str(call["request"]["body"].as_str().unwrap()).unwrap();
     assert_eq!(sent["client_secret"], "wrong");
     assert_eq!(call["request"]["body_truncated"], false);
-    let answered: Value =
-        serde_json::from_str(call["response"]["body"].as_str().unwrap()).unwrap();
+    let answered: Value = serde_json::from_str(call["response"]["body"].as_str().unwrap()).unwrap();
     assert_eq!(answered["error"], "invalid_grant");
     assert_eq!(
         call["response"]["body_bytes"].as_u64().unwrap() as usize,
@@ -64,12 +67,22 @@ async fn credentials_in_headers_are_masked() {
     let resp = app.get("/users", Some("YWMtsecret-token")).await;
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
     let url = format!("{}/msg/send_msg", app.url);
-    let resp = app.client.post(url).header("token", "eyJsecret").header("operationID", "1");
+    let resp = app
+        .client
+        .post(url)
+        .header("token", "eyJsecret")
+        .header("operationID", "1");
     resp.body("{}").send().await.unwrap();
     let log = requests(&app, "").await;
     let text = log.to_string();
-    assert!(!text.contains("YWMtsecret-token") && !text.contains("eyJsecret"), "{text}");
-    assert_eq!(log["requests"][0]["request"]["headers"]["authorization"], "Bearer ***");
+    assert!(
+        !text.contains("YWMtsecret-token") && !text.contains("eyJsecret"),
+        "{text}"
+    );
+    assert_eq!(
+        log["requests"][0]["request"]["headers"]["authorization"],
+        "Bearer ***"
+    );
     assert_eq!(log["requests"][1]["request"]["headers"]["token"], "***");
     assert_eq!(log["requests"][1]["request"]["headers"]["operationid"], "1");
 }
@@ -95,14 +108,24 @@ async fn an_openim_failure_under_http_200_shows_its_code_and_name() {
 async fn yunxin_and_anqicms_calls_name_their_tenants_and_codes() {
     let app = spawn_app().await;
     let url = format!("{}/im/v2/accounts", app.url);
-    let headers = [("AppKey", "demo-appkey"), ("Nonce", "1"), ("CurTime", "1"), ("CheckSum", "x")];
+    let headers = [
+        ("AppKey", "demo-appkey"),
+        ("Nonce", "1"),
+        ("CurTime", "1"),
+        ("CheckSum", "x"),
+    ];
     let mut req = app.client.post(url).body("{}");
     for (k, v) in headers {
         req = req.header(k, v);
     }
     req.send().await.unwrap();
     let url = format!("{}/tenants/site-b/api/login", app.url);
-    app.client.post(url).body(r#"{"user_name":"nobody","password":"x"}"#).send().await.unwrap();
+    app.client
+        .post(url)
+        .body(r#"{"user_name":"nobody","password":"x"}"#)
+        .send()
+        .await
+        .unwrap();
     let yunxin = &requests(&app, "provider=yunxin").await["requests"][0];
     assert_eq!(yunxin["tenant"], "demo-appkey");
     assert_eq!(yunxin["error"]["code"], 403);
@@ -123,11 +146,22 @@ async fn filters_pick_by_provider_tenant_method_path_and_sequence() {
     app.get("/users", None).await;
     let all = requests(&app, "").await;
     assert_eq!(all["total"], 4);
-    let seqs: Vec<u64> = all["requests"].as_array().unwrap().iter().map(|r| r["seq"].as_u64().unwrap()).collect();
-    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "newest last: {seqs:?}");
+    let seqs: Vec<u64> = all["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["seq"].as_u64().unwrap())
+        .collect();
+    assert!(
+        seqs.windows(2).all(|w| w[0] < w[1]),
+        "newest last: {seqs:?}"
+    );
     assert_eq!(all["last_seq"], seqs[3]);
     assert_eq!(requests(&app, "tenant=ci-7").await["total"], 1);
-    assert_eq!(requests(&app, "provider=easemob&method=get").await["total"], 1);
+    assert_eq!(
+        requests(&app, "provider=easemob&method=get").await["total"],
+        1
+    );
     assert_eq!(requests(&app, "path=*/send_msg").await["total"], 2);
     assert_eq!(requests(&app, "path=/msg/send_msg").await["total"], 1);
     assert_eq!(requests(&app, "path=/demo/chat/*").await["total"], 2);
@@ -136,7 +170,10 @@ async fn filters_pick_by_provider_tenant_method_path_and_sequence() {
     assert_eq!(after["requests"][0]["seq"], seqs[2]);
     let last = requests(&app, "limit=1").await;
     assert_eq!(last["requests"].as_array().unwrap().len(), 1);
-    assert_eq!(last["requests"][0]["seq"], seqs[3], "without after, the newest are shown");
+    assert_eq!(
+        last["requests"][0]["seq"], seqs[3],
+        "without after, the newest are shown"
+    );
     assert_eq!(last["total"], 4);
 }
 
@@ -158,10 +195,19 @@ async fn bodies_over_64_kb_are_cut_and_marked() {
     let app = spawn_app().await;
     let token = app.app_token().await;
     let big = "x".repeat(100_000);
-    let form = reqwest::multipart::Form::new()
-        .part("file", reqwest::multipart::Part::bytes(big.into_bytes()).file_name("a.txt"));
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(big.into_bytes()).file_name("a.txt"),
+    );
     let url = app.app_url(ORG, APP, "/chatfiles");
-    let resp = app.client.post(url).bearer_auth(&token).multipart(form).send().await.unwrap();
+    let resp = app
+        .client
+        .post(url)
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let call = &requests(&app, "path=*/chatfiles").await["requests"][0];
     let body = call["request"]["body"].as_str().unwrap();
@@ -183,13 +229,19 @@ async fn the_log_keeps_at_most_max_requests_and_counts_what_it_evicted() {
     }
     let log = requests(&app, "limit=100").await;
     let stored = log["stored"].as_u64().unwrap();
-    assert!(stored <= 16 && stored >= 8, "{log}");
+    assert!((8..=16).contains(&stored), "{log}");
     assert_eq!(log["max"], 16);
     assert_eq!(log["evicted"].as_u64().unwrap() + stored, 40);
-    assert_eq!(log["requests"].as_array().unwrap().last().unwrap()["seq"], 40);
+    assert_eq!(
+        log["requests"].as_array().unwrap().last().unwrap()["seq"],
+        40
+    );
     let (_, health) = admin(&app, Method::GET, "/health", None).await;
     assert_eq!(health["requests"]["stored"], stored);
-    assert_eq!(health["providers"]["easemob"]["requests"]["evicted"], 40 - stored);
+    assert_eq!(
+        health["providers"]["easemob"]["requests"]["evicted"],
+        40 - stored
+    );
 }
 
 #[tokio::test]
@@ -201,7 +253,10 @@ async fn max_requests_zero_keeps_no_call() {
     .await;
     bad_token_call(&app).await;
     let log = requests(&app, "").await;
-    assert_eq!((log["total"].clone(), log["max"].clone()), (json!(0), json!(0)));
+    assert_eq!(
+        (log["total"].clone(), log["max"].clone()),
+        (json!(0), json!(0))
+    );
 }
 
 #[tokio::test]
@@ -231,7 +286,13 @@ async fn a_global_reset_empties_the_log_and_a_tenant_reset_does_not() {
 #[tokio::test]
 async fn bad_queries_are_refused_in_the_admin_envelope() {
     let app = spawn_app().await;
-    for query in ["status=abc", "status=6xx", "colour=red", "failed=perhaps", "after=-1"] {
+    for query in [
+        "status=abc",
+        "status=6xx",
+        "colour=red",
+        "failed=perhaps",
+        "after=-1",
+    ] {
         let (status, body) = admin(&app, Method::GET, &format!("/requests?{query}"), None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
         assert_eq!(body["error"], "bad_request", "{query}");
@@ -259,6 +320,9 @@ async fn health_has_a_section_per_provider() {
     assert_eq!(openim["requests"]["failed"], 1);
     assert!(openim["memory"]["request_log_bytes"].as_u64().unwrap() > 0);
     for provider in ["yunxin", "anqicms"] {
-        assert_eq!(health["providers"][provider]["requests"]["stored"], 0, "{provider}");
+        assert_eq!(
+            health["providers"][provider]["requests"]["stored"], 0,
+            "{provider}"
+        );
     }
 }

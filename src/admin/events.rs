@@ -171,7 +171,10 @@ impl Subscriber {
             if !chunk.is_empty() {
                 return Some(Bytes::from(chunk));
             }
-            if tokio::time::timeout(KEEPALIVE, listener.pushed()).await.is_err() {
+            if tokio::time::timeout(KEEPALIVE, listener.pushed())
+                .await
+                .is_err()
+            {
                 return Some(Bytes::from_static(b": keepalive\n\n"));
             }
         }

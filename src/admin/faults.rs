@@ -60,7 +60,11 @@ pub fn add(admin: &Admin, body: &[u8]) -> HttpResponse {
         close: rule.close,
     };
     let probability = rule.probability.unwrap_or(1.0);
-    match admin.core().faults.add(matcher, action, rule.times, probability) {
+    match admin
+        .core()
+        .faults
+        .add(matcher, action, rule.times, probability)
+    {
         Some(added) => HttpResponse::Created().json(added),
         None => problem(
             StatusCode::CONFLICT,

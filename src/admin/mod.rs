@@ -169,9 +169,7 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
 
 fn allowed(route: Route) -> &'static str {
     match route {
-        Route::Health | Route::Messages | Route::Tenants | Route::Requests | Route::Events => {
-            "GET"
-        }
+        Route::Health | Route::Messages | Route::Tenants | Route::Requests | Route::Events => "GET",
         Route::Faults => "GET, POST, DELETE",
         Route::Fault(_) => "DELETE",
         Route::Reset | Route::Advance | Route::Merchant(..) | Route::Delivered => "POST",

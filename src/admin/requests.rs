@@ -47,7 +47,10 @@ impl Filter {
                 .method
                 .as_deref()
                 .is_none_or(|m| m.eq_ignore_ascii_case(e.method.as_str()))
-            && self.status.as_deref().is_none_or(|s| status_matches(s, e.status))
+            && self
+                .status
+                .as_deref()
+                .is_none_or(|s| status_matches(s, e.status))
             && self.failed.is_none_or(|f| f == e.failure.is_some())
             && self.path.as_deref().is_none_or(|p| glob(p, &e.path))
             && self.since_ms.is_none_or(|t| e.at_ms >= t)
@@ -132,9 +135,12 @@ pub async fn list(admin: &Admin, req: &HttpRequest) -> HttpResponse {
     let deadline = Instant::now() + wait;
     let (found, total) = loop {
         let listener = log.listen();
-        let found = log.read(query.after.unwrap_or(0), limit, query.after.is_some(), |e| {
-            filter.keeps(e)
-        });
+        let found = log.read(
+            query.after.unwrap_or(0),
+            limit,
+            query.after.is_some(),
+            |e| filter.keeps(e),
+        );
         let left = deadline.saturating_duration_since(Instant::now());
         if found.1 >= query.min_count.unwrap_or(1) || left.is_zero() {
             break found;
@@ -143,7 +149,7 @@ pub async fn list(admin: &Admin, req: &HttpRequest) -> HttpResponse {
     };
     let counts = log.counts();
     HttpResponse::Ok().json(Listing {
-        requests: found.iter().map(|e| shown(e)).collect(),
+        requests: found.iter().map(shown).collect(),
         total,
         stored: counts.stored,
         evicted: counts.evicted,

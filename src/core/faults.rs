@@ -79,7 +79,9 @@ impl Rule {
         let m = &self.matcher;
         m.provider.as_deref().is_none_or(|p| p == provider)
             && m.tenant.as_deref().is_none_or(|t| Some(t) == tenant)
-            && m.method.as_deref().is_none_or(|v| v.eq_ignore_ascii_case(method))
+            && m.method
+                .as_deref()
+                .is_none_or(|v| v.eq_ignore_ascii_case(method))
             && m.path.as_deref().is_none_or(|p| glob(p, path))
     }
 

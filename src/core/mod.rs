@@ -14,8 +14,8 @@ pub mod path;
 pub mod payload;
 pub mod process;
 pub mod query;
-pub mod requests;
 pub mod rate;
+pub mod requests;
 pub mod tenants;
 
 use std::ops::RangeInclusive;
@@ -75,10 +75,7 @@ impl Core {
             clock: clock::Clock::new(settings.clock_range.clone()),
             ids: ids::Ids::new(settings.seed),
             journal: journal::Journal::new(settings.max_messages, settings.max_waiters),
-            requests: requests::RequestLog::new(
-                settings.max_requests,
-                requests::DEFAULT_MAX_BYTES,
-            ),
+            requests: requests::RequestLog::new(settings.max_requests, requests::DEFAULT_MAX_BYTES),
             faults: faults::Faults::new(settings.seed),
             started: Instant::now(),
             request_timeout: settings.request_timeout,

@@ -152,10 +152,10 @@ fn masked(name: &HeaderName, value: &HeaderValue) -> HeaderValue {
         return value.clone();
     }
     match value.to_str().ok().and_then(|v| v.split_once(' ')) {
-        Some((scheme, _)) if name == "authorization" => HeaderValue::from_str(&format!(
-            "{scheme} ***"
-        ))
-        .unwrap_or_else(|_| HeaderValue::from_static("***")),
+        Some((scheme, _)) if name == "authorization" => {
+            HeaderValue::from_str(&format!("{scheme} ***"))
+                .unwrap_or_else(|_| HeaderValue::from_static("***"))
+        }
         _ => HeaderValue::from_static("***"),
     }
 }
@@ -216,7 +216,11 @@ impl RequestLog {
             };
             shard.bytes -= old.bytes();
             evicted += 1;
-            match shard.evicted_by.iter_mut().find(|(p, _)| *p == old.provider) {
+            match shard
+                .evicted_by
+                .iter_mut()
+                .find(|(p, _)| *p == old.provider)
+            {
                 Some((_, n)) => *n += 1,
                 None => shard.evicted_by.push((old.provider, 1)),
             }

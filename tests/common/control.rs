@@ -3,9 +3,9 @@
 use super::TestApp;
 use actix_web::web::Bytes;
 use futures_util::{Stream, StreamExt};
-use std::pin::Pin;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::Value;
+use std::pin::Pin;
 use std::time::Duration;
 
 /// Calls `{url}/_emulator{path}` with `method` and an optional JSON body; the status and the
@@ -84,7 +84,8 @@ impl Events {
                 .await
                 .expect("an event within 10 s")?;
             let chunk = chunk.ok()?;
-            self.buffer.push_str(std::str::from_utf8(&chunk).expect("UTF-8"));
+            self.buffer
+                .push_str(std::str::from_utf8(&chunk).expect("UTF-8"));
         }
     }
 

@@ -215,7 +215,10 @@ impl Journal {
             });
         }
         let by = self.evicted_by.lock().unwrap_or_else(|p| p.into_inner());
-        counts.evicted = by.iter().find(|(p, _)| *p == provider).map_or(0, |(_, n)| *n);
+        counts.evicted = by
+            .iter()
+            .find(|(p, _)| *p == provider)
+            .map_or(0, |(_, n)| *n);
         counts
     }
 

@@ -66,7 +66,12 @@ impl EasemobError {
             error_code: self.code,
             error_description: &self.description,
         });
-        tag(&mut response, self.code.map(i64::from), self.error, &self.description);
+        tag(
+            &mut response,
+            self.code.map(i64::from),
+            self.error,
+            &self.description,
+        );
         response
     }
 
