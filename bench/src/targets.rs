@@ -20,7 +20,7 @@ pub struct Check {
 type Measure = fn(&Row, &[Row]) -> Option<(String, bool)>;
 
 /// Every target: its text, the scenario it reads, and the comparison.
-const TARGETS: [(&str, &str, Measure); 13] = [
+const TARGETS: [(&str, &str, Measure); 14] = [
     (
         "easemob-send-1 >= 0.6 x baseline rps, 0 errors",
         "easemob-send-1",
@@ -65,6 +65,11 @@ const TARGETS: [(&str, &str, Measure); 13] = [
         "send p99 with 1,000 waiters open < 2 ms (compare easemob-send-1-half-load)",
         "easemob-send-1-waiters",
         waiters,
+    ),
+    (
+        "a subscriber that never reads: send rps >= 0.8 x easemob-send-1",
+        "easemob-send-1-stalled-subscriber",
+        stalled_subscriber,
     ),
     ("startup < 50 ms", "startup", startup),
     ("idle RSS < 10 MiB", "idle-rss", idle_rss),
@@ -140,6 +145,19 @@ fn idle_rss(r: &Row, _: &[Row]) -> Option<(String, bool)> {
 fn store(r: &Row, _: &[Row]) -> Option<(String, bool)> {
     let v = r.figure.as_ref()?.value;
     Some((format!("{v:.0} bytes/msg"), v < 600.0))
+}
+
+fn stalled_subscriber(r: &Row, rows: &[Row]) -> Option<(String, bool)> {
+    let rps = r.requests_per_sec?;
+    let without = rows
+        .iter()
+        .find(|o| o.scenario == "easemob-send-1")?
+        .requests_per_sec?;
+    let share = rps / without.max(1e-9);
+    Some((
+        format!("{share:.2} x ({rps:.0} against {without:.0} rps)"),
+        share >= 0.8,
+    ))
 }
 
 fn waiters(r: &Row, rows: &[Row]) -> Option<(String, bool)> {

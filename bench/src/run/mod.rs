@@ -65,6 +65,7 @@ impl Runner {
             Kind::Baseline(w) => throughput::baseline(self, &s.name, &w),
             Kind::BaselineHalfLoad(w) => throughput::baseline_half_load(self, &s.name, &w),
             Kind::Load(w) => throughput::load(self, s, &w),
+            Kind::LoadStalledSubscriber(w) => throughput::load_stalled_subscriber(self, s, &w),
             Kind::HalfLoad(w) => throughput::half_load(self, s, &w),
             Kind::HalfLoadWaiters {
                 load,

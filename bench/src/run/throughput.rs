@@ -55,6 +55,23 @@ pub fn load(r: &mut Runner, s: &Scenario, w: &Workload) -> Result<Row, String> {
     Ok(subject.finish(row))
 }
 
+/// The closed-loop run of `w` while one subscriber of the live events, which
+/// the server sends every message and call to, never reads a byte.
+pub fn load_stalled_subscriber(r: &mut Runner, s: &Scenario, w: &Workload) -> Result<Row, String> {
+    let subject = r.subject(s.emulator_args)?;
+    let ep = subject.endpoint().clone();
+    let requests: Requests = Arc::new((w.requests)(&ep, &r.login(w, &ep)?));
+    let mut stalled = std::net::TcpStream::connect(ep.addr).map_err(|e| e.to_string())?;
+    let subscribe = ep.request("GET", "/_emulator/events", None, None);
+    std::io::Write::write_all(&mut stalled, &subscribe).map_err(|e| e.to_string())?;
+    let summary = r.closed(ep.addr, requests, r.window())?;
+    drop(stalled);
+    let mut row = Row::named(&s.name).with_load(&summary);
+    row.vs_baseline = r.ratio(summary.requests_per_sec);
+    row.server_rss_bytes = subject.rss();
+    Ok(subject.finish(row))
+}
+
 /// Latency of the baseline server in an open-loop run at half its maximum.
 pub fn baseline_half_load(r: &mut Runner, name: &str, w: &Workload) -> Result<Row, String> {
     let max = r.baseline_rps.ok_or("the baseline did not run")?;

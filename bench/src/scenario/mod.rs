@@ -46,6 +46,9 @@ pub enum Kind {
         waiters: usize,
         wait_path: &'static str,
     },
+    /// The closed-loop run of the workload with one subscriber of
+    /// `/_emulator/events` that never reads what it is sent.
+    LoadStalledSubscriber(Workload),
     /// Median time from spawn to the first healthy reply.
     Startup,
     /// Resident memory of a fresh, idle emulator.
@@ -155,6 +158,11 @@ pub fn catalog() -> Vec<Scenario> {
             },
         ),
     ];
+    all.push(Scenario::new(
+        format!("{}-stalled-subscriber", send_one.name),
+        "easemob-send-1 with a subscriber of /_emulator/events that never reads",
+        Kind::LoadStalledSubscriber(send_one),
+    ));
     all.extend([easemob::mixed(), easemob::send_many()].map(load));
     all.push(load(openim::send_one()));
     all.push(load(yunxin::send_one()));
