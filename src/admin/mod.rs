@@ -26,7 +26,8 @@ use std::sync::Arc;
 const BODY_CAP: usize = 64 * 1024;
 
 /// Every admin route, as 404 answers list them.
-const ROUTES: &str = "GET /_emulator/health, GET /_emulator/messages, GET /_emulator/tenants, \
+const ROUTES: &str = "GET /_emulator/health, GET /_emulator/messages, \
+                      GET|POST|DELETE /_emulator/tenants, \
                       POST /_emulator/reset, \
                       GET|PUT|DELETE /_emulator/clock, POST /_emulator/clock/advance, \
                       POST /_emulator/anqicms/orders/{id}/messages|quote, \
@@ -103,6 +104,11 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
         (Route::Health, Method::GET) => health::health(&admin),
         (Route::Messages, Method::GET) => messages::list(&admin, &req).await,
         (Route::Tenants, Method::GET) => tenants::list(&admin, &req),
+        (Route::Tenants, Method::POST) => match read_body(&admin, &req, payload).await {
+            Ok(body) => tenants::create(&admin, &body),
+            Err(refused) => refused,
+        },
+        (Route::Tenants, Method::DELETE) => tenants::delete(&admin, &req),
         (Route::Reset, Method::POST) => reset::reset(&admin, &req),
         (Route::Clock, Method::GET) => clock::get(&admin),
         (Route::Clock, Method::PUT) => match read_body(&admin, &req, payload).await {
@@ -127,7 +133,8 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
 
 fn allowed(route: Route) -> &'static str {
     match route {
-        Route::Health | Route::Messages | Route::Tenants => "GET",
+        Route::Health | Route::Messages => "GET",
+        Route::Tenants => "GET, POST, DELETE",
         Route::Reset | Route::Advance | Route::Merchant(..) | Route::Delivered => "POST",
         Route::Clock => "GET, PUT, DELETE",
     }

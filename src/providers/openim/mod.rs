@@ -71,7 +71,7 @@ impl State {
 
     fn store_fixtures(&self, only: Option<&str>) {
         let make = |name: &str, settings: &_| Tenant::new(&self.core, &Arc::from(name), settings);
-        self.tenants.restore(&self.fixtures.tenants, only, make);
+        self.fixtures.store_into(&self.tenants, only, make);
     }
 
     /// The tenant `name`: the stored one, or a fresh one made from the defaults (`true`: not
@@ -137,6 +137,18 @@ impl crate::providers::Provider for State {
 
     fn restore(&self, _state: serde_json::Value) -> Result<(), String> {
         Ok(())
+    }
+
+    fn create_tenant(&self, fixture: super::Fixture) -> Result<String, super::Refusal> {
+        let (name, settings) = (self.fixtures.runtime(fixture)).map_err(super::Refusal::Invalid)?;
+        let make = |name: &str, settings: &_| Tenant::new(&self.core, &Arc::from(name), settings);
+        self.fixtures.create(&self.tenants, &name, settings, make)?;
+        Ok(name)
+    }
+
+    fn delete_tenant(&self, name: &str) -> Result<(), super::Refusal> {
+        let drop = || self.core.journal.drop_partitions(Some(PROVIDER), Some(name));
+        self.fixtures.delete(&self.tenants, name, drop)
     }
 }
 

@@ -72,7 +72,7 @@ impl State {
 
     fn store_fixtures(&self, only: Option<&str>) {
         let make = |key: &str, settings: &_| Tenant::new(&self.core, &Arc::from(key), settings);
-        self.tenants.restore(&self.fixtures.tenants, only, make);
+        self.fixtures.store_into(&self.tenants, only, make);
     }
 
     /// `count` consecutive new server message IDs at the clock reading `now_ms`; the first.
@@ -142,6 +142,18 @@ impl crate::providers::Provider for State {
 
     fn restore(&self, _state: serde_json::Value) -> Result<(), String> {
         Ok(())
+    }
+
+    fn create_tenant(&self, fixture: super::Fixture) -> Result<String, super::Refusal> {
+        let (name, settings) = (self.fixtures.runtime(fixture)).map_err(super::Refusal::Invalid)?;
+        let make = |name: &str, settings: &_| Tenant::new(&self.core, &Arc::from(name), settings);
+        self.fixtures.create(&self.tenants, &name, settings, make)?;
+        Ok(name)
+    }
+
+    fn delete_tenant(&self, name: &str) -> Result<(), super::Refusal> {
+        let drop = || self.core.journal.drop_partitions(Some(PROVIDER), Some(name));
+        self.fixtures.delete(&self.tenants, name, drop)
     }
 }
 
