@@ -108,7 +108,12 @@ fn acme_shop() -> Value {
 async fn register(app: &TestApp, org: &str, name: &str, token: &str, username: &str) {
     let body = json!({"username": username, "password": "pw-123456"});
     let resp = app.post_to(org, name, "/users", Some(token), &body).await;
-    assert_eq!(resp.status(), StatusCode::OK, "{}", resp.text().await.unwrap());
+    assert_eq!(
+        resp.status(),
+        StatusCode::OK,
+        "{}",
+        resp.text().await.unwrap()
+    );
 }
 
 /// Sends `msg` from `from` to `to` in `org/app`; the status.
@@ -139,7 +144,10 @@ async fn an_easemob_tenant_created_under_strict_tenants_issues_tokens_registers_
     assert_eq!(tenant["name"], "acme/shop", "{tenant}");
     assert_eq!(tenant["origin"], "admin", "{tenant}");
     assert_eq!(tenant["fixture"], false, "{tenant}");
-    assert_eq!(tenant["credentials"]["client_id"], "YXA6acme-id", "{tenant}");
+    assert_eq!(
+        tenant["credentials"]["client_id"], "YXA6acme-id",
+        "{tenant}"
+    );
     assert_eq!(
         tenant["credentials"]["client_secret"], "YXA6acme-secret",
         "{tenant}"
@@ -171,7 +179,9 @@ async fn an_openim_tenant_created_at_run_time_takes_its_own_secret_and_admin() {
 
     let ci = Im::tenant(&app, "ci-42");
     let default_secret = json!({"secret": im::SECRET, "userID": "boss"});
-    let resp = ci.post("/auth/get_admin_token", None, &default_secret).await;
+    let resp = ci
+        .post("/auth/get_admin_token", None, &default_secret)
+        .await;
     im::assert_refused_code("default secret", resp, 1002, "NoPermissionError").await;
     let own = json!({"secret": "ci-secret", "userID": "boss"});
     let data = im::ok_data(ci.post("/auth/get_admin_token", None, &own).await).await;
@@ -194,7 +204,11 @@ async fn a_yunxin_app_created_at_run_time_checks_the_checksum_with_its_own_secre
     );
 
     let default_secret = Yx::with_key(&app, "yx-ci-1", yx::APP_SECRET);
-    yx::assert_auth_failed("default secret", default_secret.get("/accounts/alice").await).await;
+    yx::assert_auth_failed(
+        "default secret",
+        default_secret.get("/accounts/alice").await,
+    )
+    .await;
     let own = Yx::with_key(&app, "yx-ci-1", "ci-app-secret");
     own.create_account("carol").await;
     own.send_text(&yx::p2p("alice", "carol"), "hi").await;
@@ -233,15 +247,35 @@ async fn creating_a_tenant_that_exists_is_a_409_and_changes_nothing() {
         "client_secret": "YXA6other"});
     let rows = [
         ("created twice", other_secret),
-        ("a fixture tenant", json!({"provider": "easemob", "name": "demo/chat"})),
-        ("made by a call", json!({"provider": "easemob", "name": "x#made"})),
-        ("openim default", json!({"provider": "openim", "name": "default"})),
-        ("yunxin demo", json!({"provider": "yunxin", "app_key": "demo-appkey"})),
-        ("anqicms default", json!({"provider": "anqicms", "name": "default"})),
+        (
+            "a fixture tenant",
+            json!({"provider": "easemob", "name": "demo/chat"}),
+        ),
+        (
+            "made by a call",
+            json!({"provider": "easemob", "name": "x#made"}),
+        ),
+        (
+            "openim default",
+            json!({"provider": "openim", "name": "default"}),
+        ),
+        (
+            "yunxin demo",
+            json!({"provider": "yunxin", "app_key": "demo-appkey"}),
+        ),
+        (
+            "anqicms default",
+            json!({"provider": "anqicms", "name": "default"}),
+        ),
     ];
     for (case, body) in rows {
         let (status, answer) = create(&app, &body).await;
-        assert_problem(case, status, &answer, (StatusCode::CONFLICT, "conflict", "exists"));
+        assert_problem(
+            case,
+            status,
+            &answer,
+            (StatusCode::CONFLICT, "conflict", "exists"),
+        );
     }
     let shop = listed(&app, "easemob", "acme/shop").await.unwrap();
     assert_eq!(shop["credentials"]["client_secret"], "YXA6acme-secret");
@@ -258,23 +292,80 @@ async fn a_bad_body_is_a_400_that_names_the_fault_and_creates_nothing() {
         ("not JSON", "{", "not a JSON object"),
         ("an array", "[]", "not a JSON object"),
         ("no provider", r#"{"name": "x"}"#, "\"provider\""),
-        ("provider not a string", r#"{"provider": 1}"#, "\"provider\""),
-        ("unknown provider", r#"{"provider": "wechat"}"#, "unknown provider \"wechat\""),
-        ("unknown field", r#"{"provider": "openim", "name": "a", "colour": 1}"#, "unknown field `colour`"),
-        ("wrong type", r#"{"provider": "openim", "name": "a", "max_users": "many"}"#, "invalid type"),
-        ("openim: no name", r#"{"provider": "openim"}"#, "needs a \"name\""),
-        ("openim: bad name", r#"{"provider": "openim", "name": "a b"}"#, "1 to 64 letters"),
-        ("openim: empty secret", r#"{"provider": "openim", "name": "a", "secret": ""}"#, "secret is empty"),
-        ("easemob: no app", r#"{"provider": "easemob", "org": "acme"}"#, "needs an \"org\" and an \"app\""),
-        ("easemob: name without app", r#"{"provider": "easemob", "name": "acme"}"#, "org/app"),
-        ("easemob: name and org differ", r#"{"provider": "easemob", "name": "a/b", "org": "c"}"#, "differ"),
-        ("easemob: bad app", r#"{"provider": "easemob", "name": "acme/sh op"}"#, "cannot be an org or app name"),
-        ("yunxin: bad failure code", r#"{"provider": "yunxin", "name": "k", "auth_failure_code": 500}"#, "403 or 414"),
-        ("anqicms: bad user", r#"{"provider": "anqicms", "name": "s", "users": [{"user_name": "u", "password": ""}]}"#, "user \"u\""),
+        (
+            "provider not a string",
+            r#"{"provider": 1}"#,
+            "\"provider\"",
+        ),
+        (
+            "unknown provider",
+            r#"{"provider": "wechat"}"#,
+            "unknown provider \"wechat\"",
+        ),
+        (
+            "unknown field",
+            r#"{"provider": "openim", "name": "a", "colour": 1}"#,
+            "unknown field `colour`",
+        ),
+        (
+            "wrong type",
+            r#"{"provider": "openim", "name": "a", "max_users": "many"}"#,
+            "invalid type",
+        ),
+        (
+            "openim: no name",
+            r#"{"provider": "openim"}"#,
+            "needs a \"name\"",
+        ),
+        (
+            "openim: bad name",
+            r#"{"provider": "openim", "name": "a b"}"#,
+            "1 to 64 letters",
+        ),
+        (
+            "openim: empty secret",
+            r#"{"provider": "openim", "name": "a", "secret": ""}"#,
+            "secret is empty",
+        ),
+        (
+            "easemob: no app",
+            r#"{"provider": "easemob", "org": "acme"}"#,
+            "needs an \"org\" and an \"app\"",
+        ),
+        (
+            "easemob: name without app",
+            r#"{"provider": "easemob", "name": "acme"}"#,
+            "org/app",
+        ),
+        (
+            "easemob: name and org differ",
+            r#"{"provider": "easemob", "name": "a/b", "org": "c"}"#,
+            "differ",
+        ),
+        (
+            "easemob: bad app",
+            r#"{"provider": "easemob", "name": "acme/sh op"}"#,
+            "cannot be an org or app name",
+        ),
+        (
+            "yunxin: bad failure code",
+            r#"{"provider": "yunxin", "name": "k", "auth_failure_code": 500}"#,
+            "403 or 414",
+        ),
+        (
+            "anqicms: bad user",
+            r#"{"provider": "anqicms", "name": "s", "users": [{"user_name": "u", "password": ""}]}"#,
+            "user \"u\"",
+        ),
     ];
     for (case, body, part) in rows {
         let (status, answer) = create_raw(&app, body).await;
-        assert_problem(case, status, &answer, (StatusCode::BAD_REQUEST, "bad_request", part));
+        assert_problem(
+            case,
+            status,
+            &answer,
+            (StatusCode::BAD_REQUEST, "bad_request", part),
+        );
     }
     assert_eq!(listing(&app, "").await.len(), before, "nothing was created");
 }
@@ -288,16 +379,31 @@ async fn past_max_tenants_creating_is_a_507_until_a_tenant_is_deleted() {
     .await;
     created(&app, &json!({"provider": "easemob", "name": "a/one"})).await;
     let (status, answer) = create(&app, &json!({"provider": "easemob", "name": "a/two"})).await;
-    let want = (StatusCode::INSUFFICIENT_STORAGE, "insufficient_storage", "--max-tenants");
+    let want = (
+        StatusCode::INSUFFICIENT_STORAGE,
+        "insufficient_storage",
+        "--max-tenants",
+    );
     assert_problem("third easemob tenant", status, &answer, want);
     assert!(listed(&app, "easemob", "a/two").await.is_none());
     created(&app, &json!({"provider": "openim", "name": "other"})).await;
 
-    assert_eq!(delete(&app, "provider=easemob&name=a/one").await.0, StatusCode::NO_CONTENT);
+    assert_eq!(
+        delete(&app, "provider=easemob&name=a/one").await.0,
+        StatusCode::NO_CONTENT
+    );
     created(&app, &json!({"provider": "easemob", "name": "a/two"})).await;
     app.reset("").await;
-    let names: Vec<Value> = listing(&app, "easemob").await.iter().map(|t| t["name"].clone()).collect();
-    assert_eq!(names, [json!("a/two"), json!("demo/chat")], "a reset keeps both");
+    let names: Vec<Value> = listing(&app, "easemob")
+        .await
+        .iter()
+        .map(|t| t["name"].clone())
+        .collect();
+    assert_eq!(
+        names,
+        [json!("a/two"), json!("demo/chat")],
+        "a reset keeps both"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,10 +413,16 @@ async fn past_max_tenants_creating_is_a_507_until_a_tenant_is_deleted() {
 #[tokio::test]
 async fn a_deleted_tenant_is_gone_from_the_list_its_journal_and_its_api() {
     let app = spawn_with(strict()).await;
-    let tenant = created(&app, &json!({"provider": "easemob", "name": "acme#shop",
-        "client_id": "YXA6acme-id", "client_secret": "YXA6acme-secret"}))
+    let tenant = created(
+        &app,
+        &json!({"provider": "easemob", "name": "acme#shop",
+        "client_id": "YXA6acme-id", "client_secret": "YXA6acme-secret"}),
+    )
     .await;
-    assert_eq!(tenant["name"], "acme/shop", "org#app is listed as org/app: {tenant}");
+    assert_eq!(
+        tenant["name"], "acme/shop",
+        "org#app is listed as org/app: {tenant}"
+    );
     let token = app
         .token_for("acme", "shop", "YXA6acme-id", "YXA6acme-secret")
         .await;
@@ -333,7 +445,12 @@ async fn a_deleted_tenant_is_gone_from_the_list_its_journal_and_its_api() {
     .await;
     let (status, body) = delete(&app, "provider=easemob&name=acme/shop").await;
     let answer: Value = serde_json::from_str(&body).unwrap();
-    assert_problem("again", status, &answer, (StatusCode::NOT_FOUND, "not_found", "acme/shop"));
+    assert_problem(
+        "again",
+        status,
+        &answer,
+        (StatusCode::NOT_FOUND, "not_found", "acme/shop"),
+    );
 }
 
 #[tokio::test]
@@ -352,7 +469,9 @@ async fn deleted_tenants_of_the_other_providers_answer_as_unknown_ones() {
         assert!(listed(&app, provider, "t1").await.is_none(), "{provider}");
     }
     let token = json!({"secret": "s1", "userID": im::ADMIN});
-    let resp = Im::tenant(&app, "t1").post("/auth/get_admin_token", None, &token).await;
+    let resp = Im::tenant(&app, "t1")
+        .post("/auth/get_admin_token", None, &token)
+        .await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND, "openim");
     let resp = Yx::with_key(&app, "t1", "s1").get("/accounts/alice").await;
     yx::assert_error("yunxin", resp, 101_303).await;
@@ -365,7 +484,10 @@ async fn a_tenant_made_by_a_call_can_be_deleted_and_a_fixture_tenant_cannot() {
     let app = spawn_app().await;
     let token = app.token_for("x", "made", "any", "any").await;
     register(&app, "x", "made", &token, "walt").await;
-    assert_eq!(delete(&app, "provider=easemob&name=x/made").await.0, StatusCode::NO_CONTENT);
+    assert_eq!(
+        delete(&app, "provider=easemob&name=x/made").await.0,
+        StatusCode::NO_CONTENT
+    );
     assert!(listed(&app, "easemob", "x/made").await.is_none());
 
     let rows = [
@@ -388,14 +510,31 @@ async fn a_delete_without_provider_and_name_is_a_400() {
     let app = spawn_app().await;
     let rows = [
         ("nothing", "", "provider and name are needed"),
-        ("no name", "provider=easemob", "provider and name are needed"),
-        ("unknown provider", "provider=wechat&name=x", "unknown provider"),
-        ("unknown parameter", "provider=easemob&name=a/b&tenant=c", "unknown field"),
+        (
+            "no name",
+            "provider=easemob",
+            "provider and name are needed",
+        ),
+        (
+            "unknown provider",
+            "provider=wechat&name=x",
+            "unknown provider",
+        ),
+        (
+            "unknown parameter",
+            "provider=easemob&name=a/b&tenant=c",
+            "unknown field",
+        ),
     ];
     for (case, query, part) in rows {
         let (status, body) = delete(&app, query).await;
         let answer: Value = serde_json::from_str(&body).unwrap();
-        assert_problem(case, status, &answer, (StatusCode::BAD_REQUEST, "bad_request", part));
+        assert_problem(
+            case,
+            status,
+            &answer,
+            (StatusCode::BAD_REQUEST, "bad_request", part),
+        );
     }
     let resp = app
         .client
@@ -429,12 +568,20 @@ async fn a_reset_brings_a_created_tenant_back_as_it_was_created() {
         assert_eq!(shop["origin"], "admin", "{query}: {shop}");
         assert_eq!(shop["counts"]["users"], 1, "{query}: only ann: {shop}");
         assert_eq!(shop["credentials"]["client_id"], "YXA6acme-id", "{query}");
-        assert_eq!(journal_total(&app, "easemob", "acme/shop").await, 0, "{query}");
+        assert_eq!(
+            journal_total(&app, "easemob", "acme/shop").await,
+            0,
+            "{query}"
+        );
     }
     let token = app
         .token_for("acme", "shop", "YXA6acme-id", "YXA6acme-secret")
         .await;
-    assert_eq!(send(&app, "acme", "shop", &token, "ann", "ann").await, 200, "ann is back");
+    assert_eq!(
+        send(&app, "acme", "shop", &token, "ann", "ann").await,
+        200,
+        "ann is back"
+    );
 }
 
 #[tokio::test]
@@ -442,7 +589,8 @@ async fn the_listing_tells_fixture_created_and_call_made_tenants_apart() {
     let app = spawn_app().await;
     created(&app, &json!({"provider": "anqicms", "name": "by-admin"})).await;
     let site = Site::tenant(&app, "by-call");
-    site.register_ok("carol", "secret1", "carol@example.com").await;
+    site.register_ok("carol", "secret1", "carol@example.com")
+        .await;
     let origins: Vec<(String, String, bool)> = listing(&app, "anqicms")
         .await
         .iter()
@@ -456,7 +604,10 @@ async fn the_listing_tells_fixture_created_and_call_made_tenants_apart() {
         ("by-call", "call", false),
         ("default", "fixtures", true),
     ];
-    let want: Vec<_> = want.iter().map(|(n, o, f)| (n.to_string(), o.to_string(), *f)).collect();
+    let want: Vec<_> = want
+        .iter()
+        .map(|(n, o, f)| (n.to_string(), o.to_string(), *f))
+        .collect();
     assert_eq!(origins, want);
 }
 
@@ -465,7 +616,10 @@ async fn missing_settings_take_the_fixture_defaults() {
     let app = spawn_app().await;
     let tenant = created(&app, &json!({"provider": "openim", "name": "bare"})).await;
     assert_eq!(tenant["credentials"]["secret"], im::SECRET, "{tenant}");
-    assert_eq!(tenant["counts"]["users"], 4, "two admins, alice, bob: {tenant}");
+    assert_eq!(
+        tenant["counts"]["users"], 4,
+        "two admins, alice, bob: {tenant}"
+    );
     let token = Im::tenant(&app, "bare").admin_token().await;
     assert!(!token.is_empty());
     let tenant = created(&app, &json!({"provider": "easemob", "name": "o/bare"})).await;

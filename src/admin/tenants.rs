@@ -63,18 +63,10 @@ pub fn create(admin: &Admin, body: &[u8]) -> HttpResponse {
         Ok(fixture) => fixture,
         Err(e) => return bad_request(format!("the body is not a JSON object: {e}")),
     };
-    let provider = match fixture.remove("provider") {
-        Some(Value::String(name)) => name,
-        _ => {
-            return bad_request(format!(
-                "\"provider\" names the tenant's provider: one of {}",
-                known(admin)
-            ))
-        }
-    };
-    let provider = match find(admin, &provider) {
-        Ok(p) => p,
-        Err(refused) => return refused,
+    let given = fixture.remove("provider");
+    let given = given.as_ref().and_then(Value::as_str);
+    let Some(provider) = given.and_then(|name| find(admin, name)) else {
+        return unknown_provider(admin, given);
     };
     let name = match provider.create_tenant(fixture) {
         Ok(name) => name,
@@ -102,9 +94,8 @@ pub fn delete(admin: &Admin, req: &HttpRequest) -> HttpResponse {
         Ok(q) => q,
         Err(e) => return bad_request(format!("bad query (provider and name are needed): {e}")),
     };
-    let provider = match find(admin, &query.provider) {
-        Ok(p) => p,
-        Err(refused) => return refused,
+    let Some(provider) = find(admin, &query.provider) else {
+        return unknown_provider(admin, Some(&query.provider));
     };
     match provider.delete_tenant(&query.name) {
         Ok(()) => HttpResponse::NoContent().finish(),
@@ -127,12 +118,16 @@ pub fn delete(admin: &Admin, req: &HttpRequest) -> HttpResponse {
     }
 }
 
-fn find<'a>(admin: &'a Admin, name: &str) -> Result<&'a Arc<dyn Provider>, HttpResponse> {
-    (admin.providers.iter().find(|p| p.name() == name)).ok_or_else(|| {
-        bad_request(format!(
-            "unknown provider {name:?}; known: {}",
-            known(admin)
-        ))
+fn find<'a>(admin: &'a Admin, name: &str) -> Option<&'a Arc<dyn Provider>> {
+    admin.providers.iter().find(|p| p.name() == name)
+}
+
+/// 400 for a `provider` that is missing (`None`) or names none.
+fn unknown_provider(admin: &Admin, given: Option<&str>) -> HttpResponse {
+    let known = known(admin);
+    bad_request(match given {
+        Some(name) => format!("unknown provider {name:?}; known: {known}"),
+        None => format!("\"provider\" names the tenant's provider: one of {known}"),
     })
 }
 

@@ -81,7 +81,12 @@ impl<S> Tenants<S> {
 
     /// Stores afresh, made by `make`, the fixture tenants and those created at run time (only
     /// `only` when given), replacing their state: a reset brings them back as they were made.
-    pub fn store_into<T>(&self, map: &TenantMap<T>, only: Option<&str>, make: impl Fn(&str, &S) -> T) {
+    pub fn store_into<T>(
+        &self,
+        map: &TenantMap<T>,
+        only: Option<&str>,
+        make: impl Fn(&str, &S) -> T,
+    ) {
         let created = self.created.lock();
         map.restore(&self.tenants, only, &make);
         for (name, settings) in created.iter() {

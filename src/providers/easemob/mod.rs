@@ -207,7 +207,11 @@ impl crate::providers::Provider for State {
     /// `name` is `org/app` or `org#app`.
     fn delete_tenant(&self, name: &str) -> Result<(), super::Refusal> {
         let key = name.replacen('#', "/", 1);
-        let drop = || self.core.journal.drop_partitions(Some(PROVIDER), Some(&key));
+        let drop = || {
+            self.core
+                .journal
+                .drop_partitions(Some(PROVIDER), Some(&key))
+        };
         self.fixtures.delete(&self.tenants, &key, drop)
     }
 }

@@ -152,7 +152,11 @@ impl crate::providers::Provider for State {
     }
 
     fn delete_tenant(&self, name: &str) -> Result<(), super::Refusal> {
-        let drop = || self.core.journal.drop_partitions(Some(PROVIDER), Some(name));
+        let drop = || {
+            self.core
+                .journal
+                .drop_partitions(Some(PROVIDER), Some(name))
+        };
         self.fixtures.delete(&self.tenants, name, drop)
     }
 }
