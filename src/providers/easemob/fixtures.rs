@@ -198,18 +198,17 @@ impl Fixtures {
             let Some((org, app)) = text.split_once(['/', '#']) else {
                 return Err(format!("\"name\" {name} is not \"org/app\" or \"org#app\""));
             };
-            fixture = name_as(fixture, "org", org)?;
-            fixture = name_as(fixture, "app", app)?;
+            for (field, part) in [("org", org), ("app", app)] {
+                match fixture.get(field) {
+                    Some(own) if own != part => {
+                        return Err(format!("\"name\" {name} and \"{field}\" {own} differ"));
+                    }
+                    _ => fixture.insert(field.into(), part.into()),
+                };
+            }
         }
         self.listed(&created::parse(fixture)?)
     }
-}
-
-/// `fixture` with `field` set to `value` from the admin API's `"name"`, refused when it
-/// names another.
-fn name_as(mut fixture: Fixture, field: &str, value: &str) -> Result<Fixture, String> {
-    fixture.insert("name".into(), value.into());
-    created::name_as(fixture, field)
 }
 
 /// Refuses fixture users the real service would refuse to register.
