@@ -245,37 +245,43 @@ async fn creating_a_tenant_that_exists_is_a_409_and_changes_nothing() {
     register(&app, "x", "made", &token, "walt").await;
     let other_secret = json!({"provider": "easemob", "org": "acme", "app": "shop",
         "client_secret": "YXA6other"});
+    let fixtures = "exists: the fixtures list it";
     let rows = [
-        ("created twice", other_secret),
+        (
+            "created twice",
+            other_secret,
+            "exists (origin admin); DELETE",
+        ),
         (
             "a fixture tenant",
             json!({"provider": "easemob", "name": "demo/chat"}),
+            fixtures,
         ),
         (
             "made by a call",
             json!({"provider": "easemob", "name": "x#made"}),
+            "(origin call)",
         ),
         (
             "openim default",
             json!({"provider": "openim", "name": "default"}),
+            fixtures,
         ),
         (
             "yunxin demo",
             json!({"provider": "yunxin", "app_key": "demo-appkey"}),
+            fixtures,
         ),
         (
             "anqicms default",
             json!({"provider": "anqicms", "name": "default"}),
+            fixtures,
         ),
     ];
-    for (case, body) in rows {
+    for (case, body, part) in rows {
         let (status, answer) = create(&app, &body).await;
-        assert_problem(
-            case,
-            status,
-            &answer,
-            (StatusCode::CONFLICT, "conflict", "exists"),
-        );
+        let want = (StatusCode::CONFLICT, "conflict", part);
+        assert_problem(case, status, &answer, want);
     }
     let shop = listed(&app, "easemob", "acme/shop").await.unwrap();
     assert_eq!(shop["credentials"]["client_secret"], "YXA6acme-secret");

@@ -4,6 +4,7 @@
 //! suite can have its own; `DELETE ?provider=&name=` drops one with its journal.
 
 use super::{bad_request, problem, Admin};
+use crate::core::created::Origin;
 use crate::providers::{Fixture, Provider, Refusal, TenantInfo};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
@@ -140,12 +141,18 @@ fn known(admin: &Admin) -> String {
 fn refused(admin: &Admin, provider: &str, refusal: Refusal) -> HttpResponse {
     match refusal {
         Refusal::Invalid(why) => bad_request(format!("invalid {provider} tenant: {why}")),
-        Refusal::Exists(name) => problem(
+        Refusal::Exists(name, Origin::Fixtures) => problem(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!("{provider} tenant {name:?} exists: the fixtures list it; choose another name"),
+        ),
+        Refusal::Exists(name, origin) => problem(
             StatusCode::CONFLICT,
             "conflict",
             format!(
-                "{provider} tenant {name:?} exists; DELETE /_emulator/tenants?provider={provider}\
-                 &name={name} drops it, or choose another name"
+                "{provider} tenant {name:?} exists (origin {}); DELETE /_emulator/tenants?\
+                 provider={provider}&name={name} drops it, or choose another name",
+                origin.as_str()
             ),
         ),
         Refusal::Full => problem(

@@ -14,8 +14,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 pub enum Refusal {
     /// The name or the settings are not what the fixture file would accept (400); says why.
     Invalid(String),
-    /// The tenant named exists: a fixture's, a created one, or one a call made (409).
-    Exists(String),
+    /// The tenant named exists, and came from `origin` (409).
+    Exists(String, Origin),
     /// The provider holds as many tenants as `--max-tenants` allows (507).
     Full,
     /// No tenant of that name exists (404).
@@ -106,14 +106,19 @@ impl<S> Tenants<S> {
         make: impl FnOnce(&str, &S) -> T,
     ) -> Result<(), Refusal> {
         let mut created = self.created.lock();
+        let exists = |origin| Err(Refusal::Exists(name.to_owned(), origin));
         if map.get(name).is_some() {
-            return Err(Refusal::Exists(name.to_owned()));
+            return match (self.tenants.contains_key(name), created.contains_key(name)) {
+                (true, _) => exists(Origin::Fixtures),
+                (_, true) => exists(Origin::Admin),
+                _ => exists(Origin::Call),
+            };
         }
         let fresh = Arc::new(make(name, &settings));
         let stored = map.keep(name, fresh.clone()).map_err(|_| Refusal::Full)?;
         if !Arc::ptr_eq(&stored, &fresh) {
             // A provider call made it from the defaults in the meantime.
-            return Err(Refusal::Exists(name.to_owned()));
+            return exists(Origin::Call);
         }
         created.insert(name.to_owned(), Arc::new(settings));
         Ok(())
