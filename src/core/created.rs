@@ -4,6 +4,7 @@
 //! kept here (create, delete, reset, listing); provider calls never do.
 
 use super::fixtures::Tenants;
+use super::journal::Journal;
 use super::tenants::TenantMap;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -96,41 +97,46 @@ impl<S> Tenants<S> {
         }
     }
 
-    /// Stores the tenant `name` made by `make` from `settings`, and remembers its settings for
-    /// resets. Refused when a tenant of that name exists or `map` is full.
+    /// Stores the tenant that `parsed` names (or the reason it could not be parsed), made by
+    /// `make` from its settings, and remembers them for resets; returns its name. Refused when
+    /// a tenant of that name exists or `map` is full.
     pub fn create<T>(
         &self,
         map: &TenantMap<T>,
-        name: &str,
-        settings: S,
+        parsed: Result<(String, S), String>,
         make: impl FnOnce(&str, &S) -> T,
-    ) -> Result<(), Refusal> {
+    ) -> Result<String, Refusal> {
+        let (name, settings) = parsed.map_err(Refusal::Invalid)?;
         let mut created = self.created.lock();
-        let exists = |origin| Err(Refusal::Exists(name.to_owned(), origin));
-        if map.get(name).is_some() {
-            return match (self.tenants.contains_key(name), created.contains_key(name)) {
+        let exists = |origin| Err(Refusal::Exists(name.clone(), origin));
+        if map.get(&name).is_some() {
+            return match (
+                self.tenants.contains_key(&name),
+                created.contains_key(&name),
+            ) {
                 (true, _) => exists(Origin::Fixtures),
                 (_, true) => exists(Origin::Admin),
                 _ => exists(Origin::Call),
             };
         }
-        let fresh = Arc::new(make(name, &settings));
-        let stored = map.keep(name, fresh.clone()).map_err(|_| Refusal::Full)?;
+        let fresh = Arc::new(make(&name, &settings));
+        let stored = map.keep(&name, fresh.clone()).map_err(|_| Refusal::Full)?;
         if !Arc::ptr_eq(&stored, &fresh) {
             // A provider call made it from the defaults in the meantime.
             return exists(Origin::Call);
         }
-        created.insert(name.to_owned(), Arc::new(settings));
-        Ok(())
+        created.insert(name.clone(), Arc::new(settings));
+        Ok(name)
     }
 
-    /// Drops the tenant `name` (created at run time or made by a call) and forgets its
-    /// settings; `drop_journal` then drops its journal partitions. Fixture tenants stay.
+    /// Drops the tenant `name` (created at run time or made by a call) with `provider`'s
+    /// partitions of it in `journal`, and forgets its settings. Fixture tenants stay.
     pub fn delete<T>(
         &self,
         map: &TenantMap<T>,
+        journal: &Journal,
+        provider: &str,
         name: &str,
-        drop_journal: impl FnOnce(),
     ) -> Result<(), Refusal> {
         if self.tenants.contains_key(name) {
             return Err(Refusal::Fixture);
@@ -141,7 +147,7 @@ impl<S> Tenants<S> {
         }
         created.remove(name);
         map.reset(Some(name));
-        drop_journal();
+        journal.drop_partitions(Some(provider), Some(name));
         Ok(())
     }
 }

@@ -198,21 +198,15 @@ impl crate::providers::Provider for State {
     }
 
     fn create_tenant(&self, fixture: super::Fixture) -> Result<String, super::Refusal> {
-        let (key, settings) = (self.fixtures.runtime(fixture)).map_err(super::Refusal::Invalid)?;
+        let parsed = self.fixtures.runtime(fixture);
         let make = |key: &str, settings: &_| self.make_tenant(key, settings);
-        self.fixtures.create(&self.tenants, &key, settings, make)?;
-        Ok(key)
+        self.fixtures.create(&self.tenants, parsed, make)
     }
 
     /// `name` is `org/app` or `org#app`.
     fn delete_tenant(&self, name: &str) -> Result<(), super::Refusal> {
         let key = name.replacen('#', "/", 1);
-        let drop = || {
-            self.core
-                .journal
-                .drop_partitions(Some(PROVIDER), Some(&key))
-        };
-        self.fixtures.delete(&self.tenants, &key, drop)
+        (self.fixtures).delete(&self.tenants, &self.core.journal, PROVIDER, &key)
     }
 }
 

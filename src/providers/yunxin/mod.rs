@@ -145,19 +145,13 @@ impl crate::providers::Provider for State {
     }
 
     fn create_tenant(&self, fixture: super::Fixture) -> Result<String, super::Refusal> {
-        let (name, settings) = (self.fixtures.runtime(fixture)).map_err(super::Refusal::Invalid)?;
+        let parsed = self.fixtures.runtime(fixture);
         let make = |name: &str, settings: &_| Tenant::new(&self.core, &Arc::from(name), settings);
-        self.fixtures.create(&self.tenants, &name, settings, make)?;
-        Ok(name)
+        self.fixtures.create(&self.tenants, parsed, make)
     }
 
     fn delete_tenant(&self, name: &str) -> Result<(), super::Refusal> {
-        let drop = || {
-            self.core
-                .journal
-                .drop_partitions(Some(PROVIDER), Some(name))
-        };
-        self.fixtures.delete(&self.tenants, name, drop)
+        (self.fixtures).delete(&self.tenants, &self.core.journal, PROVIDER, name)
     }
 }
 
