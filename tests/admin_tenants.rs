@@ -291,6 +291,33 @@ async fn creating_a_tenant_that_exists_is_a_409_and_changes_nothing() {
 }
 
 #[tokio::test]
+async fn of_concurrent_creations_of_one_tenant_exactly_one_succeeds() {
+    let app = spawn_app().await;
+    let body = json!({"provider": "openim", "name": "raced", "secret": "s"});
+    let url = format!("{}/_emulator/tenants", app.url);
+    let calls: Vec<_> = (0..8)
+        .map(|_| {
+            let req = app.client.post(&url).json(&body);
+            tokio::spawn(async move { req.send().await.unwrap().status() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for call in calls {
+        statuses.push(call.await.unwrap());
+    }
+    let won = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count();
+    let lost = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CONFLICT)
+        .count();
+    assert_eq!((won, lost), (1, 7), "{statuses:?}");
+    assert!(listed(&app, "openim", "raced").await.is_some());
+}
+
+#[tokio::test]
 async fn a_bad_body_is_a_400_that_names_the_fault_and_creates_nothing() {
     let app = spawn_app().await;
     let before = listing(&app, "").await.len();
