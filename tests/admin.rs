@@ -1447,6 +1447,6 @@ async fn the_tenant_listing_refuses_an_unknown_provider_or_parameter() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
         assert_eq!(body["error"], "bad_request", "{query}: {body}");
     }
-    let (status, _) = admin(&app, Method::POST, "/tenants", Some("{}")).await;
+    let (status, _) = admin(&app, Method::PUT, "/tenants", Some("{}")).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
 }

@@ -29,7 +29,8 @@ use std::sync::Arc;
 const BODY_CAP: usize = 64 * 1024;
 
 /// Every admin route, as 404 answers list them.
-const ROUTES: &str = "GET /_emulator/health, GET /_emulator/messages, GET /_emulator/tenants, \
+const ROUTES: &str = "GET /_emulator/health, GET /_emulator/messages, \
+                      GET|POST|DELETE /_emulator/tenants, \
                       GET /_emulator/requests, GET /_emulator/events, \
                       GET|POST|DELETE /_emulator/faults, \
                       DELETE /_emulator/faults/{id}, \
@@ -132,6 +133,11 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
         (Route::Health, Method::GET) => health::health(&admin),
         (Route::Messages, Method::GET) => messages::list(&admin, &req).await,
         (Route::Tenants, Method::GET) => tenants::list(&admin, &req),
+        (Route::Tenants, Method::POST) => match read_body(&admin, &req, payload).await {
+            Ok(body) => tenants::create(&admin, &body),
+            Err(refused) => refused,
+        },
+        (Route::Tenants, Method::DELETE) => tenants::delete(&admin, &req),
         (Route::Requests, Method::GET) => requests::list(&admin, &req).await,
         (Route::Events, Method::GET) => events::subscribe(&admin, &req),
         (Route::Faults, Method::GET) => faults::list(&admin),
@@ -169,7 +175,8 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
 
 fn allowed(route: Route) -> &'static str {
     match route {
-        Route::Health | Route::Messages | Route::Tenants | Route::Requests | Route::Events => "GET",
+        Route::Health | Route::Messages | Route::Requests | Route::Events => "GET",
+        Route::Tenants => "GET, POST, DELETE",
         Route::Faults => "GET, POST, DELETE",
         Route::Fault(_) => "DELETE",
         Route::Reset | Route::Advance | Route::Merchant(..) | Route::Delivered => "POST",

@@ -54,6 +54,8 @@ pub struct Tenants<S> {
     pub tenants: HashMap<String, S>,
     pub defaults: S,
     pub source: String,
+    /// The tenants created at run time through the admin API.
+    pub created: super::created::Created<S>,
 }
 
 impl<S> Tenants<S> {
@@ -63,6 +65,7 @@ impl<S> Tenants<S> {
             tenants: HashMap::new(),
             defaults,
             source: String::new(),
+            created: Default::default(),
         }
     }
 

@@ -3,6 +3,7 @@
 //! here knows any provider's wire format or envelope.
 
 pub mod clock;
+pub mod created;
 pub mod faults;
 pub mod fixtures;
 pub mod gojson;

@@ -27,6 +27,15 @@ pub trait Provider: Send + Sync {
     fn snapshot(&self) -> serde_json::Value;
     /// Replaces every tenant's state with `state`, as [`Provider::snapshot`] gave it.
     fn restore(&self, state: serde_json::Value) -> Result<(), String>;
+    /// Creates a tenant from `fixture`, the fields of one entry of the provider's
+    /// `tenants.json` (`"name"` may stand for Easemob's `org` and `app`, as `org/app` or
+    /// `org#app`, and for Yunxin's `app_key`), the missing ones taken from its `defaults`. From
+    /// then on it is a tenant like a fixture's, even under `--strict-tenants`, and a reset
+    /// brings it back as created. Returns its name as [`Provider::tenants`] lists it.
+    fn create_tenant(&self, fixture: Fixture) -> Result<String, Refusal>;
+    /// Deletes the tenant `name`, created at run time or made by a call, with its journal
+    /// partitions: calls naming it then find an unknown tenant. Fixture tenants stay.
+    fn delete_tenant(&self, name: &str) -> Result<(), Refusal>;
     /// The names of the errors a fault rule may answer with (`reach_limit`, `1001`, ...).
     fn fault_errors(&self) -> Vec<String>;
     /// The provider's own error `name` as the answer to `req`; `None` for an unknown name.
@@ -43,11 +52,19 @@ pub fn tag(response: &mut actix_web::HttpResponse, code: Option<i64>, name: &str
     response.extensions_mut().insert(failure);
 }
 
+/// A tenant's fixture object, as `POST /_emulator/tenants` gives it.
+pub type Fixture = serde_json::Map<String, serde_json::Value>;
+
+pub use crate::core::created::Refusal;
+
 /// One tenant as `GET /_emulator/tenants` shows it.
 #[derive(Debug, serde::Serialize)]
 pub struct TenantInfo {
     pub name: String,
     pub fixture: bool,
+    /// `fixtures`, `admin` (created through `POST /_emulator/tenants`) or `call` (made from
+    /// the defaults by a provider call).
+    pub origin: &'static str,
     #[serde(serialize_with = "as_map")]
     pub credentials: Vec<(&'static str, String)>,
     #[serde(serialize_with = "as_map")]
@@ -55,7 +72,7 @@ pub struct TenantInfo {
 }
 
 /// The [`TenantInfo`] of every tenant in `tenants`, `describe` giving its credentials and
-/// counts; a tenant named in `fixtures` is marked as the fixtures' own.
+/// counts; each is marked with where it came from.
 pub fn tenant_infos<T, S>(
     tenants: &crate::core::tenants::TenantMap<T>,
     fixtures: &crate::core::fixtures::Tenants<S>,
@@ -65,8 +82,10 @@ pub fn tenant_infos<T, S>(
     entries
         .map(|(name, tenant)| {
             let (credentials, counts) = describe(&tenant);
+            let origin = fixtures.origin(&name);
             TenantInfo {
-                fixture: fixtures.tenants.contains_key(&*name),
+                fixture: origin == crate::core::created::Origin::Fixtures,
+                origin: origin.as_str(),
                 name: name.to_string(),
                 credentials,
                 counts,

@@ -4,7 +4,8 @@
 //! `DIR/anqicms/tenants.json`. The root path is tenant `default`; other names under
 //! `/tenants/{name}/` are made from `defaults` by their first successful call.
 
-use crate::core::fixtures;
+use crate::core::{created, fixtures};
+use crate::providers::Fixture;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -74,14 +75,7 @@ impl Fixtures {
         check(&defaults, "defaults")?;
         let mut loaded = Self::new(defaults);
         for t in &file.tenants {
-            let name = t.name.clone().ok_or("every tenant needs a \"name\"")?;
-            if !crate::core::tenants::valid_client_name(&name) {
-                return Err(format!(
-                    "tenant {name:?}: a name has 1 to 64 letters, digits, '-', '_' or '.'"
-                ));
-            }
-            let settings = loaded.defaults.merged(t);
-            check(&settings, &name)?;
+            let (name, settings) = loaded.listed(t)?;
             loaded.add(name, settings)?;
         }
         let defaults = loaded.defaults.clone();
@@ -89,6 +83,26 @@ impl Fixtures {
             .entry(DEFAULT_TENANT.to_owned())
             .or_insert(defaults);
         Ok(loaded)
+    }
+
+    /// The name and settings of one tenant of the file, checked as the server checks them
+    /// at start.
+    fn listed(&self, t: &TenantFixture) -> Result<(String, Settings), String> {
+        let name = t.name.clone().ok_or("every tenant needs a \"name\"")?;
+        if !crate::core::tenants::valid_client_name(&name) {
+            return Err(format!(
+                "tenant {name:?}: a name has 1 to 64 letters, digits, '-', '_' or '.'"
+            ));
+        }
+        let settings = self.defaults.merged(t);
+        check(&settings, &name)?;
+        Ok((name, settings))
+    }
+
+    /// The name and settings of a tenant created at run time from `fixture`, one entry of
+    /// the file's `tenants`.
+    pub fn runtime(&self, fixture: Fixture) -> Result<(String, Settings), String> {
+        self.listed(&created::parse(fixture)?)
     }
 }
 

@@ -4,7 +4,8 @@
 //! Every field is documented in `fixtures/README.md`; a missing field takes the value of
 //! `defaults`, then the built-in default.
 
-use crate::core::fixtures;
+use crate::core::{created, fixtures};
+use crate::providers::Fixture;
 use serde::Deserialize;
 use std::path::Path;
 use uuid::Uuid;
@@ -164,23 +165,49 @@ impl Fixtures {
         let defaults = Settings::builtin().merged(&file.defaults);
         let mut loaded = Self::new(defaults);
         for t in &file.tenants {
-            let (Some(org), Some(app)) = (&t.org, &t.app) else {
-                return Err("every tenant needs an \"org\" and an \"app\"".into());
-            };
-            let key = format!("{org}/{app}");
-            for name in [org, app] {
-                if !super::valid_name(name) {
-                    return Err(format!(
-                        "tenant {key}: {name:?} cannot be an org or app name \
-                         (1 to 32 letters, digits, '-' or '_')"
-                    ));
-                }
-            }
-            check_users(t, &key)?;
-            let settings = loaded.defaults.merged(t);
+            let (key, settings) = loaded.listed(t)?;
             loaded.add(key, settings)?;
         }
         Ok(loaded)
+    }
+
+    /// The `org/app` key and settings of one tenant of the file, checked as the server
+    /// checks them at start.
+    fn listed(&self, t: &TenantFixture) -> Result<(String, Settings), String> {
+        let (Some(org), Some(app)) = (&t.org, &t.app) else {
+            return Err("every tenant needs an \"org\" and an \"app\"".into());
+        };
+        let key = format!("{org}/{app}");
+        for name in [org, app] {
+            if !super::valid_name(name) {
+                return Err(format!(
+                    "tenant {key}: {name:?} cannot be an org or app name \
+                     (1 to 32 letters, digits, '-' or '_')"
+                ));
+            }
+        }
+        check_users(t, &key)?;
+        Ok((key, self.defaults.merged(t)))
+    }
+
+    /// The key and settings of a tenant created at run time from `fixture`, one entry of the
+    /// file's `tenants`, whose `"name"` (`org/app` or `org#app`) may stand for `org` and `app`.
+    pub fn runtime(&self, mut fixture: Fixture) -> Result<(String, Settings), String> {
+        if let Some(name) = fixture.remove("name") {
+            let text = name.as_str().unwrap_or_default();
+            let Some((org, app)) = text.split_once(['/', '#']) else {
+                return Err(format!("\"name\" {name} is not \"org/app\" or \"org#app\""));
+            };
+            for (field, part) in [("org", org), ("app", app)] {
+                match fixture.get(field) {
+                    Some(own) if own != part => {
+                        return Err(format!("\"name\" {name} and \"{field}\" {own} differ"));
+                    }
+                    _ => fixture.insert(field.into(), part.into()),
+                };
+            }
+        }
+        self.listed(&created::parse(fixture)?)
     }
 }
 

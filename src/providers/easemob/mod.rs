@@ -93,13 +93,17 @@ impl State {
         state
     }
 
-    /// Stores the fixture tenants (only `only`, when given) as the fixtures make them.
+    /// Stores the fixture tenants and those created at run time (only `only`, when given) as
+    /// their settings make them.
     fn store_fixtures(&self, only: Option<&str>) {
-        let make = |key: &str, settings: &_| {
-            let (org, app) = key.split_once('/').unwrap_or((key, ""));
-            Tenant::new(&self.core, &Arc::from(key), org, app, settings)
-        };
-        self.tenants.restore(&self.fixtures.tenants, only, make);
+        let make = |key: &str, settings: &_| self.make_tenant(key, settings);
+        self.fixtures.store_into(&self.tenants, only, make);
+    }
+
+    /// A fresh tenant `key` (`org/app`) made from `settings`.
+    fn make_tenant(&self, key: &str, settings: &fixtures::Settings) -> Tenant {
+        let (org, app) = key.split_once('/').unwrap_or((key, ""));
+        Tenant::new(&self.core, &Arc::from(key), org, app, settings)
     }
 
     /// The tenant `key` (`org/app`): the stored one, or a fresh one made from the defaults
@@ -192,6 +196,18 @@ impl crate::providers::Provider for State {
 
     fn restore(&self, _state: serde_json::Value) -> Result<(), String> {
         Ok(())
+    }
+
+    fn create_tenant(&self, fixture: super::Fixture) -> Result<String, super::Refusal> {
+        let parsed = self.fixtures.runtime(fixture);
+        let make = |key: &str, settings: &_| self.make_tenant(key, settings);
+        self.fixtures.create(&self.tenants, parsed, make)
+    }
+
+    /// `name` is `org/app` or `org#app`.
+    fn delete_tenant(&self, name: &str) -> Result<(), super::Refusal> {
+        let key = name.replacen('#', "/", 1);
+        (self.fixtures).delete(&self.tenants, &self.core.journal, PROVIDER, &key)
     }
 
     fn fault_errors(&self) -> Vec<String> {

@@ -5,7 +5,8 @@
 //! CheckSum was computed with the default AppSecret is made from `defaults` by its first
 //! successful call.
 
-use crate::core::fixtures;
+use crate::core::{created, fixtures};
+use crate::providers::Fixture;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -80,18 +81,32 @@ impl Fixtures {
         check(&defaults, "defaults")?;
         let mut loaded = Self::new(defaults);
         for t in &file.tenants {
-            let key = t
-                .app_key
-                .clone()
-                .ok_or("every tenant needs an \"app_key\"")?;
-            if key.is_empty() || key.len() > 64 {
-                return Err(format!("tenant {key:?}: an AppKey has 1 to 64 characters"));
-            }
-            let settings = loaded.defaults.merged(t);
-            check(&settings, &key)?;
+            let (key, settings) = loaded.listed(t)?;
             loaded.add(key, settings)?;
         }
         Ok(loaded)
+    }
+
+    /// The AppKey and settings of one app of the file, checked as the server checks them at
+    /// start.
+    fn listed(&self, t: &TenantFixture) -> Result<(String, Settings), String> {
+        let key = t
+            .app_key
+            .clone()
+            .ok_or("every tenant needs an \"app_key\"")?;
+        if key.is_empty() || key.len() > 64 {
+            return Err(format!("tenant {key:?}: an AppKey has 1 to 64 characters"));
+        }
+        let settings = self.defaults.merged(t);
+        check(&settings, &key)?;
+        Ok((key, settings))
+    }
+
+    /// The AppKey and settings of an app created at run time from `fixture`, one entry of
+    /// the file's `tenants`, whose `"name"` may stand for `app_key`.
+    pub fn runtime(&self, fixture: Fixture) -> Result<(String, Settings), String> {
+        let fixture = created::name_as(fixture, "app_key")?;
+        self.listed(&created::parse(fixture)?)
     }
 }
 

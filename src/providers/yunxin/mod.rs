@@ -73,7 +73,7 @@ impl State {
 
     fn store_fixtures(&self, only: Option<&str>) {
         let make = |key: &str, settings: &_| Tenant::new(&self.core, &Arc::from(key), settings);
-        self.tenants.restore(&self.fixtures.tenants, only, make);
+        self.fixtures.store_into(&self.tenants, only, make);
     }
 
     /// `count` consecutive new server message IDs at the clock reading `now_ms`; the first.
@@ -143,6 +143,16 @@ impl crate::providers::Provider for State {
 
     fn restore(&self, _state: serde_json::Value) -> Result<(), String> {
         Ok(())
+    }
+
+    fn create_tenant(&self, fixture: super::Fixture) -> Result<String, super::Refusal> {
+        let parsed = self.fixtures.runtime(fixture);
+        let make = |name: &str, settings: &_| Tenant::new(&self.core, &Arc::from(name), settings);
+        self.fixtures.create(&self.tenants, parsed, make)
+    }
+
+    fn delete_tenant(&self, name: &str) -> Result<(), super::Refusal> {
+        (self.fixtures).delete(&self.tenants, &self.core.journal, PROVIDER, name)
     }
 
     fn fault_errors(&self) -> Vec<String> {
