@@ -9,7 +9,9 @@ mod guard;
 mod health;
 mod merchant;
 mod messages;
+pub mod openapi;
 mod reset;
+pub mod route_docs;
 mod tenants;
 
 pub use health::Runtime;
@@ -24,13 +26,6 @@ use std::sync::Arc;
 
 /// The most bytes an admin request body may have.
 const BODY_CAP: usize = 64 * 1024;
-
-/// Every admin route, as 404 answers list them.
-const ROUTES: &str = "GET /_emulator/health, GET /_emulator/messages, GET /_emulator/tenants, \
-                      POST /_emulator/reset, \
-                      GET|PUT|DELETE /_emulator/clock, POST /_emulator/clock/advance, \
-                      POST /_emulator/anqicms/orders/{id}/messages|quote, \
-                      POST /_emulator/easemob/{org}/{app}/users/{username}/delivered";
 
 /// What the admin API reaches: the core, every provider, and how the server runs.
 pub struct Admin {
@@ -59,6 +54,7 @@ impl Admin {
 
 /// The admin resources.
 #[derive(Clone, Copy)]
+#[cfg_attr(test, derive(Debug, PartialEq, strum::EnumIter))]
 enum Route {
     Health,
     Messages,
@@ -68,6 +64,7 @@ enum Route {
     Merchant(u64, merchant::Action),
     Delivered,
     Tenants,
+    OpenApi,
 }
 
 fn route_of(path: &str) -> Option<Route> {
@@ -79,6 +76,7 @@ fn route_of(path: &str) -> Option<Route> {
         "/clock" => Route::Clock,
         "/clock/advance" => Route::Advance,
         "/tenants" => Route::Tenants,
+        "/openapi.json" => Route::OpenApi,
         other if delivery::route_of(other).is_some() => Route::Delivered,
         other => {
             let (id, action) = merchant::route_of(other)?;
@@ -103,6 +101,7 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
         (Route::Health, Method::GET) => health::health(&admin),
         (Route::Messages, Method::GET) => messages::list(&admin, &req).await,
         (Route::Tenants, Method::GET) => tenants::list(&admin, &req),
+        (Route::OpenApi, Method::GET) => openapi::serve(),
         (Route::Reset, Method::POST) => reset::reset(&admin, &req),
         (Route::Clock, Method::GET) => clock::get(&admin),
         (Route::Clock, Method::PUT) => match read_body(&admin, &req, payload).await {
@@ -127,7 +126,7 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
 
 fn allowed(route: Route) -> &'static str {
     match route {
-        Route::Health | Route::Messages | Route::Tenants => "GET",
+        Route::Health | Route::Messages | Route::Tenants | Route::OpenApi => "GET",
         Route::Reset | Route::Advance | Route::Merchant(..) | Route::Delivered => "POST",
         Route::Clock => "GET, PUT, DELETE",
     }
@@ -174,13 +173,17 @@ fn bad_request(message: String) -> HttpResponse {
 }
 
 fn not_found(req: &HttpRequest) -> HttpResponse {
+    let routes = route_docs::ROUTES
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path));
     problem(
         StatusCode::NOT_FOUND,
         "not_found",
         format!(
-            "no admin route {} {}; routes: {ROUTES}",
+            "no admin route {} {}; routes: {}",
             req.method(),
-            req.path()
+            req.path(),
+            routes.collect::<Vec<_>>().join(", ")
         ),
     )
 }
