@@ -68,7 +68,7 @@ async fn answer(
         ([id, "ban"], "DELETE") => members::mute_all(call, kind, id, false),
         ([id, "disable"], "POST") if kind == Kind::Group => members::disable(call, id, true),
         ([id, "enable"], "POST") if kind == Kind::Group => members::disable(call, id, false),
-        ([_, "disable" | "enable"], _) if kind == Kind::Group => {
+        ([_, "disable" | "enable"] | [_, "user", _, "is_joined"], _) if kind == Kind::Group => {
             Err(EasemobError::method_not_allowed())
         }
         ([] | [_] | [_, "users" | "admin" | "mute" | "ban"], _)
