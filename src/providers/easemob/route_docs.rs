@@ -284,6 +284,7 @@ fn error_example(code: &str, what: &str) -> serde_json::Value {
 mod tests {
     use super::super::account_routes::AccountRoute;
     use super::super::chat_store::Kind;
+    use super::super::chats::{chat_route, ChatRouteDiscriminants as ChatRoute};
     use super::super::routes::{route_of, Route};
     use super::super::send::Audience;
     use super::super::tenant::Target;
@@ -346,6 +347,36 @@ mod tests {
             reached.extend(route);
         }
         for route in every_route() {
+            assert!(
+                reached.contains(&route),
+                "{route:?} is missing from route_docs.rs"
+            );
+        }
+    }
+
+    #[test]
+    fn every_group_and_room_route_is_documented_and_back() {
+        let mut reached = Vec::new();
+        for doc in API.all_routes() {
+            let path = doc.sample(|_| "1".into());
+            let rest = path.strip_prefix("/1/1").unwrap_or_default();
+            let Some(Route::Chats(kind)) = route_of(rest) else {
+                continue;
+            };
+            let segments: Vec<&str> = rest.split('/').skip(2).collect();
+            let route = ChatRoute::from(chat_route(&segments, doc.method, kind));
+            let refused = [ChatRoute::NotAllowed, ChatRoute::NoSuchPath];
+            assert!(
+                !refused.contains(&route),
+                "{} {}: {route:?}",
+                doc.method,
+                doc.path
+            );
+            reached.push(route);
+        }
+        for route in ChatRoute::iter()
+            .filter(|r| !matches!(r, ChatRoute::NotAllowed | ChatRoute::NoSuchPath))
+        {
             assert!(
                 reached.contains(&route),
                 "{route:?} is missing from route_docs.rs"
