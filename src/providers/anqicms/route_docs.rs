@@ -13,22 +13,22 @@ const NO_ORDER: &[(u16, &str, &str)] = &[(200, "-1", "订单不存在 (no such o
 /// Every documented AnqiCMS route.
 pub const ROUTES: &[RouteDoc] = &[
     at("POST", "/api/register", "Register a user")
-        .body(r#"{"user_name":"bob","password":"secret123","email":"bob@example.com"}"#),
+        .body(r#"{"user_name":"bob","password":"secret123","real_name":"Bob","email":"bob@example.com","phone":""}"#),
     at("POST", "/api/login", "Log in: the user and its token")
         .body(r#"{"user_name":"demo","password":"demo123"}"#)
         .errors(&[(200, "-1", "wrong user name or password")]),
-    at("GET", "/api/communication/orders", "The user's orders").query(&["page", "limit", "status"]),
+    at("GET", "/api/communication/orders", "The user's orders").query(&["current", "page_size"]),
     at(
         "POST",
         "/api/communication/order/create",
         "Create a communication order",
     )
-    .body(r#"{"title":"Need a quote","content":"details","contact":"13800000000"}"#),
+    .body(r#"{"archive_id":1,"title":"Need a quote","content":"details","phone":"13800000000","event_date":"2026-12-24","images":[]}"#),
     at("GET", "/api/communication/order/detail", "One order")
         .query(&["id"])
         .errors(NO_ORDER),
     at("POST", "/api/communication/order/update", "Update an order")
-        .body(r#"{"id":1,"title":"Need a quote","content":"more details"}"#)
+        .body(r#"{"id":1,"title":"Need a quote","content":"more details","phone":"13800000000"}"#)
         .errors(NO_ORDER),
     at(
         "POST",
@@ -38,14 +38,14 @@ pub const ROUTES: &[RouteDoc] = &[
     .body(r#"{"id":1}"#)
     .errors(NO_ORDER),
     at("GET", "/api/communication/messages", "An order's messages")
-        .query(&["order_id", "page", "limit"])
+        .query(&["comm_order_id", "current", "page_size"])
         .errors(NO_ORDER),
     at(
         "POST",
         "/api/communication/message/send",
         "Send a message in an order",
     )
-    .body(r#"{"order_id":1,"message_type":"text","content":"hello"}"#)
+    .body(r#"{"comm_order_id":1,"message_type":"text","content":"hello"}"#)
     .errors(NO_ORDER),
 ];
 
@@ -53,10 +53,10 @@ pub const ROUTES: &[RouteDoc] = &[
 pub const API: ApiDoc = ApiDoc {
     name: "anqicms",
     description: "AnqiCMS communication orders of site default; another site is the same \
-                  routes under /tenants/{name}. Token header from /api/login. Answers HTTP 200 \
+                  routes under /tenants/{name}. Token header (or token cookie) from /api/login. Answers HTTP 200 \
                   {code, msg, data}; errors {code, msg}: -1 with the reason, 1001 without a \
                   login. An unknown path or method is the site's HTML 404 page.",
-    security: Some(r#"{"type":"apiKey","in":"header","name":"token"}"#),
+    security: Some(r#"{"type":"apiKey","in":"header","name":"Token"}"#),
     envelope: r#"{"type":"object","required":["code","msg"],"properties":{"code":{"type":"integer"},"msg":{"type":"string"},"data":{},"total":{"type":"integer"}}}"#,
     error: r#"{"type":"object","required":["code","msg"],"properties":{"code":{"type":"integer"},"msg":{"type":"string"}}}"#,
     error_example,

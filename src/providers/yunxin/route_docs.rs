@@ -11,8 +11,7 @@ const fn at(method: &'static str, path: &'static str, summary: &'static str) -> 
 const NO_ACCOUNT: &[(u16, &str, &str)] = &[(200, "102404", "account not exist")];
 const NO_TEAM: &[(u16, &str, &str)] = &[(200, "108404", "team not exist")];
 const NO_MESSAGE: &[(u16, &str, &str)] = &[(200, "107404", "message not exist")];
-const SEND: &str =
-    r#"{"sender_id":"alice","receiver_id":"bob","message":{"message_type":0,"text":"hello"}}"#;
+const SEND: &str = r#"{"message":{"message_type":0,"text":"hello","message_client_id":"c-1"}}"#;
 
 /// Every documented Yunxin route.
 pub const ROUTES: &[RouteDoc] = &[
@@ -25,10 +24,10 @@ pub const ROUTES: &[RouteDoc] = &[
         .body(r#"{"user_information":{"name":"Alice B."}}"#).errors(NO_ACCOUNT),
     at("PATCH", "/im/v2/accounts/{account_id}/actions/refresh_token", "A new token").errors(NO_ACCOUNT),
     at("PATCH", "/im/v2/accounts/{account_id}/actions/disable", "Ban or unban an account")
-        .body(r#"{"disabled":true,"kick_notify":true}"#).errors(NO_ACCOUNT),
+        .body(r#"{"enabled":false}"#).errors(NO_ACCOUNT),
     at("POST", "/im/v2/block_contacts", "Block an account")
-        .body(r#"{"account_id":"alice","block_account_id":"bob"}"#).errors(NO_ACCOUNT),
-    at("DELETE", "/im/v2/block_contacts/{account_id}", "Unblock an account").query(&["block_account_id"]),
+        .body(r#"{"account_id":"alice","contact_account_id":"bob"}"#).errors(NO_ACCOUNT),
+    at("DELETE", "/im/v2/block_contacts/{account_id}", "Unblock an account").query(&["contact_account_id"]),
     at("POST", "/im/v2/friends", "Befriend two accounts")
         .body(r#"{"account_id":"alice","friend_account_id":"bob"}"#).errors(NO_ACCOUNT),
     at("POST", "/im/v2/teams", "Create a team")
@@ -42,7 +41,7 @@ pub const ROUTES: &[RouteDoc] = &[
     at("POST", "/im/v2/team_members", "Invite accounts into a team")
         .body(r#"{"team_id":123,"team_type":1,"operator_id":"alice","invite_account_ids":["carol"]}"#).errors(NO_TEAM),
     at("PATCH", "/im/v2/team_members/actions/batch_mute", "Mute team members")
-        .body(r#"{"team_id":123,"team_type":1,"operator_id":"alice","account_ids":["bob"],"chat_ban_state":1}"#)
+        .body(r#"{"team_id":123,"team_type":1,"operator_id":"alice","chat_ban_account_ids":["bob"],"chat_banned":true}"#)
         .errors(NO_TEAM),
     at("GET", "/im/v2/teams/{team_id}/actions/list_members", "A team's members")
         .query(&["team_type", "limit", "page_token"]).errors(NO_TEAM),
@@ -50,7 +49,7 @@ pub const ROUTES: &[RouteDoc] = &[
         .body(r#"{"messages":[{"message_server_id":1,"create_time":1700000000000}]}"#),
     at("POST", "/im/v2/conversations/messages", "Send one message to up to 100 receivers")
         .body(r#"{"sender_id":"alice","receiver_ids":["bob","carol"],"message":{"message_type":0,"text":"hello"}}"#),
-    at("POST", "/im/v2/conversations/{conversation_id}/messages", "Send a message in a conversation (1|alice|bob)")
+    at("POST", "/im/v2/conversations/{conversation_id}/messages", "Send a message in a conversation (alice|1|bob, sender first)")
         .body(SEND).errors(&[(200, "102426", "account in block list")]),
     at("GET", "/im/v2/conversations/{conversation_id}/messages", "A conversation's history")
         .query(&["begin_time", "end_time", "limit", "page_token", "descending", "message_type"]),
