@@ -294,6 +294,11 @@ async fn the_document_covers_the_admin_api_and_every_provider() {
         openim["examples"]["1501"]["value"]["errCode"], 1501,
         "OpenIM errors as errCode"
     );
+    let answer = &openim["examples"]["ok"]["value"];
+    assert_eq!(answer["errCode"], 0, "the answer beside the errors");
+    assert!(answer["data"]["serverMsgID"].is_string());
+    let token = &paths["/{org}/{app}/token"]["post"]["responses"]["200"]["content"];
+    assert!(token["application/json"]["examples"]["ok"]["value"]["access_token"].is_string());
     assert_eq!(app.openapi().await, doc, "the same document on every call");
 }
 

@@ -117,41 +117,34 @@ fn responses(api: &ApiDoc, route: &RouteDoc) -> Value {
     for (status, code, what) in route.errors.iter().chain(api.common_errors) {
         by_status.entry(*status).or_default().push((code, what));
     }
+    let mut answers = by_status.remove(&200).unwrap_or_default();
+    if let Some(answer) = route.answer {
+        answers.insert(0, ("ok", answer));
+    }
     let mut responses = Map::new();
-    responses.insert(
-        "200".into(),
-        response(api, "answer", "The answer", by_status.remove(&200)),
-    );
+    let answer = response(api, "answer", "The answer", answers);
+    responses.insert("200".into(), answer);
     for (status, errors) in by_status {
-        let text = errors
-            .iter()
-            .map(|(c, w)| format!("{c}: {w}"))
-            .collect::<Vec<_>>();
-        let response = response(api, "error", &text.join("; "), Some(errors));
+        let text = errors.iter().map(|(c, w)| format!("{c}: {w}"));
+        let description = text.collect::<Vec<_>>().join("; ");
+        let response = response(api, "error", &description, errors);
         responses.insert(status.to_string(), response);
     }
     Value::Object(responses)
 }
 
-fn response(
-    api: &ApiDoc,
-    schema: &str,
-    description: &str,
-    errors: Option<Vec<(&str, &str)>>,
-) -> Value {
-    let mut content =
-        json!({"schema": {"$ref": format!("#/components/schemas/{}.{schema}", api.name)}});
-    if let Some(errors) = errors {
-        let examples: Map<String, Value> = errors
-            .into_iter()
-            .map(|(code, what)| {
-                (
-                    code.to_owned(),
-                    json!({"summary": what, "value": (api.error_example)(code, what)}),
-                )
-            })
-            .collect();
-        content["examples"] = Value::Object(examples);
+/// One response of `schema` (`answer` or `error`) with `examples`: the answer as `ok`, the
+/// others errors by code.
+fn response(api: &ApiDoc, schema: &str, description: &str, examples: Vec<(&str, &str)>) -> Value {
+    let reference = format!("#/components/schemas/{}.{schema}", api.name);
+    let mut content = json!({"schema": {"$ref": reference}});
+    let example = |(code, what): (&str, &str)| match code {
+        "ok" => json!({"summary": "the answer", "value": parsed(what)}),
+        _ => json!({"summary": what, "value": (api.error_example)(code, what)}),
+    };
+    if !examples.is_empty() {
+        let examples = examples.into_iter().map(|e| (e.0.to_owned(), example(e)));
+        content["examples"] = Value::Object(examples.collect());
     }
     json!({"description": description, "content": {"application/json": content}})
 }
@@ -176,9 +169,9 @@ mod tests {
                 );
             }
             for route in api.all_routes() {
-                if let Some(body) = route.body {
-                    let parsed = serde_json::from_str::<Value>(body);
-                    assert!(parsed.is_ok(), "{} {}: {body}", route.method, route.path);
+                for text in route.body.into_iter().chain(route.answer) {
+                    let parsed = serde_json::from_str::<Value>(text);
+                    assert!(parsed.is_ok(), "{} {}: {text}", route.method, route.path);
                 }
             }
         }

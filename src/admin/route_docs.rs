@@ -51,7 +51,8 @@ pub const ROUTES: &[RouteDoc] = &[
     )
     .query(&["provider", "tenant"])
     .errors(BAD),
-    at("GET", "/_emulator/clock", "The emulator's clock"),
+    at("GET", "/_emulator/clock", "The emulator's clock")
+        .answer(r#"{"now_ms":1796150000000,"frozen":true}"#),
     at(
         "PUT",
         "/_emulator/clock",

@@ -16,6 +16,8 @@ pub struct RouteDoc {
     pub summary: &'static str,
     /// An example JSON request body, for the routes that read one.
     pub body: Option<&'static str>,
+    /// An example of its answer (JSON), in the provider's envelope.
+    pub answer: Option<&'static str>,
     /// Query parameters the route reads, by name.
     pub query: &'static [&'static str],
     /// The errors the route answers with besides the provider's common ones: HTTP status,
@@ -31,6 +33,7 @@ impl RouteDoc {
             path,
             summary,
             body: None,
+            answer: None,
             query: &[],
             errors: &[],
         }
@@ -39,6 +42,12 @@ impl RouteDoc {
     /// The same route with `example` as its request body.
     pub const fn body(mut self, example: &'static str) -> Self {
         self.body = Some(example);
+        self
+    }
+
+    /// The same route with `example` as its answer.
+    pub const fn answer(mut self, example: &'static str) -> Self {
+        self.answer = Some(example);
         self
     }
 

@@ -15,7 +15,8 @@ pub const ROUTES: &[RouteDoc] = &[
     at("POST", "/api/register", "Register a user")
         .body(r#"{"user_name":"bob","password":"secret123","real_name":"Bob","email":"bob@example.com","phone":""}"#),
     at("POST", "/api/login", "Log in: the user and its token")
-        .body(r#"{"user_name":"demo","password":"demo123"}"#)
+        .body(r#"{"user_name":"alice","password":"alice123"}"#)
+        .answer(r#"{"code":0,"data":{"id":1,"user_name":"alice","email":"alice@example.com","status":1,"token":"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9..."},"msg":""}"#)
         .errors(&[(200, "-1", "wrong user name or password")]),
     at("GET", "/api/communication/orders", "The user's orders").query(&["current", "page_size"]),
     at(

@@ -70,9 +70,11 @@ const ROOMS: [RouteDoc; 18] = chats!("chatrooms", "chatroom_id", "chat room");
 const CORE: &[RouteDoc] = &[
     at("POST", "/{org}/{app}/token", "An app token (client_credentials) or a user token (password, inherit)")
         .body(r#"{"grant_type":"client_credentials","client_id":"YXA6demo-client-id","client_secret":"YXA6demo-client-secret","ttl":3600}"#)
+        .answer(r#"{"access_token":"YWMtrqNYAu21EfGxA5Vu6y8mMgAAAAAAAAAAAAAAAAAAAAHoK8xfC1oR76fBkt6RfqKwAgIAAAGiMuH5gABPGgCEcCxKHuJjId_iDNwXFetoqprV1SLdcpTeMykHAabtYw","expires_in":5184000,"application":"e82bcc5f-0b5a-11ef-a7c1-92de917ea2b0"}"#)
         .errors(&[(400, "invalid_grant", "wrong credentials or a banned user"), (400, "unsupported_grant_type", "another grant_type")]),
     at("POST", "/{org}/{app}/users", "Register one user (object) or up to 60 (array)")
         .body(r#"{"username":"alice","password":"secret","nickname":"Alice"}"#)
+        .answer(r#"{"action":"post","application":"e82bcc5f-0b5a-11ef-a7c1-92de917ea2b0","path":"/users","uri":"http://127.0.0.1:4800/demo/chat/users","entities":[{"uuid":"aea35803-edb5-11f1-b103-956eeb2f2632","type":"user","created":1796150000000,"modified":1796150000000,"username":"alice","activated":true}],"timestamp":1796150000000,"duration":0,"organization":"demo","applicationName":"chat"}"#)
         .errors(&[(400, "duplicate_unique_property_exists", "the username is taken")]),
     at("GET", "/{org}/{app}/users", "Users, oldest first, with a cursor while more remain").query(&["limit", "cursor"]),
     at("DELETE", "/{org}/{app}/users", "Delete the oldest N users").query(&["limit", "cursor"]),
@@ -84,7 +86,8 @@ const CORE: &[RouteDoc] = &[
     at("POST", "/{org}/{app}/messages", "Legacy send (target_type, target, msg) of the Java SDK")
         .body(r#"{"target_type":"users","target":["bob"],"msg":{"type":"txt","msg":"hello"},"from":"alice"}"#)
         .errors(&[(400, "illegal_argument", "a bad field")]),
-    at("POST", "/{org}/{app}/messages/users", "Send to up to 600 users").body(MSG).errors(SEND),
+    at("POST", "/{org}/{app}/messages/users", "Send to up to 600 users").body(MSG).errors(SEND)
+        .answer(r#"{"path":"/messages/users","uri":"http://127.0.0.1:4800/demo/chat/messages/users","timestamp":1796150000000,"organization":"demo","application":"e82bcc5f-0b5a-11ef-a7c1-92de917ea2b0","action":"post","data":{"bob":"1626011052749622621"},"duration":0,"applicationName":"chat"}"#),
     at("POST", "/{org}/{app}/messages/chatgroups", "Send to up to 3 groups").body(MSG).errors(SEND),
     at("POST", "/{org}/{app}/messages/chatrooms", "Send to up to 10 chat rooms").body(MSG).errors(SEND),
     at("POST", "/{org}/{app}/messages/chatgroups/users", "Send in a group to up to 20 chosen members").body(GROUP_MSG).errors(SEND),

@@ -14,7 +14,8 @@ const ADMIN: &[(u16, &str, &str)] = &[(200, "1002", "NoPermissionError")];
 /// Every documented OpenIM route of tenant `default` (another tenant: under `/tenants/{name}`).
 pub const ROUTES: &[RouteDoc] = &[
     post("/auth/get_admin_token", "An admin token for the secret (no token header)",
-        r#"{"secret":"openIM123","userID":"imAdmin"}"#).errors(ADMIN),
+        r#"{"secret":"openIM123","userID":"imAdmin"}"#).errors(ADMIN)
+        .answer(r#"{"errCode":0,"errMsg":"","errDlt":"","data":{"token":"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...","expireTimeSeconds":7776000}}"#),
     post("/auth/user_token", "A user token for the secret (up to v3.8.0, no token header)",
         r#"{"secret":"openIM123","platformID":1,"userID":"alice"}"#).errors(ADMIN),
     post("/auth/get_user_token", "A user token, with an admin token",
@@ -35,6 +36,7 @@ pub const ROUTES: &[RouteDoc] = &[
     post("/group/get_groups_info", "Groups by ID", r#"{"groupIDs":["3141592653"]}"#),
     post("/msg/send_msg", "Send a message (admin token)",
         r#"{"sendID":"imAdmin","recvID":"alice","groupID":"","senderPlatformID":1,"content":{"content":"hello"},"contentType":101,"sessionType":1}"#)
+        .answer(r#"{"errCode":0,"errMsg":"","errDlt":"","data":{"serverMsgID":"78b57ecc3e5725a864eed4252ae71246","clientMsgID":"0dc53523fbd0821aeda2ecf2aba96933","sendTime":1796150000000,"modify":null}}"#)
         .errors(ADMIN),
     post("/msg/batch_send_msg", "Send one message to many users",
         r#"{"sendID":"imAdmin","recvIDs":["alice","bob"],"isSendAll":false,"senderPlatformID":1,"content":{"content":"hello"},"contentType":101,"sessionType":1}"#)

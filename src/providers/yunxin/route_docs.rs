@@ -17,6 +17,7 @@ const SEND: &str = r#"{"message":{"message_type":0,"text":"hello","message_clien
 pub const ROUTES: &[RouteDoc] = &[
     at("POST", "/im/v2/accounts", "Create an account and its token")
         .body(r#"{"account_id":"alice","token":"","user_information":{"name":"Alice"}}"#)
+        .answer(r#"{"code":200,"msg":"success","data":{"account_id":"alice","token":"851f977347ed6db7aa47e31c02e78edc","configuration":{"enabled":true},"user_information":{"name":"Alice"}}}"#)
         .errors(&[(200, "102405", "account already exists")]),
     at("GET", "/im/v2/accounts", "Accounts by ID").query(&["account_ids"]),
     at("GET", "/im/v2/accounts/{account_id}", "One account").errors(NO_ACCOUNT),
@@ -50,7 +51,8 @@ pub const ROUTES: &[RouteDoc] = &[
     at("POST", "/im/v2/conversations/messages", "Send one message to up to 100 receivers")
         .body(r#"{"sender_id":"alice","receiver_ids":["bob","carol"],"message":{"message_type":0,"text":"hello"}}"#),
     at("POST", "/im/v2/conversations/{conversation_id}/messages", "Send a message in a conversation (alice|1|bob, sender first)")
-        .body(SEND).errors(&[(200, "102426", "account in block list")]),
+        .body(SEND).errors(&[(200, "102426", "account in block list")])
+        .answer(r#"{"code":200,"msg":"success","data":{"message_server_id":17961500000000,"message_client_id":"c-1","sender_id":"alice","conversation_type":1,"receiver_id":"bob","create_time":1796150000000,"message_type":0,"text":"hello"}}"#),
     at("GET", "/im/v2/conversations/{conversation_id}/messages", "A conversation's history")
         .query(&["begin_time", "end_time", "limit", "page_token", "descending", "message_type"]),
     at("DELETE", "/im/v2/conversations/{conversation_id}/messages", "Clear a conversation's history"),
