@@ -5,67 +5,21 @@
 //! `/tenants/{name}/...` another OpenIM tenant; `/im` and `/nimserver` are Yunxin's; `/api` is
 //! AnqiCMS's site `default` and `/tenants/{name}/api/...` another site; Easemob claims every
 //! other `/{org}/{app}/...`;
-//! the rest get a JSON 404 of the emulator's own that names the closest emulated routes.
+//! the rest get a JSON 404 of the emulator's own that names the closest documented routes
+//! (the route tables of the OpenAPI document).
 
 use crate::admin;
+use crate::core::route_doc::RouteDoc;
 use crate::observe;
 use crate::providers::{anqicms, easemob, openim, yunxin};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
-/// Every route template the emulator serves.
-const ROUTES: &[&str] = &[
-    "GET /_emulator/health",
-    "GET /_emulator/messages",
-    "GET /_emulator/tenants",
-    "POST /_emulator/reset",
-    "GET|PUT|DELETE /_emulator/clock",
-    "POST /_emulator/clock/advance",
-    "POST /{org}/{app}/token",
-    "POST|GET|DELETE /{org}/{app}/users",
-    "GET|PUT|DELETE /{org}/{app}/users/{username}",
-    "PUT /{org}/{app}/users/{username}/password",
-    "POST /{org}/{app}/messages",
-    "POST /{org}/{app}/messages/users",
-    "POST /{org}/{app}/messages/chatgroups",
-    "POST /{org}/{app}/messages/chatrooms",
-    "POST /{org}/{app}/messages/chatgroups/users",
-    "POST /{org}/{app}/messages/chatrooms/users",
-    "POST /{org}/{app}/messages/msg_recall",
-    "POST /{org}/{app}/chatfiles",
-    "GET /{org}/{app}/chatfiles/{uuid}",
-    "POST /auth/get_admin_token",
-    "POST /auth/get_user_token",
-    "POST /auth/parse_token",
-    "POST /auth/force_logout",
-    "POST /user/user_register",
-    "POST /user/get_users_info",
-    "POST /user/account_check",
-    "POST /group/create_group",
-    "POST /group/invite_user_to_group",
-    "POST /group/get_groups_info",
-    "POST /msg/send_msg",
-    "POST /msg/batch_send_msg",
-    "POST /msg/get_server_time",
-    "POST /msg/newest_seq",
-    "POST /msg/pull_msg_by_seq",
-    "POST /msg/search_msg",
-    "POST /msg/revoke_msg",
-    "POST /tenants/{name}/msg/send_msg",
-    "POST /im/v2/accounts",
-    "POST /im/v2/conversations/{conversation_id}/messages",
-    "GET /im/v2.1/conversations/{conversation_id}/messages",
-    "POST /api/login",
-    "POST /api/communication/message/send",
-    "GET /api/communication/messages",
-    "POST /_emulator/anqicms/orders/{id}/messages",
-];
-
 #[derive(Serialize)]
-struct NotFound<'a> {
+struct NotFound {
     error: &'static str,
     message: String,
-    closest: Vec<&'a str>,
+    closest: Vec<String>,
 }
 
 /// Routes a request to the admin API or the provider its path belongs to; a provider call
@@ -157,20 +111,21 @@ impl Target {
 /// 404 with the three routes sharing most path words with the request.
 fn not_found(req: &HttpRequest) -> HttpResponse {
     let words: Vec<&str> = req.path().split('/').filter(|w| !w.is_empty()).collect();
-    let mut ranked: Vec<(usize, &str)> = ROUTES
-        .iter()
-        .map(|route| (shared_words(route, &words), *route))
+    let mut ranked: Vec<(usize, &RouteDoc)> = admin::openapi::all_routes()
+        .map(|route| (shared_words(route.path, &words), route))
         .collect();
     ranked.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+    let closest = ranked.into_iter().take(3);
     HttpResponse::NotFound().json(NotFound {
         error: "not_found",
         message: format!("no emulated route matches {} {}", req.method(), req.path()),
-        closest: ranked.into_iter().take(3).map(|(_, r)| r).collect(),
+        closest: closest
+            .map(|(_, r)| format!("{} {}", r.method, r.path))
+            .collect(),
     })
 }
 
-fn shared_words(route: &str, words: &[&str]) -> usize {
-    let path = route.split_once(' ').map_or(route, |(_, p)| p);
+fn shared_words(path: &str, words: &[&str]) -> usize {
     path.split('/')
         .filter(|part| !part.is_empty() && !part.starts_with('{'))
         .filter(|part| words.iter().any(|w| w.eq_ignore_ascii_case(part)))

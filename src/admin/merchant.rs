@@ -16,7 +16,9 @@ use serde_json::{Map, Value};
 
 /// What a merchant route acts on.
 #[derive(Clone, Copy)]
+#[cfg_attr(test, derive(Debug, PartialEq, Default))]
 pub enum Action {
+    #[cfg_attr(test, default)]
     Message,
     Quote,
 }

@@ -11,8 +11,10 @@ mod guard;
 mod health;
 mod merchant;
 mod messages;
+pub mod openapi;
 mod requests;
 mod reset;
+pub mod route_docs;
 mod tenants;
 
 pub use health::Runtime;
@@ -27,17 +29,6 @@ use std::sync::Arc;
 
 /// The most bytes an admin request body may have.
 const BODY_CAP: usize = 64 * 1024;
-
-/// Every admin route, as 404 answers list them.
-const ROUTES: &str = "GET /_emulator/health, GET /_emulator/messages, \
-                      GET|POST|DELETE /_emulator/tenants, \
-                      GET /_emulator/requests, GET /_emulator/events, \
-                      GET|POST|DELETE /_emulator/faults, \
-                      DELETE /_emulator/faults/{id}, \
-                      POST /_emulator/reset, \
-                      GET|PUT|DELETE /_emulator/clock, POST /_emulator/clock/advance, \
-                      POST /_emulator/anqicms/orders/{id}/messages|quote, \
-                      POST /_emulator/easemob/{org}/{app}/users/{username}/delivered";
 
 /// What the admin API reaches: the core, every provider, and how the server runs.
 pub struct Admin {
@@ -79,6 +70,7 @@ impl Admin {
 
 /// The admin resources.
 #[derive(Clone, Copy)]
+#[cfg_attr(test, derive(Debug, PartialEq, strum::EnumIter))]
 enum Route {
     Health,
     Messages,
@@ -92,6 +84,7 @@ enum Route {
     Events,
     Faults,
     Fault(u64),
+    OpenApi,
 }
 
 fn route_of(path: &str) -> Option<Route> {
@@ -107,6 +100,7 @@ fn route_of(path: &str) -> Option<Route> {
         "/events" => Route::Events,
         "/faults" => Route::Faults,
         other if other.starts_with("/faults/") => Route::Fault(faults::id_of(other)?),
+        "/openapi.json" => Route::OpenApi,
         other if delivery::route_of(other).is_some() => Route::Delivered,
         other => {
             let (id, action) = merchant::route_of(other)?;
@@ -147,6 +141,7 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
         },
         (Route::Faults, Method::DELETE) => faults::remove(&admin, None),
         (Route::Fault(id), Method::DELETE) => faults::remove(&admin, Some(id)),
+        (Route::OpenApi, Method::GET) => openapi::serve(),
         (Route::Reset, Method::POST) => reset::reset(&admin, &req),
         (Route::Clock, Method::GET) => clock::get(&admin),
         (Route::Clock, Method::PUT) => match read_body(&admin, &req, payload).await {
@@ -175,9 +170,8 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
 
 fn allowed(route: Route) -> &'static str {
     match route {
-        Route::Health | Route::Messages | Route::Requests | Route::Events => "GET",
-        Route::Tenants => "GET, POST, DELETE",
-        Route::Faults => "GET, POST, DELETE",
+        Route::Health | Route::Messages | Route::Requests | Route::Events | Route::OpenApi => "GET",
+        Route::Tenants | Route::Faults => "GET, POST, DELETE",
         Route::Fault(_) => "DELETE",
         Route::Reset | Route::Advance | Route::Merchant(..) | Route::Delivered => "POST",
         Route::Clock => "GET, PUT, DELETE",
@@ -225,13 +219,17 @@ fn bad_request(message: String) -> HttpResponse {
 }
 
 fn not_found(req: &HttpRequest) -> HttpResponse {
+    let routes = route_docs::ROUTES
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path));
     problem(
         StatusCode::NOT_FOUND,
         "not_found",
         format!(
-            "no admin route {} {}; routes: {ROUTES}",
+            "no admin route {} {}; routes: {}",
             req.method(),
-            req.path()
+            req.path(),
+            routes.collect::<Vec<_>>().join(", ")
         ),
     )
 }

@@ -17,6 +17,7 @@ pub mod process;
 pub mod query;
 pub mod rate;
 pub mod requests;
+pub mod route_doc;
 pub mod tenants;
 
 use std::ops::RangeInclusive;

@@ -12,6 +12,7 @@ mod merchant;
 mod messages;
 mod order_store;
 mod orders;
+pub mod route_docs;
 mod routes;
 mod tenant;
 mod token;

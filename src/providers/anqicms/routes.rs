@@ -16,7 +16,8 @@ pub fn claims(first: &str) -> bool {
 
 /// The emulated routes.
 #[derive(Clone, Copy)]
-enum Route {
+#[cfg_attr(test, derive(Debug, PartialEq, strum::EnumIter))]
+pub(super) enum Route {
     Register,
     Login,
     Orders,
@@ -28,7 +29,7 @@ enum Route {
     SendMessage,
 }
 
-fn route_of(method: &Method, path: &str) -> Option<Route> {
+pub(super) fn route_of(method: &Method, path: &str) -> Option<Route> {
     let get = method == Method::GET;
     let post = method == Method::POST;
     Some(match path {

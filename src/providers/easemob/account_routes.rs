@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 /// One of the routes of this module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(test, derive(strum::EnumIter))]
 pub enum AccountRoute {
     Status,
     BatchStatus,

@@ -43,37 +43,92 @@ async fn answer(
     if segments.first().is_some_and(|s| s.is_empty()) || segments.len() > 4 {
         return call.tenant().and(Err(EasemobError::no_such_path()));
     }
-    let method = call.req.method().as_str();
     call.tenant()?;
-    match (segments.as_slice(), method) {
-        ([], "POST") => create(call, payload, kind).await,
-        ([], "GET") => list(call, kind),
-        ([ids], "GET") => details(call, kind, ids),
-        ([id], "PUT") => modify(call, payload, kind, id).await,
-        ([id], "DELETE") => delete(call, kind, id),
-        ([id, "users"], "GET") => members::list(call, kind, id),
-        ([id, "users"], "POST") => members::add_many(call, payload, kind, id).await,
-        ([id, "users", user], "POST") => members::add_one(call, kind, id, user),
-        ([id, "users", users], "DELETE") => members::remove(call, kind, id, users),
-        ([id, "admin"], "GET") => members::admins(call, kind, id),
-        ([id, "admin"], "POST") => members::add_admin(call, payload, kind, id).await,
-        ([id, "admin", user], "DELETE") => members::remove_admin(call, kind, id, user),
-        ([id, "mute"], "GET") => members::mutes(call, kind, id),
-        ([id, "mute"], "POST") => members::mute(call, payload, kind, id).await,
-        ([id, "mute", users], "DELETE") => members::unmute(call, kind, id, users),
-        ([id, "user", user, "is_joined"], "GET" | "POST") if kind == Kind::Group => {
-            super::chat_joined::is_joined(call, id, user)
-        }
-        ([id, "ban"], "POST" | "PUT") => members::mute_all(call, kind, id, true),
-        ([id, "ban"], "DELETE") => members::mute_all(call, kind, id, false),
-        ([id, "disable"], "POST") if kind == Kind::Group => members::disable(call, id, true),
-        ([id, "enable"], "POST") if kind == Kind::Group => members::disable(call, id, false),
-        ([_, "disable" | "enable"], _) if kind == Kind::Group => {
-            Err(EasemobError::method_not_allowed())
+    let id = segments.first().copied().unwrap_or_default();
+    match chat_route(&segments, call.req.method().as_str(), kind) {
+        ChatRoute::Create => create(call, payload, kind).await,
+        ChatRoute::List => list(call, kind),
+        ChatRoute::Details => details(call, kind, id),
+        ChatRoute::Modify => modify(call, payload, kind, id).await,
+        ChatRoute::Delete => delete(call, kind, id),
+        ChatRoute::Members => members::list(call, kind, id),
+        ChatRoute::AddMembers => members::add_many(call, payload, kind, id).await,
+        ChatRoute::AddMember(user) => members::add_one(call, kind, id, user),
+        ChatRoute::RemoveMembers(users) => members::remove(call, kind, id, users),
+        ChatRoute::Admins => members::admins(call, kind, id),
+        ChatRoute::AddAdmin => members::add_admin(call, payload, kind, id).await,
+        ChatRoute::RemoveAdmin(user) => members::remove_admin(call, kind, id, user),
+        ChatRoute::Mutes => members::mutes(call, kind, id),
+        ChatRoute::Mute => members::mute(call, payload, kind, id).await,
+        ChatRoute::Unmute(users) => members::unmute(call, kind, id, users),
+        ChatRoute::IsJoined(user) => super::chat_joined::is_joined(call, id, user),
+        ChatRoute::MuteAll(on) => members::mute_all(call, kind, id, on),
+        ChatRoute::Disable(on) => members::disable(call, id, on),
+        ChatRoute::NotAllowed => Err(EasemobError::method_not_allowed()),
+        ChatRoute::NoSuchPath => Err(EasemobError::no_such_path()),
+    }
+}
+
+/// One route under `/chatgroups` or `/chatrooms` (the group or room id is the first
+/// segment), with the users its path names.
+#[derive(Clone, Copy)]
+#[cfg_attr(test, derive(strum::EnumDiscriminants))]
+#[cfg_attr(test, strum_discriminants(derive(strum::EnumIter)))]
+pub(super) enum ChatRoute<'a> {
+    Create,
+    List,
+    Details,
+    Modify,
+    Delete,
+    Members,
+    AddMembers,
+    AddMember(&'a str),
+    RemoveMembers(&'a str),
+    Admins,
+    AddAdmin,
+    RemoveAdmin(&'a str),
+    Mutes,
+    Mute,
+    Unmute(&'a str),
+    IsJoined(&'a str),
+    MuteAll(bool),
+    Disable(bool),
+    /// A path of these routes with a method it does not take: 405.
+    NotAllowed,
+    /// No such path: 404.
+    NoSuchPath,
+}
+
+/// The route of the segments after `/chatgroups` or `/chatrooms` and the method.
+pub(super) fn chat_route<'a>(segments: &[&'a str], method: &str, kind: Kind) -> ChatRoute<'a> {
+    let group = kind == Kind::Group;
+    match (segments, method) {
+        ([], "POST") => ChatRoute::Create,
+        ([], "GET") => ChatRoute::List,
+        ([_], "GET") => ChatRoute::Details,
+        ([_], "PUT") => ChatRoute::Modify,
+        ([_], "DELETE") => ChatRoute::Delete,
+        ([_, "users"], "GET") => ChatRoute::Members,
+        ([_, "users"], "POST") => ChatRoute::AddMembers,
+        ([_, "users", user], "POST") => ChatRoute::AddMember(user),
+        ([_, "users", users], "DELETE") => ChatRoute::RemoveMembers(users),
+        ([_, "admin"], "GET") => ChatRoute::Admins,
+        ([_, "admin"], "POST") => ChatRoute::AddAdmin,
+        ([_, "admin", user], "DELETE") => ChatRoute::RemoveAdmin(user),
+        ([_, "mute"], "GET") => ChatRoute::Mutes,
+        ([_, "mute"], "POST") => ChatRoute::Mute,
+        ([_, "mute", users], "DELETE") => ChatRoute::Unmute(users),
+        ([_, "user", user, "is_joined"], "GET" | "POST") if group => ChatRoute::IsJoined(user),
+        ([_, "ban"], "POST" | "PUT") => ChatRoute::MuteAll(true),
+        ([_, "ban"], "DELETE") => ChatRoute::MuteAll(false),
+        ([_, "disable"], "POST") if group => ChatRoute::Disable(true),
+        ([_, "enable"], "POST") if group => ChatRoute::Disable(false),
+        ([_, "disable" | "enable"] | [_, "user", _, "is_joined"], _) if group => {
+            ChatRoute::NotAllowed
         }
         ([] | [_] | [_, "users" | "admin" | "mute" | "ban"], _)
-        | ([_, "users" | "admin" | "mute", _], _) => Err(EasemobError::method_not_allowed()),
-        _ => Err(EasemobError::no_such_path()),
+        | ([_, "users" | "admin" | "mute", _], _) => ChatRoute::NotAllowed,
+        _ => ChatRoute::NoSuchPath,
     }
 }
 

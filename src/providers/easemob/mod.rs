@@ -32,6 +32,7 @@ mod recall;
 mod relation_store;
 mod relations;
 mod rewrite;
+pub mod route_docs;
 mod routes;
 mod send;
 mod social;

@@ -30,7 +30,8 @@ pub fn claims(path: &str) -> bool {
 
 /// The resources under an application.
 #[derive(Clone, Copy)]
-enum Route {
+#[cfg_attr(test, derive(Debug, PartialEq, strum::EnumIter))]
+pub(super) enum Route {
     Token,
     Users,
     User,
@@ -51,7 +52,7 @@ enum Route {
     UserGroups,
 }
 
-fn route_of(rest: &str) -> Option<Route> {
+pub(super) fn route_of(rest: &str) -> Option<Route> {
     let mut segments = [""; 5];
     let mut count = 0;
     for segment in rest.strip_prefix('/')?.split('/') {

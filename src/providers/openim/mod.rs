@@ -21,6 +21,7 @@ mod known;
 mod msg_store;
 mod op;
 mod revoke;
+pub mod route_docs;
 mod routes;
 mod search;
 mod send;

@@ -35,7 +35,8 @@ pub fn claims(first: &str) -> bool {
 
 /// The emulated routes.
 #[derive(Clone, Copy)]
-enum Route {
+#[cfg_attr(test, derive(Debug, PartialEq, strum::EnumIter))]
+pub(super) enum Route {
     GetAdminToken,
     UserToken,
     GetUserToken,
@@ -58,7 +59,7 @@ enum Route {
     NotEmulated,
 }
 
-fn route_of(path: &str) -> Option<Route> {
+pub(super) fn route_of(path: &str) -> Option<Route> {
     Some(match path {
         "/auth/get_admin_token" => Route::GetAdminToken,
         "/auth/user_token" => Route::UserToken,

@@ -16,6 +16,7 @@ mod fixtures;
 mod history;
 mod message;
 mod msg_store;
+pub mod route_docs;
 mod routes;
 mod send;
 mod team_members;

@@ -17,7 +17,9 @@ pub fn claims(first: &str) -> bool {
 }
 
 /// The emulated routes, with their path parameters (percent-decoded).
-enum Route<'a> {
+#[cfg_attr(test, derive(strum::EnumDiscriminants))]
+#[cfg_attr(test, strum_discriminants(derive(strum::EnumIter)))]
+pub(super) enum Route<'a> {
     CreateAccount,
     GetAccounts,
     GetAccount(&'a str),
@@ -44,12 +46,12 @@ enum Route<'a> {
 }
 
 /// The resource path under the API root: `accounts/alice` of `/nimserver/im/v2/accounts/alice`.
-fn resource(path: &str) -> Option<&str> {
+pub(super) fn resource(path: &str) -> Option<&str> {
     let path = path.strip_prefix("/nimserver").unwrap_or(path);
     (path.strip_prefix("/im/v2/")).or_else(|| path.strip_prefix("/im/v2.1/"))
 }
 
-fn route_of<'a>(method: &Method, resource: &'a str) -> Option<Route<'a>> {
+pub(super) fn route_of<'a>(method: &Method, resource: &'a str) -> Option<Route<'a>> {
     let mut parts = [""; 6];
     let mut count = 0;
     for part in resource.split('/') {
