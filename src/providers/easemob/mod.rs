@@ -33,6 +33,7 @@ mod relations;
 mod rewrite;
 mod routes;
 mod send;
+mod snapshot;
 mod social;
 mod tenant;
 mod token;
@@ -186,11 +187,11 @@ impl crate::providers::Provider for State {
     }
 
     fn snapshot(&self) -> serde_json::Value {
-        serde_json::Value::Null
+        self.snapshot_value()
     }
 
-    fn restore(&self, _state: serde_json::Value) -> Result<(), String> {
-        Ok(())
+    fn restore(&self, state: serde_json::Value) -> Result<(), String> {
+        self.restore_value(state)
     }
 }
 

@@ -34,6 +34,18 @@ impl MessageIds {
         (first..first + count as u64).map(move |tick| self.layout(tick))
     }
 
+    /// The tick below which ids may have been issued (it takes one, never issued), for a
+    /// snapshot.
+    pub fn next_tick(&self) -> u64 {
+        self.ticks.reserve(0, 1)
+    }
+
+    /// Makes every later id's tick greater than `tick`: no id issued before a snapshot comes
+    /// again after it is restored.
+    pub fn continue_after(&self, tick: u64) {
+        super::snapshot::continue_after(&self.ticks, SEQ_PER_MS, tick);
+    }
+
     fn layout(&self, tick: u64) -> u64 {
         let (ms, seq) = self.ticks.split(tick);
         let seconds = (ms / 1000).saturating_sub(EPOCH_S);
