@@ -323,11 +323,19 @@ fn check(chat: &Chat, limits: &ChatLimits) -> Result<(), String> {
         return Err(format!("over {} admins", limits.max_admins));
     }
     let mut seen = BTreeSet::new();
-    if chat.members.iter().any(|m| *m == chat.owner || !seen.insert(m)) {
+    if chat
+        .members
+        .iter()
+        .any(|m| *m == chat.owner || !seen.insert(m))
+    {
         return Err("a member is listed twice, or is the owner".into());
     }
     let mut admins = BTreeSet::new();
-    if !chat.admins.iter().all(|a| seen.contains(a) && admins.insert(a)) {
+    if !chat
+        .admins
+        .iter()
+        .all(|a| seen.contains(a) && admins.insert(a))
+    {
         return Err("an admin is no member, or is listed twice".into());
     }
     if !chat.mutes.iter().all(|(m, _)| chat.has(m)) {

@@ -196,7 +196,11 @@ impl FileStore {
     /// A store holding `record`; refused when a file is over `max_file_bytes` (0: no bound),
     /// the files over `max_bytes` (as the store keeps them: a lone file may be), or an id is
     /// listed twice.
-    pub fn import(record: FilesRecord, max_file_bytes: u32, max_bytes: u64) -> Result<Self, String> {
+    pub fn import(
+        record: FilesRecord,
+        max_file_bytes: u32,
+        max_bytes: u64,
+    ) -> Result<Self, String> {
         if record.expired.len() > EXPIRED_IDS {
             return Err(format!("over {EXPIRED_IDS} expired file ids"));
         }
@@ -230,7 +234,10 @@ impl FileStore {
             }
         }
         if count > 1 && files.counts.bytes > max_bytes {
-            return Err(format!("{} bytes of files, over {max_bytes}", files.counts.bytes));
+            return Err(format!(
+                "{} bytes of files, over {max_bytes}",
+                files.counts.bytes
+            ));
         }
         for id in record.expired {
             if files.by_id.contains_key(&id) || !files.expired.insert(id) {

@@ -96,7 +96,10 @@ impl Deliveries {
 
     /// Marks holding `marks`; refused when there are over `max` (0: no bound) or a user is not
     /// lower-cased.
-    pub fn import(marks: std::collections::BTreeMap<Box<str>, u64>, max: usize) -> Result<Self, String> {
+    pub fn import(
+        marks: std::collections::BTreeMap<Box<str>, u64>,
+        max: usize,
+    ) -> Result<Self, String> {
         if max > 0 && marks.len() > max {
             return Err(format!("over {max} delivery marks"));
         }

@@ -203,7 +203,11 @@ impl RelationStore {
         let record = |l: &Lists| ListsRecord {
             contacts: l.contacts.clone(),
             blocks: l.blocks.clone(),
-            remarks: l.remarks.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            remarks: l
+                .remarks
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         };
         map.iter().map(|(k, l)| (k.clone(), record(l))).collect()
     }

@@ -84,7 +84,9 @@ impl State {
             uuid_ms = uuid_ms.max(latest_uuid_ms(&r));
             let ids = r.groups.iter().chain(&r.rooms).map(|c| c.id >> 4);
             chat_tick = chat_tick.max(ids.max().unwrap_or(0));
-            let tenant = self.build(&key, r).map_err(|e| format!("tenant {key}: {e}"))?;
+            let tenant = self
+                .build(&key, r)
+                .map_err(|e| format!("tenant {key}: {e}"))?;
             built.push((key, tenant));
         }
         let late = |ms: u64| ms > MAX_MS as u64;
@@ -101,7 +103,11 @@ impl State {
         for (key, tenant) in built {
             self.tenants.put(&key, tenant);
         }
-        let missing = self.fixtures.tenants.keys().filter(|k| !restored.contains(k));
+        let missing = self
+            .fixtures
+            .tenants
+            .keys()
+            .filter(|k| !restored.contains(k));
         for key in missing {
             self.store_fixtures(Some(key));
         }
@@ -112,7 +118,9 @@ impl State {
     fn check_tenant_count(&self, snapshot: &Snapshot) -> Result<(), String> {
         let max = self.core.max_tenants;
         let fixtures = self.fixtures.tenants.keys();
-        let absent = fixtures.filter(|k| !snapshot.tenants.contains_key(*k)).count();
+        let absent = fixtures
+            .filter(|k| !snapshot.tenants.contains_key(*k))
+            .count();
         let total = snapshot.tenants.len() + absent;
         if max > 0 && total > max.max(self.fixtures.tenants.len()) {
             return Err(format!("{total} tenants, over the limit of {max}"));
@@ -153,19 +161,14 @@ impl State {
             groups: ChatStore::import(r.groups, &l.groups).map_err(|e| format!("group {e}"))?,
             rooms: ChatStore::import(r.rooms, &l.rooms).map_err(|e| format!("room {e}"))?,
             rates: Rates::new(l),
-            journal: self.partition(key),
+            // After the journal's restore, this takes back the tenant's restored partition.
+            journal: self
+                .core
+                .journal
+                .partition(super::PROVIDER, &Arc::from(key)),
             deliveries: Deliveries::import(r.deliveries, journal_max.saturating_add(1))?,
             settings: r.settings,
         })
-    }
-
-    /// The journal partition a restored tenant `key` appends to: the one it has, when it has
-    /// one, so that it stays the journal's.
-    fn partition(&self, key: &str) -> Arc<crate::core::journal::Partition> {
-        match self.tenants.get(key) {
-            Some(tenant) => tenant.journal.clone(),
-            None => self.core.journal.partition(super::PROVIDER, &Arc::from(key)),
-        }
     }
 }
 

@@ -216,7 +216,10 @@ impl UserStore {
     /// Every user in order of creation, and the position the next one takes.
     pub fn export(&self) -> (Vec<UserRecord>, u64) {
         let index = self.read();
-        let users = index.order.values().filter_map(|name| index.by_name.get(name));
+        let users = index
+            .order
+            .values()
+            .filter_map(|name| index.by_name.get(name));
         let records = users
             .map(|u| UserRecord {
                 seq: u.seq,
@@ -254,7 +257,10 @@ impl UserStore {
                 return Err(format!("user {name}: the password is over 64 bytes"));
             }
             if r.seq >= next_seq || index.order.contains_key(&r.seq) {
-                return Err(format!("user {name}: seq {} is taken or not below next_seq", r.seq));
+                return Err(format!(
+                    "user {name}: seq {} is taken or not below next_seq",
+                    r.seq
+                ));
             }
             if index.by_name.contains_key(name) || index.by_uuid.contains_key(&r.uuid) {
                 return Err(format!("user {name} or its uuid is listed twice"));
