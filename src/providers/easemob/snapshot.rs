@@ -142,7 +142,7 @@ impl State {
             app: app.into(),
             application: r.application,
             application_text: r.application.hyphenated().to_string().into(),
-            users: UserStore::import(r.users, r.next_user_seq, s.max_users)?,
+            users: UserStore::import(r.users, r.next_user_seq, self.max_users(key, s))?,
             files: FileStore::import(r.files, l.max_file_bytes, s.max_stored_file_bytes)
                 .map_err(|e| format!("files: {e}"))?,
             social: Social {
@@ -169,6 +169,19 @@ impl State {
             deliveries: Deliveries::import(r.deliveries, journal_max.saturating_add(1))?,
             settings: r.settings,
         })
+    }
+}
+
+impl State {
+    /// The most users tenant `key` holds: its limit, or its fixture users when they are more
+    /// (the fixtures store them all).
+    fn max_users(&self, key: &str, settings: &Settings) -> u32 {
+        let fixture = self.fixtures.tenants.get(key).unwrap_or(&self.fixtures.defaults);
+        let made = u32::try_from(fixture.users.len()).unwrap_or(u32::MAX);
+        match settings.max_users {
+            0 => 0,
+            max => max.max(made),
+        }
     }
 }
 

@@ -236,8 +236,8 @@ impl UserStore {
     }
 
     /// A store holding `records`, the next user at `next_seq`; refused when a record could not
-    /// have been stored (name, password, duplicates, position) or there are over `max` (0: no
-    /// bound).
+    /// have been stored (a name not lower-cased, duplicates, position) or there are over `max`
+    /// (0: no bound).
     pub fn import(records: Vec<UserRecord>, next_seq: u64, max: u32) -> Result<Self, String> {
         if max > 0 && records.len() > max as usize {
             return Err(format!("{} users, over the limit of {max}", records.len()));
@@ -248,13 +248,8 @@ impl UserStore {
         };
         for r in records {
             let name = &r.username;
-            if let Some(fault) = username_fault(name).or_else(|| {
-                (**name != *name.to_ascii_lowercase()).then(|| "not lower-cased".into())
-            }) {
-                return Err(format!("user {name:?}: {fault}"));
-            }
-            if r.password.len() > MAX_PASSWORD_BYTES {
-                return Err(format!("user {name}: the password is over 64 bytes"));
+            if name.is_empty() || **name != *name.to_ascii_lowercase() {
+                return Err(format!("user {name:?}: a username is lower-cased, not empty"));
             }
             if r.seq >= next_seq || index.order.contains_key(&r.seq) {
                 return Err(format!(
