@@ -10,6 +10,7 @@ mod health;
 mod merchant;
 mod messages;
 mod reset;
+pub mod state;
 mod tenants;
 
 pub use health::Runtime;
@@ -27,7 +28,7 @@ const BODY_CAP: usize = 64 * 1024;
 
 /// Every admin route, as 404 answers list them.
 const ROUTES: &str = "GET /_emulator/health, GET /_emulator/messages, GET /_emulator/tenants, \
-                      POST /_emulator/reset, \
+                      POST /_emulator/reset, GET|PUT /_emulator/state, \
                       GET|PUT|DELETE /_emulator/clock, POST /_emulator/clock/advance, \
                       POST /_emulator/anqicms/orders/{id}/messages|quote, \
                       POST /_emulator/easemob/{org}/{app}/users/{username}/delivered";
@@ -68,6 +69,7 @@ enum Route {
     Merchant(u64, merchant::Action),
     Delivered,
     Tenants,
+    State,
 }
 
 fn route_of(path: &str) -> Option<Route> {
@@ -79,6 +81,7 @@ fn route_of(path: &str) -> Option<Route> {
         "/clock" => Route::Clock,
         "/clock/advance" => Route::Advance,
         "/tenants" => Route::Tenants,
+        "/state" => Route::State,
         other if delivery::route_of(other).is_some() => Route::Delivered,
         other => {
             let (id, action) = merchant::route_of(other)?;
@@ -104,6 +107,8 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
         (Route::Messages, Method::GET) => messages::list(&admin, &req).await,
         (Route::Tenants, Method::GET) => tenants::list(&admin, &req),
         (Route::Reset, Method::POST) => reset::reset(&admin, &req),
+        (Route::State, Method::GET) => state::get(&admin),
+        (Route::State, Method::PUT) => state::put(&admin, &req, payload).await,
         (Route::Clock, Method::GET) => clock::get(&admin),
         (Route::Clock, Method::PUT) => match read_body(&admin, &req, payload).await {
             Ok(body) => clock::set(&admin, &body),
@@ -130,6 +135,7 @@ fn allowed(route: Route) -> &'static str {
         Route::Health | Route::Messages | Route::Tenants => "GET",
         Route::Reset | Route::Advance | Route::Merchant(..) | Route::Delivered => "POST",
         Route::Clock => "GET, PUT, DELETE",
+        Route::State => "GET, PUT",
     }
 }
 
