@@ -15,8 +15,8 @@ use serde_json::{json, Value};
 /// What the rich state hands the tests: tokens and the ids of what was made.
 struct Rich {
     app_token: String,
-    alice_token: String,
-    dave_token: String,
+    ann_token: String,
+    dan_token: String,
     file: String,
     secret: String,
     groups: [String; 2],
@@ -88,27 +88,27 @@ async fn upload(app: &TestApp, token: &str) -> (String, String) {
 /// delivery marks and a second app, in the default app of `app`.
 async fn build_rich_state(app: &TestApp) -> Rich {
     let token = app.app_token().await;
-    app.register_users(&token, &["alice", "bob", "carol", "dave", "erin"])
+    app.register_users(&token, &["ann", "ben", "cat", "dan", "eve"])
         .await;
     let nickname = json!({"nickname": "Ally"});
-    ok_json(app.put("/users/alice", Some(&token), &nickname).await).await;
-    let alice_token = user_token(app, "alice").await;
-    let dave_token = user_token(app, "dave").await;
-    post_ok(app, &token, "/users/dave/deactivate", json!({})).await;
+    ok_json(app.put("/users/ann", Some(&token), &nickname).await).await;
+    let ann_token = user_token(app, "ann").await;
+    let dan_token = user_token(app, "dan").await;
+    post_ok(app, &token, "/users/dan/deactivate", json!({})).await;
     let (file, secret) = upload(app, &token).await;
     let groups = [
-        app.create_group(&token, "alice", &["bob", "carol"]).await,
-        app.create_group(&token, "bob", &["erin"]).await,
+        app.create_group(&token, "ann", &["ben", "cat"]).await,
+        app.create_group(&token, "ben", &["eve"]).await,
     ];
     let g = &groups[0];
     post_ok(
         app,
         &token,
         &format!("/chatgroups/{g}/admin"),
-        json!({"newadmin": "bob"}),
+        json!({"newadmin": "ben"}),
     )
     .await;
-    let mute = json!({"usernames": ["carol"], "mute_duration": 600_000});
+    let mute = json!({"usernames": ["cat"], "mute_duration": 600_000});
     post_ok(app, &token, &format!("/chatgroups/{g}/mute"), mute).await;
     post_ok(
         app,
@@ -117,15 +117,15 @@ async fn build_rich_state(app: &TestApp) -> Rich {
         json!({}),
     )
     .await;
-    let room = app.create_room(&token, "bob", &["alice", "carol"]).await;
+    let room = app.create_room(&token, "ben", &["ann", "cat"]).await;
     post_ok(app, &token, &format!("/chatrooms/{room}/ban"), json!({})).await;
     relations(app, &token).await;
     messages(app, &token).await;
     second_app(app).await;
     Rich {
         app_token: token,
-        alice_token,
-        dave_token,
+        ann_token,
+        dan_token,
         file,
         secret,
         groups,
@@ -135,44 +135,44 @@ async fn build_rich_state(app: &TestApp) -> Rich {
 
 /// Contacts with a remark, blocks, attributes and user mutes.
 async fn relations(app: &TestApp, token: &str) {
-    post_ok(app, token, "/users/alice/contacts/users/bob", json!({})).await;
-    post_ok(app, token, "/users/alice/contacts/users/carol", json!({})).await;
+    post_ok(app, token, "/users/ann/contacts/users/ben", json!({})).await;
+    post_ok(app, token, "/users/ann/contacts/users/cat", json!({})).await;
     let remark = json!({"remark": "best friend"});
     let resp = app
-        .put("/user/alice/contacts/users/bob", Some(token), &remark)
+        .put("/user/ann/contacts/users/ben", Some(token), &remark)
         .await;
     ok_json(resp).await;
     post_ok(
         app,
         token,
-        "/users/alice/blocks/users",
-        json!({"usernames": ["erin", "dave"]}),
+        "/users/ann/blocks/users",
+        json!({"usernames": ["eve", "dan"]}),
     )
     .await;
     let resp = app
         .client
-        .put(app.app_url(ORG, APP, "/metadata/user/alice"))
+        .put(app.app_url(ORG, APP, "/metadata/user/ann"))
         .bearer_auth(token)
         .body("city=paris&nickname=ally")
         .send()
         .await
         .unwrap();
     ok_json(resp).await;
-    let mute = json!({"username": "erin", "chat": -1, "groupchat": 3600});
+    let mute = json!({"username": "eve", "chat": -1, "groupchat": 3600});
     post_ok(app, token, "/mutes", mute).await;
 }
 
-/// Messages to bob, the first two of them delivered.
+/// Messages to ben, the first two of them delivered.
 async fn messages(app: &TestApp, token: &str) {
     for text in ["one", "two"] {
-        ok_json(app.send_text(token, "alice", &["bob"], text).await).await;
+        ok_json(app.send_text(token, "ann", &["ben"], text).await).await;
     }
     let url = format!(
-        "{}/_emulator/easemob/{ORG}/{APP}/users/bob/delivered",
+        "{}/_emulator/easemob/{ORG}/{APP}/users/ben/delivered",
         app.url
     );
     ok_json(app.client.post(url).send().await.unwrap()).await;
-    ok_json(app.send_text(token, "carol", &["bob"], "three").await).await;
+    ok_json(app.send_text(token, "cat", &["ben"], "three").await).await;
 }
 
 /// `acme/shop`, made by its first token call, with one user.
@@ -212,17 +212,17 @@ fn reads(rich: &Rich) -> Vec<String> {
     let r = &rich.room;
     let mut paths: Vec<String> = [
         "/users?limit=3",
-        "/users/alice",
-        "/users/dave",
-        "/users/alice/contacts/users",
-        "/user/alice/contacts?need_return_remark=true",
-        "/users/alice/blocks/users",
-        "/metadata/user/alice",
+        "/users/ann",
+        "/users/dan",
+        "/users/ann/contacts/users",
+        "/user/ann/contacts?need_return_remark=true",
+        "/users/ann/blocks/users",
+        "/metadata/user/ann",
         "/mutes?pageNum=1&pageSize=10",
-        "/mutes/erin",
-        "/users/bob/offline_msg_count",
-        "/users/alice/joined_chatgroups",
-        "/users/alice/joined_chatrooms",
+        "/mutes/eve",
+        "/users/ben/offline_msg_count",
+        "/users/ann/joined_chatgroups",
+        "/users/ann/joined_chatrooms",
         "/chatgroups",
         "/chatrooms",
     ]
@@ -246,6 +246,12 @@ async fn all_reads(app: &TestApp, rich: &Rich) -> Vec<(String, Value)> {
     let token = app.token_for("acme", "shop", "any-id", "any-secret").await;
     let answer = read(app, &token, "acme", "shop", "/users/zoe").await;
     answers.push(("acme/shop /users/zoe".into(), answer));
+    let url = format!("{}/_emulator/tenants?provider=easemob", app.url);
+    let tenants = ok_json(app.client.get(url).send().await.unwrap()).await;
+    answers.push((
+        "/_emulator/tenants".into(),
+        json!({"status": 200, "body": tenants}),
+    ));
     answers
 }
 
@@ -283,6 +289,17 @@ async fn a_restored_server_answers_every_easemob_read_as_the_original_does() {
         assert_eq!(old["status"], 200, "{path} answers on the original: {old}");
         assert_eq!(new, old, "{path} answers the same after the restore");
     }
+    let taken = state(&first).await["providers"]["easemob"].clone();
+    let again = state(&second).await["providers"]["easemob"].clone();
+    assert_eq!(
+        again, taken,
+        "the restored server gives back the same Easemob state"
+    );
+    assert_eq!(
+        taken["tenants"].as_object().unwrap().len(),
+        2,
+        "both apps are kept"
+    );
     let file = download(&first, &rich).await;
     assert_eq!(file.0, 200, "the file downloads");
     assert_eq!(download(&second, &rich).await, file, "the file is the same");
@@ -293,7 +310,7 @@ async fn a_restored_server_answers_every_easemob_read_as_the_original_does() {
         .1;
     assert_eq!(
         offline["body"]["data"],
-        json!({"bob": 1}),
+        json!({"ben": 1}),
         "one message waits: {offline}"
     );
 }
@@ -302,26 +319,26 @@ async fn a_restored_server_answers_every_easemob_read_as_the_original_does() {
 async fn the_old_tokens_work_and_a_deactivated_user_stays_refused_after_a_restore() {
     // Another seed: the tokens verify through the restored state, not through the seed.
     let (_, rich, second) = round_trip(7).await;
-    ok_json(second.get("/users/alice", Some(&rich.alice_token)).await).await;
+    ok_json(second.get("/users/ann", Some(&rich.ann_token)).await).await;
     ok_json(second.get("/users", Some(&rich.app_token)).await).await;
-    let resp = second.get("/users/dave", Some(&rich.dave_token)).await;
+    let resp = second.get("/users/dan", Some(&rich.dan_token)).await;
     assert_eq!(
         resp.status(),
         StatusCode::UNAUTHORIZED,
-        "dave's token is refused"
+        "dan's token is refused"
     );
-    let resp = login(&second, "dave").await;
+    let resp = login(&second, "dan").await;
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["error_description"], "user not activated", "{body}");
-    ok_json(login(&second, "alice").await).await;
+    ok_json(login(&second, "ann").await).await;
 }
 
 #[tokio::test]
 async fn groups_users_files_and_messages_made_after_a_restore_take_new_ids() {
     let (first, rich, second) = round_trip(42).await;
     let token = &rich.app_token;
-    let group = second.create_group(token, "alice", &["bob"]).await;
-    let room = second.create_room(token, "alice", &[]).await;
+    let group = second.create_group(token, "ann", &["ben"]).await;
+    let room = second.create_room(token, "ann", &[]).await;
     for made in [&group, &room] {
         let old = [&rich.groups[0], &rich.groups[1], &rich.room];
         assert!(
@@ -350,7 +367,7 @@ async fn groups_users_files_and_messages_made_after_a_restore_take_new_ids() {
     );
     let (file, _) = upload(&second, token).await;
     assert_ne!(file, rich.file, "a new file takes a new uuid");
-    ok_json(second.send_text(token, "alice", &["bob"], "four").await).await;
+    ok_json(second.send_text(token, "ann", &["ben"], "four").await).await;
     let ids: Vec<Value> = second.journal("provider=easemob").await["messages"]
         .as_array()
         .unwrap()
@@ -427,7 +444,7 @@ async fn a_malformed_easemob_part_is_refused_and_changes_nothing() {
         (
             "a contact that is not mutual",
             broken(&doc, |p| {
-                p["tenants"]["demo/chat"]["relations"]["bob"]["contacts"] = json!([]);
+                p["tenants"]["demo/chat"]["relations"]["ben"]["contacts"] = json!([]);
             }),
         ),
         (
@@ -460,8 +477,6 @@ async fn a_malformed_easemob_part_is_refused_and_changes_nothing() {
             "case {case}: nothing changed"
         );
     }
-    let call = app
-        .call(Method::GET, "/users/alice", &rich.alice_token)
-        .await;
+    let call = app.call(Method::GET, "/users/ann", &rich.ann_token).await;
     ok_json(call).await;
 }

@@ -372,16 +372,14 @@ impl ChatIds {
         (self.ticks.reserve(ms, 1) << 4) | self.node
     }
 
-    /// The tick below which ids may have been issued (it takes one, never issued), for a
-    /// snapshot.
-    pub fn next_tick(&self) -> u64 {
-        self.ticks.reserve(0, 1)
+    /// The tick of the last id issued (0: none yet), for a snapshot.
+    pub fn last_tick(&self) -> u64 {
+        self.ticks.last()
     }
 
-    /// Makes every later id's tick greater than `tick`, which an id carries above its low 4
-    /// bits: no id issued before a snapshot comes again after it is restored.
-    pub fn continue_after(&self, tick: u64) {
-        super::snapshot::continue_after(&self.ticks, 64, tick);
+    /// Continues the ids after the tick `last`, as [`Self::last_tick`] gave it.
+    pub fn set_last_tick(&self, last: u64) {
+        self.ticks.set_last(last);
     }
 }
 

@@ -20,7 +20,6 @@ use super::tenant::{Rates, Tenant};
 use super::user_store::{UserRecord, UserStore};
 use super::State;
 use crate::core::clock::MAX_MS;
-use crate::core::ids::TimeSequence;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -30,9 +29,9 @@ use uuid::Uuid;
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Snapshot {
-    /// The message-id tick below which ids may have been issued.
+    /// The tick of the last message id issued.
     message_id_tick: u64,
-    /// The group/room-id tick below which ids may have been issued.
+    /// The tick of the last group or room id issued.
     chat_id_tick: u64,
     /// Every tenant by `org/app`.
     tenants: BTreeMap<String, TenantRecord>,
@@ -64,8 +63,8 @@ impl State {
     pub(super) fn snapshot_value(&self) -> serde_json::Value {
         let tenants = self.tenants.entries().into_iter();
         let snapshot = Snapshot {
-            message_id_tick: self.message_ids.next_tick(),
-            chat_id_tick: self.chat_ids.next_tick(),
+            message_id_tick: self.message_ids.last_tick(),
+            chat_id_tick: self.chat_ids.last_tick(),
             tenants: tenants.map(|(k, t)| (k.to_string(), record(&t))).collect(),
         };
         serde_json::to_value(snapshot).unwrap_or_default()
@@ -75,6 +74,9 @@ impl State {
     /// tenants it lacks start from the fixtures. Refused, changing nothing, when the document
     /// is malformed or breaks a limit.
     pub(super) fn restore_value(&self, value: serde_json::Value) -> Result<(), String> {
+        if !value.is_object() {
+            return Err("the Easemob state is a JSON object".into());
+        }
         let snapshot: Snapshot = serde_json::from_value(value).map_err(|e| e.to_string())?;
         self.check_tenant_count(&snapshot)?;
         let mut built = Vec::with_capacity(snapshot.tenants.len());
@@ -93,8 +95,8 @@ impl State {
         if late(snapshot.message_id_tick / 1024) || late(chat_tick / 64) || late(uuid_ms as u64) {
             return Err("an id or UUID from after the year 9999".into());
         }
-        self.message_ids.continue_after(snapshot.message_id_tick);
-        self.chat_ids.continue_after(chat_tick);
+        self.message_ids.set_last_tick(snapshot.message_id_tick);
+        self.chat_ids.set_last_tick(chat_tick);
         // Later UUIDs (users, files) come after every restored one.
         self.core.ids.uuid_v1(uuid_ms.saturating_add(1));
         self.tokens.clear();
@@ -176,7 +178,11 @@ impl State {
     /// The most users tenant `key` holds: its limit, or its fixture users when they are more
     /// (the fixtures store them all).
     fn max_users(&self, key: &str, settings: &Settings) -> u32 {
-        let fixture = self.fixtures.tenants.get(key).unwrap_or(&self.fixtures.defaults);
+        let fixture = self
+            .fixtures
+            .tenants
+            .get(key)
+            .unwrap_or(&self.fixtures.defaults);
         let made = u32::try_from(fixture.users.len()).unwrap_or(u32::MAX);
         match settings.max_users {
             0 => 0,
@@ -219,9 +225,4 @@ fn uuid_ms(uuid: Uuid) -> i64 {
     let (seconds, nanos) = ts.to_unix();
     let ms = seconds.saturating_mul(1000) + u64::from(nanos / 1_000_000);
     i64::try_from(ms).unwrap_or(i64::MAX)
-}
-
-/// Makes every later tick of `ticks` (`per_ms` a millisecond) greater than `tick`.
-pub fn continue_after(ticks: &TimeSequence, per_ms: u64, tick: u64) {
-    ticks.reserve(tick / per_ms, tick % per_ms + 1);
 }

@@ -249,7 +249,9 @@ impl UserStore {
         for r in records {
             let name = &r.username;
             if name.is_empty() || **name != *name.to_ascii_lowercase() {
-                return Err(format!("user {name:?}: a username is lower-cased, not empty"));
+                return Err(format!(
+                    "user {name:?}: a username is lower-cased, not empty"
+                ));
             }
             if r.seq >= next_seq || index.order.contains_key(&r.seq) {
                 return Err(format!(
