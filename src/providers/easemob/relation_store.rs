@@ -231,8 +231,8 @@ impl RelationStore {
             if twice(&r.contacts) || twice(&r.blocks) {
                 return Err(format!("{user}: a list names someone twice"));
             }
-            let mutual = |c: &Box<str>| records.get(c).is_some_and(|o| o.contacts.contains(user));
-            if !r.contacts.iter().all(mutual) {
+            let mutual = |c: &str| records.get(c).is_some_and(|o| o.contacts.contains(user));
+            if !r.contacts.iter().all(|c| mutual(c)) {
                 return Err(format!("{user}: a contact is not mutual"));
             }
             if !r.remarks.keys().all(|k| r.contacts.contains(k)) {
