@@ -3,6 +3,7 @@
 //! same answer to every read; a refused document changes nothing.
 
 mod common;
+use common::openim::{self as oim, Im};
 use common::*;
 
 use reqwest::StatusCode;
@@ -49,6 +50,36 @@ async fn load_state(app: &TestApp, state: &Value) {
 fn without_saved_at(mut state: Value) -> Value {
     state.as_object_mut().unwrap().remove("saved_at");
     state
+}
+
+/// Two servers: `first`, pinned at [`T0`], after `prepare` made its state, and `second`, fresh,
+/// into which the state of `first` was loaded.
+async fn first_then_copy() -> (TestApp, TestApp) {
+    let first = spawn_app().await;
+    first.set_clock(T0).await;
+    (first, spawn_app().await)
+}
+
+/// Loads the state of `first` into `second`, and checks that the state then reads the same.
+async fn copy_state(first: &TestApp, second: &TestApp) {
+    let state = get_state(first).await;
+    load_state(second, &state).await;
+    assert_eq!(
+        without_saved_at(get_state(second).await),
+        without_saved_at(state),
+        "the loaded state is the state"
+    );
+}
+
+/// The status and body text of an OpenIM call to `path` in `tenant`.
+async fn openim_read(app: &TestApp, tenant: &str, path: &str, token: &str, body: &Value) -> String {
+    let im = if tenant == "default" {
+        Im::new(app)
+    } else {
+        Im::tenant(app, tenant)
+    };
+    let resp = im.post(path, Some(token), body).await;
+    format!("{} {}", resp.status(), resp.text().await.unwrap())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,4 +204,130 @@ async fn a_malformed_document_is_refused_and_changes_nothing() {
     }
     assert_eq!(get_state(&app).await, before);
     assert_eq!(texts(&app.journal("").await), ["kept"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenIM
+// ---------------------------------------------------------------------------------------------
+
+/// Users, a group, single and group messages, a revocation and a second tenant; the tokens.
+async fn openim_history(app: &TestApp) -> (String, String) {
+    let im = Im::new(app);
+    let admin = im.admin_token().await;
+    im.register(&admin, &[("dave", "Dave")]).await;
+    im.create_group(&admin, "g1", "alice", &["bob"]).await;
+    for words in ["hello", "again"] {
+        im.send_ok(&admin, &oim::text("alice", "bob", words)).await;
+    }
+    im.send_ok(&admin, &oim::group_text("bob", "g1", "to all"))
+        .await;
+    let revoked = im.revoke(&admin, "si_alice_bob", 1, "alice").await;
+    assert_eq!(revoked.status(), StatusCode::OK);
+    let alice = im.user_token(&admin, "alice", 1).await;
+    let ci = Im::tenant(app, "ci");
+    let ci_admin = ci.admin_token().await;
+    ci.register(&ci_admin, &[("carol", "Carol")]).await;
+    ci.send_ok(&ci_admin, &oim::text("carol", "imAdmin", "other tenant"))
+        .await;
+    (admin, alice)
+}
+
+#[tokio::test]
+async fn openim_reads_the_same_after_a_round_trip() {
+    let (first, second) = first_then_copy().await;
+    let (admin, alice) = openim_history(&first).await;
+    copy_state(&first, &second).await;
+    let reads = [
+        (
+            "default",
+            "/user/get_users_info",
+            &admin,
+            json!({"userIDs": ["alice", "dave", "imAdmin"]}),
+        ),
+        (
+            "default",
+            "/user/account_check",
+            &admin,
+            json!({"checkUserIDs": ["alice", "ghost"]}),
+        ),
+        (
+            "default",
+            "/group/get_groups_info",
+            &admin,
+            json!({"groupIDs": ["g1"]}),
+        ),
+        (
+            "default",
+            "/msg/newest_seq",
+            &alice,
+            json!({"userID": "alice"}),
+        ),
+        (
+            "default",
+            "/msg/pull_msg_by_seq",
+            &alice,
+            json!({"userID": "alice", "order": 0, "seqRanges": [
+                oim::range("si_alice_bob", 1, 10, 10), oim::range("sg_g1", 1, 10, 10)]}),
+        ),
+        (
+            "default",
+            "/msg/search_msg",
+            &admin,
+            json!({"pagination": {"pageNumber": 1, "showNumber": 20}}),
+        ),
+        (
+            "default",
+            "/auth/parse_token",
+            &admin,
+            json!({"token": alice}),
+        ),
+    ];
+    for (tenant, path, token, body) in &reads {
+        assert_eq!(
+            openim_read(&second, tenant, path, token, body).await,
+            openim_read(&first, tenant, path, token, body).await,
+            "{path} reads the same"
+        );
+    }
+    let ci_users = json!({"userIDs": ["carol"]});
+    let ci_admin = Im::tenant(&first, "ci").admin_token().await;
+    assert_eq!(
+        openim_read(&second, "ci", "/user/get_users_info", &ci_admin, &ci_users).await,
+        openim_read(&first, "ci", "/user/get_users_info", &ci_admin, &ci_users).await,
+    );
+    assert_eq!(
+        second.journal("provider=openim").await,
+        first.journal("provider=openim").await
+    );
+}
+
+#[tokio::test]
+async fn openim_ids_and_seqs_continue_after_a_round_trip() {
+    let (first, second) = first_then_copy().await;
+    let (admin, _) = openim_history(&first).await;
+    copy_state(&first, &second).await;
+    let next = oim::text("bob", "alice", "after");
+    let on_first = Im::new(&first).send_ok(&admin, &next).await;
+    let on_second = Im::new(&second).send_ok(&admin, &next).await;
+    assert_eq!(
+        on_second, on_first,
+        "the next message has the same ids as it would have had"
+    );
+    let seen: Vec<Value> = first.journal("provider=openim").await["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].clone())
+        .collect();
+    let new_id = &on_second["serverMsgID"];
+    assert_eq!(
+        seen.iter().filter(|id| *id == new_id).count(),
+        1,
+        "{new_id} is new"
+    );
+    let pulled = Im::new(&second)
+        .pull_all(&admin, "bob", "si_alice_bob")
+        .await;
+    let seqs: Vec<i64> = pulled.iter().map(|m| m["seq"].as_i64().unwrap()).collect();
+    assert_eq!(seqs, [1, 2, 3], "the conversation's seqs go on");
 }
