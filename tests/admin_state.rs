@@ -4,6 +4,7 @@
 
 mod common;
 use common::openim::{self as oim, Im};
+use common::yunxin::{self as yxc, Yx};
 use common::*;
 
 use reqwest::StatusCode;
@@ -330,4 +331,120 @@ async fn openim_ids_and_seqs_continue_after_a_round_trip() {
         .await;
     let seqs: Vec<i64> = pulled.iter().map(|m| m["seq"].as_i64().unwrap()).collect();
     assert_eq!(seqs, [1, 2, 3], "the conversation's seqs go on");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Yunxin
+// ---------------------------------------------------------------------------------------------
+
+/// Accounts with tokens, bans, a block list and friends, a team with a muted member, P2P and
+/// team messages, and an app made on first use. The team's ID and the fresh app's key.
+async fn yunxin_history(app: &TestApp) -> (u64, String) {
+    let yx = Yx::new(app);
+    yx.create_account("carol").await;
+    yx.configure_account("carol", json!({"p2p_chat_banned": true}))
+        .await;
+    yx.block("bob", "carol").await;
+    yx.befriend("alice", "carol").await;
+    let team = yx
+        .create_team("alice", yxc::ADVANCED, &["bob", "carol"])
+        .await;
+    let muted = yx
+        .mute(team, yxc::ADVANCED, "alice", &["carol"], true)
+        .await;
+    assert_eq!(muted.status(), StatusCode::OK);
+    yx.send_text(&yxc::p2p("bob", "alice"), "hello").await;
+    yx.send_text(&yxc::p2p("alice", "bob"), "hi").await;
+    yx.send_text(&yxc::team_cid("bob", team), "to the team")
+        .await;
+    let fresh = Yx::fresh(app);
+    fresh.create_account("dave").await;
+    (team, fresh.app_key.clone())
+}
+
+/// The status and body of a signed Yunxin GET of `path` in the app `app_key`.
+async fn yunxin_read(app: &TestApp, app_key: &str, path: &str) -> String {
+    let resp = Yx::with_key(app, app_key, yxc::APP_SECRET).get(path).await;
+    format!("{} {}", resp.status(), resp.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn yunxin_reads_the_same_after_a_round_trip() {
+    let (first, second) = first_then_copy().await;
+    let (team, fresh_key) = yunxin_history(&first).await;
+    copy_state(&first, &second).await;
+    let far = yxc::FAR;
+    let history = |cid: String| {
+        format!(
+            "/conversations/{}/messages?begin_time=0&end_time={far}&limit=100",
+            cid.replace('|', "%7C")
+        )
+    };
+    let reads = [
+        "/accounts?account_ids=alice,bob,carol".to_owned(),
+        format!("/teams/{team}?team_type=1"),
+        format!("/teams/{team}/actions/list_members?team_type=1&limit=100"),
+        history(yxc::p2p("alice", "bob")),
+        history(yxc::team_cid("bob", team)),
+    ];
+    for path in &reads {
+        let read = yunxin_read(&first, yxc::APP_KEY, path).await;
+        assert!(read.starts_with("200 "), "{path}: {read}");
+        assert_eq!(
+            yunxin_read(&second, yxc::APP_KEY, path).await,
+            read,
+            "{path} reads the same"
+        );
+    }
+    let dave = "/accounts?account_ids=dave";
+    assert_eq!(
+        yunxin_read(&second, &fresh_key, dave).await,
+        yunxin_read(&first, &fresh_key, dave).await
+    );
+    assert_eq!(
+        second.journal("provider=yunxin").await,
+        first.journal("provider=yunxin").await
+    );
+    // A banned account is still banned.
+    let banned = Yx::new(&second)
+        .send(&yxc::p2p("carol", "alice"), &yxc::text_body("no"))
+        .await;
+    let banned = format!("{} {}", banned.status(), banned.text().await.unwrap());
+    let refused = Yx::new(&first)
+        .send(&yxc::p2p("carol", "alice"), &yxc::text_body("no"))
+        .await;
+    assert_eq!(
+        banned,
+        format!("{} {}", refused.status(), refused.text().await.unwrap())
+    );
+}
+
+#[tokio::test]
+async fn yunxin_message_and_team_ids_continue_after_a_round_trip() {
+    let (first, second) = first_then_copy().await;
+    let (team, _) = yunxin_history(&first).await;
+    let before: Vec<Value> = first.journal("provider=yunxin").await["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].clone())
+        .collect();
+    copy_state(&first, &second).await;
+    let cid = yxc::p2p("alice", "bob");
+    let next_first = Yx::new(&first).send_id(&cid, "after").await;
+    let next_second = Yx::new(&second).send_id(&cid, "after").await;
+    assert_eq!(
+        next_second, next_first,
+        "the next server ID is the one it would have been"
+    );
+    assert!(
+        !before.contains(&json!(next_second)),
+        "{next_second} is new"
+    );
+    let team_first = Yx::new(&first).create_team("bob", yxc::ADVANCED, &[]).await;
+    let team_second = Yx::new(&second)
+        .create_team("bob", yxc::ADVANCED, &[])
+        .await;
+    assert_eq!(team_second, team_first);
+    assert_eq!(team_second, team + 1, "team IDs go on");
 }
