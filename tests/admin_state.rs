@@ -3,6 +3,7 @@
 //! same answer to every read; a refused document changes nothing.
 
 mod common;
+use common::anqicms::{self as aq, Site};
 use common::openim::{self as oim, Im};
 use common::yunxin::{self as yxc, Yx};
 use common::*;
@@ -447,4 +448,104 @@ async fn yunxin_message_and_team_ids_continue_after_a_round_trip() {
         .await;
     assert_eq!(team_second, team_first);
     assert_eq!(team_second, team + 1, "team IDs go on");
+}
+
+// ---------------------------------------------------------------------------------------------
+// AnqiCMS
+// ---------------------------------------------------------------------------------------------
+
+/// A registered user, orders with user and merchant messages, a quote accepted, and another
+/// site. The new user's token and the orders' IDs.
+async fn anqicms_history(app: &TestApp) -> (String, u64, u64) {
+    let site = Site::new(app);
+    site.register_ok("erin", "erin1234", "erin@example.com")
+        .await;
+    let erin = site.token("erin", "erin1234").await;
+    let first = site.create_order(&erin, "A website").await;
+    site.say(&erin, first, "hello").await;
+    aq::merchant_says(app, first, "admin", "text", "welcome").await;
+    aq::merchant_quotes(app, first, json!(1200)).await;
+    let second = site.create_order(&erin, "A logo").await;
+    site.say(&erin, second, "a small one").await;
+    let other = Site::tenant(app, "shop-2");
+    other
+        .register_ok("erin", "other-pass", "erin@example.com")
+        .await;
+    (erin, first, second)
+}
+
+/// The status and body of an AnqiCMS GET of `path` with `token` on `site` of `app`.
+async fn anqicms_read(app: &TestApp, tenant: Option<&str>, path: &str, token: &str) -> String {
+    let site = match tenant {
+        Some(name) => Site::tenant(app, name),
+        None => Site::new(app),
+    };
+    let reply = site.get(path, Some(token)).await;
+    format!("{} {}", reply.status, reply.text())
+}
+
+#[tokio::test]
+async fn anqicms_reads_the_same_after_a_round_trip() {
+    let (first, second) = first_then_copy().await;
+    let (erin, order, other) = anqicms_history(&first).await;
+    copy_state(&first, &second).await;
+    let reads = [
+        "/communication/orders?current=1&page_size=20".to_owned(),
+        format!("/communication/order/detail?id={order}"),
+        format!("/communication/order/detail?id={other}"),
+        format!("/communication/messages?comm_order_id={order}&page_size=-1"),
+        format!("/communication/messages?comm_order_id={other}&page_size=-1"),
+    ];
+    for path in &reads {
+        let read = anqicms_read(&first, None, path, &erin).await;
+        assert!(read.contains("\"code\":0"), "{path}: {read}");
+        assert_eq!(
+            anqicms_read(&second, None, path, &erin).await,
+            read,
+            "{path} reads the same"
+        );
+    }
+    // Passwords still check, on each site.
+    let login = json!({"user_name": "erin", "password": "erin1234"});
+    let (on_first, on_second) = (
+        Site::new(&first).login(&login).await,
+        Site::new(&second).login(&login).await,
+    );
+    assert_eq!(on_second.text(), on_first.text());
+    let other_login = json!({"user_name": "erin", "password": "other-pass"});
+    let on_second = Site::tenant(&second, "shop-2").login(&other_login).await;
+    assert!(
+        on_second.text().contains("\"code\":0"),
+        "{}",
+        on_second.text()
+    );
+    assert_eq!(
+        second.journal("provider=anqicms").await,
+        first.journal("provider=anqicms").await
+    );
+}
+
+#[tokio::test]
+async fn anqicms_ids_continue_after_a_round_trip() {
+    let (first, second) = first_then_copy().await;
+    let (erin, order, other) = anqicms_history(&first).await;
+    copy_state(&first, &second).await;
+    let next_first = Site::new(&first).create_order(&erin, "A third").await;
+    let next_second = Site::new(&second).create_order(&erin, "A third").await;
+    assert_eq!((next_first, next_second), (other + 1, other + 1));
+    Site::new(&second).say(&erin, order, "after").await;
+    Site::new(&first).say(&erin, order, "after").await;
+    let path = format!("/communication/messages?comm_order_id={order}&page_size=-1");
+    assert_eq!(
+        anqicms_read(&second, None, &path, &erin).await,
+        anqicms_read(&first, None, &path, &erin).await,
+        "the next message has the next ID"
+    );
+    let user = Site::new(&second)
+        .register_ok("fay", "fay12345", "fay@example.com")
+        .await;
+    let same = Site::new(&first)
+        .register_ok("fay", "fay12345", "fay@example.com")
+        .await;
+    assert_eq!(user["id"], same["id"], "user IDs go on");
 }
