@@ -3,6 +3,9 @@
 //! same answer to every read; a refused document changes nothing.
 
 mod common;
+use common::anqicms::{self as aq, Site};
+use common::openim::{self as oim, Im};
+use common::yunxin::{self as yxc, Yx};
 use common::*;
 
 use reqwest::StatusCode;
@@ -49,6 +52,36 @@ async fn load_state(app: &TestApp, state: &Value) {
 fn without_saved_at(mut state: Value) -> Value {
     state.as_object_mut().unwrap().remove("saved_at");
     state
+}
+
+/// Two servers: `first`, pinned at [`T0`], after `prepare` made its state, and `second`, fresh,
+/// into which the state of `first` was loaded.
+async fn first_then_copy() -> (TestApp, TestApp) {
+    let first = spawn_app().await;
+    first.set_clock(T0).await;
+    (first, spawn_app().await)
+}
+
+/// Loads the state of `first` into `second`, and checks that the state then reads the same.
+async fn copy_state(first: &TestApp, second: &TestApp) {
+    let state = get_state(first).await;
+    load_state(second, &state).await;
+    assert_eq!(
+        without_saved_at(get_state(second).await),
+        without_saved_at(state),
+        "the loaded state is the state"
+    );
+}
+
+/// The status and body text of an OpenIM call to `path` in `tenant`.
+async fn openim_read(app: &TestApp, tenant: &str, path: &str, token: &str, body: &Value) -> String {
+    let im = if tenant == "default" {
+        Im::new(app)
+    } else {
+        Im::tenant(app, tenant)
+    };
+    let resp = im.post(path, Some(token), body).await;
+    format!("{} {}", resp.status(), resp.text().await.unwrap())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,4 +206,346 @@ async fn a_malformed_document_is_refused_and_changes_nothing() {
     }
     assert_eq!(get_state(&app).await, before);
     assert_eq!(texts(&app.journal("").await), ["kept"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenIM
+// ---------------------------------------------------------------------------------------------
+
+/// Users, a group, single and group messages, a revocation and a second tenant; the tokens.
+async fn openim_history(app: &TestApp) -> (String, String) {
+    let im = Im::new(app);
+    let admin = im.admin_token().await;
+    im.register(&admin, &[("dave", "Dave")]).await;
+    im.create_group(&admin, "g1", "alice", &["bob"]).await;
+    for words in ["hello", "again"] {
+        im.send_ok(&admin, &oim::text("alice", "bob", words)).await;
+    }
+    im.send_ok(&admin, &oim::group_text("bob", "g1", "to all"))
+        .await;
+    let revoked = im.revoke(&admin, "si_alice_bob", 1, "alice").await;
+    assert_eq!(revoked.status(), StatusCode::OK);
+    let alice = im.user_token(&admin, "alice", 1).await;
+    let ci = Im::tenant(app, "ci");
+    let ci_admin = ci.admin_token().await;
+    ci.register(&ci_admin, &[("carol", "Carol")]).await;
+    ci.send_ok(&ci_admin, &oim::text("carol", "imAdmin", "other tenant"))
+        .await;
+    (admin, alice)
+}
+
+#[tokio::test]
+async fn openim_reads_the_same_after_a_round_trip() {
+    let (first, second) = first_then_copy().await;
+    let (admin, alice) = openim_history(&first).await;
+    copy_state(&first, &second).await;
+    let reads = [
+        (
+            "default",
+            "/user/get_users_info",
+            &admin,
+            json!({"userIDs": ["alice", "dave", "imAdmin"]}),
+        ),
+        (
+            "default",
+            "/user/account_check",
+            &admin,
+            json!({"checkUserIDs": ["alice", "ghost"]}),
+        ),
+        (
+            "default",
+            "/group/get_groups_info",
+            &admin,
+            json!({"groupIDs": ["g1"]}),
+        ),
+        (
+            "default",
+            "/msg/newest_seq",
+            &alice,
+            json!({"userID": "alice"}),
+        ),
+        (
+            "default",
+            "/msg/pull_msg_by_seq",
+            &alice,
+            json!({"userID": "alice", "order": 0, "seqRanges": [
+                oim::range("si_alice_bob", 1, 10, 10), oim::range("sg_g1", 1, 10, 10)]}),
+        ),
+        (
+            "default",
+            "/msg/search_msg",
+            &admin,
+            json!({"pagination": {"pageNumber": 1, "showNumber": 20}}),
+        ),
+        (
+            "default",
+            "/auth/parse_token",
+            &admin,
+            json!({"token": alice}),
+        ),
+    ];
+    for (tenant, path, token, body) in &reads {
+        assert_eq!(
+            openim_read(&second, tenant, path, token, body).await,
+            openim_read(&first, tenant, path, token, body).await,
+            "{path} reads the same"
+        );
+    }
+    let ci_users = json!({"userIDs": ["carol"]});
+    let ci_admin = Im::tenant(&first, "ci").admin_token().await;
+    assert_eq!(
+        openim_read(&second, "ci", "/user/get_users_info", &ci_admin, &ci_users).await,
+        openim_read(&first, "ci", "/user/get_users_info", &ci_admin, &ci_users).await,
+    );
+    assert_eq!(
+        second.journal("provider=openim").await,
+        first.journal("provider=openim").await
+    );
+}
+
+#[tokio::test]
+async fn openim_ids_and_seqs_continue_after_a_round_trip() {
+    let (first, second) = first_then_copy().await;
+    let (admin, _) = openim_history(&first).await;
+    copy_state(&first, &second).await;
+    let next = oim::text("bob", "alice", "after");
+    let on_first = Im::new(&first).send_ok(&admin, &next).await;
+    let on_second = Im::new(&second).send_ok(&admin, &next).await;
+    assert_eq!(
+        on_second, on_first,
+        "the next message has the same ids as it would have had"
+    );
+    let seen: Vec<Value> = first.journal("provider=openim").await["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].clone())
+        .collect();
+    let new_id = &on_second["serverMsgID"];
+    assert_eq!(
+        seen.iter().filter(|id| *id == new_id).count(),
+        1,
+        "{new_id} is new"
+    );
+    let pulled = Im::new(&second)
+        .pull_all(&admin, "bob", "si_alice_bob")
+        .await;
+    let seqs: Vec<i64> = pulled.iter().map(|m| m["seq"].as_i64().unwrap()).collect();
+    assert_eq!(seqs, [1, 2, 3], "the conversation's seqs go on");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Yunxin
+// ---------------------------------------------------------------------------------------------
+
+/// Accounts with tokens, bans, a block list and friends, a team with a muted member, P2P and
+/// team messages, and an app made on first use. The team's ID and the fresh app's key.
+async fn yunxin_history(app: &TestApp) -> (u64, String) {
+    let yx = Yx::new(app);
+    yx.create_account("carol").await;
+    yx.configure_account("carol", json!({"p2p_chat_banned": true}))
+        .await;
+    yx.block("bob", "carol").await;
+    yx.befriend("alice", "carol").await;
+    let team = yx
+        .create_team("alice", yxc::ADVANCED, &["bob", "carol"])
+        .await;
+    let muted = yx
+        .mute(team, yxc::ADVANCED, "alice", &["carol"], true)
+        .await;
+    assert_eq!(muted.status(), StatusCode::OK);
+    yx.send_text(&yxc::p2p("bob", "alice"), "hello").await;
+    yx.send_text(&yxc::p2p("alice", "bob"), "hi").await;
+    yx.send_text(&yxc::team_cid("bob", team), "to the team")
+        .await;
+    let fresh = Yx::fresh(app);
+    fresh.create_account("dave").await;
+    (team, fresh.app_key.clone())
+}
+
+/// The status and body of a signed Yunxin GET of `path` in the app `app_key`.
+async fn yunxin_read(app: &TestApp, app_key: &str, path: &str) -> String {
+    let resp = Yx::with_key(app, app_key, yxc::APP_SECRET).get(path).await;
+    format!("{} {}", resp.status(), resp.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn yunxin_reads_the_same_after_a_round_trip() {
+    let (first, second) = first_then_copy().await;
+    let (team, fresh_key) = yunxin_history(&first).await;
+    copy_state(&first, &second).await;
+    let far = yxc::FAR;
+    let history = |cid: String| {
+        format!(
+            "/conversations/{}/messages?begin_time=0&end_time={far}&limit=100",
+            cid.replace('|', "%7C")
+        )
+    };
+    let reads = [
+        "/accounts?account_ids=alice,bob,carol".to_owned(),
+        format!("/teams/{team}?team_type=1"),
+        format!("/teams/{team}/actions/list_members?team_type=1&limit=100"),
+        history(yxc::p2p("alice", "bob")),
+        history(yxc::team_cid("bob", team)),
+    ];
+    for path in &reads {
+        let read = yunxin_read(&first, yxc::APP_KEY, path).await;
+        assert!(read.starts_with("200 "), "{path}: {read}");
+        assert_eq!(
+            yunxin_read(&second, yxc::APP_KEY, path).await,
+            read,
+            "{path} reads the same"
+        );
+    }
+    let dave = "/accounts?account_ids=dave";
+    assert_eq!(
+        yunxin_read(&second, &fresh_key, dave).await,
+        yunxin_read(&first, &fresh_key, dave).await
+    );
+    assert_eq!(
+        second.journal("provider=yunxin").await,
+        first.journal("provider=yunxin").await
+    );
+    // A banned account is still banned.
+    let banned = Yx::new(&second)
+        .send(&yxc::p2p("carol", "alice"), &yxc::text_body("no"))
+        .await;
+    let banned = format!("{} {}", banned.status(), banned.text().await.unwrap());
+    let refused = Yx::new(&first)
+        .send(&yxc::p2p("carol", "alice"), &yxc::text_body("no"))
+        .await;
+    assert_eq!(
+        banned,
+        format!("{} {}", refused.status(), refused.text().await.unwrap())
+    );
+}
+
+#[tokio::test]
+async fn yunxin_message_and_team_ids_continue_after_a_round_trip() {
+    let (first, second) = first_then_copy().await;
+    let (team, _) = yunxin_history(&first).await;
+    let before: Vec<Value> = first.journal("provider=yunxin").await["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].clone())
+        .collect();
+    copy_state(&first, &second).await;
+    let cid = yxc::p2p("alice", "bob");
+    let next_first = Yx::new(&first).send_id(&cid, "after").await;
+    let next_second = Yx::new(&second).send_id(&cid, "after").await;
+    assert_eq!(
+        next_second, next_first,
+        "the next server ID is the one it would have been"
+    );
+    assert!(
+        !before.contains(&json!(next_second)),
+        "{next_second} is new"
+    );
+    let team_first = Yx::new(&first).create_team("bob", yxc::ADVANCED, &[]).await;
+    let team_second = Yx::new(&second)
+        .create_team("bob", yxc::ADVANCED, &[])
+        .await;
+    assert_eq!(team_second, team_first);
+    assert_eq!(team_second, team + 1, "team IDs go on");
+}
+
+// ---------------------------------------------------------------------------------------------
+// AnqiCMS
+// ---------------------------------------------------------------------------------------------
+
+/// A registered user, orders with user and merchant messages, a quote accepted, and another
+/// site. The new user's token and the orders' IDs.
+async fn anqicms_history(app: &TestApp) -> (String, u64, u64) {
+    let site = Site::new(app);
+    site.register_ok("erin", "erin1234", "erin@example.com")
+        .await;
+    let erin = site.token("erin", "erin1234").await;
+    let first = site.create_order(&erin, "A website").await;
+    site.say(&erin, first, "hello").await;
+    aq::merchant_says(app, first, "admin", "text", "welcome").await;
+    aq::merchant_quotes(app, first, json!(1200)).await;
+    let second = site.create_order(&erin, "A logo").await;
+    site.say(&erin, second, "a small one").await;
+    let other = Site::tenant(app, "shop-2");
+    other
+        .register_ok("erin", "other-pass", "erin@example.com")
+        .await;
+    (erin, first, second)
+}
+
+/// The status and body of an AnqiCMS GET of `path` with `token` on `site` of `app`.
+async fn anqicms_read(app: &TestApp, tenant: Option<&str>, path: &str, token: &str) -> String {
+    let site = match tenant {
+        Some(name) => Site::tenant(app, name),
+        None => Site::new(app),
+    };
+    let reply = site.get(path, Some(token)).await;
+    format!("{} {}", reply.status, reply.text())
+}
+
+#[tokio::test]
+async fn anqicms_reads_the_same_after_a_round_trip() {
+    let (first, second) = first_then_copy().await;
+    let (erin, order, other) = anqicms_history(&first).await;
+    copy_state(&first, &second).await;
+    let reads = [
+        "/communication/orders?current=1&page_size=20".to_owned(),
+        format!("/communication/order/detail?id={order}"),
+        format!("/communication/order/detail?id={other}"),
+        format!("/communication/messages?comm_order_id={order}&page_size=-1"),
+        format!("/communication/messages?comm_order_id={other}&page_size=-1"),
+    ];
+    for path in &reads {
+        let read = anqicms_read(&first, None, path, &erin).await;
+        assert!(read.contains("\"code\":0"), "{path}: {read}");
+        assert_eq!(
+            anqicms_read(&second, None, path, &erin).await,
+            read,
+            "{path} reads the same"
+        );
+    }
+    // Passwords still check, on each site.
+    let login = json!({"user_name": "erin", "password": "erin1234"});
+    let (on_first, on_second) = (
+        Site::new(&first).login(&login).await,
+        Site::new(&second).login(&login).await,
+    );
+    assert_eq!(on_second.text(), on_first.text());
+    let other_login = json!({"user_name": "erin", "password": "other-pass"});
+    let on_second = Site::tenant(&second, "shop-2").login(&other_login).await;
+    assert!(
+        on_second.text().contains("\"code\":0"),
+        "{}",
+        on_second.text()
+    );
+    assert_eq!(
+        second.journal("provider=anqicms").await,
+        first.journal("provider=anqicms").await
+    );
+}
+
+#[tokio::test]
+async fn anqicms_ids_continue_after_a_round_trip() {
+    let (first, second) = first_then_copy().await;
+    let (erin, order, other) = anqicms_history(&first).await;
+    copy_state(&first, &second).await;
+    let next_first = Site::new(&first).create_order(&erin, "A third").await;
+    let next_second = Site::new(&second).create_order(&erin, "A third").await;
+    assert_eq!((next_first, next_second), (other + 1, other + 1));
+    Site::new(&second).say(&erin, order, "after").await;
+    Site::new(&first).say(&erin, order, "after").await;
+    let path = format!("/communication/messages?comm_order_id={order}&page_size=-1");
+    assert_eq!(
+        anqicms_read(&second, None, &path, &erin).await,
+        anqicms_read(&first, None, &path, &erin).await,
+        "the next message has the next ID"
+    );
+    let user = Site::new(&second)
+        .register_ok("fay", "fay12345", "fay@example.com")
+        .await;
+    let same = Site::new(&first)
+        .register_ok("fay", "fay12345", "fay@example.com")
+        .await;
+    assert_eq!(user["id"], same["id"], "user IDs go on");
 }

@@ -14,6 +14,7 @@ pub mod payload;
 pub mod process;
 pub mod query;
 pub mod rate;
+pub mod sorted;
 pub mod tenants;
 
 use std::ops::RangeInclusive;

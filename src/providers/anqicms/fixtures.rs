@@ -5,7 +5,7 @@
 //! `/tenants/{name}/` are made from `defaults` by their first successful call.
 
 use crate::core::fixtures;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 const BUILT_IN: &str = include_str!("../../../fixtures/anqicms/tenants.json");
@@ -35,7 +35,7 @@ struct TenantFixture {
 }
 
 /// A user that exists from the start.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserFixture {
     pub user_name: String,
@@ -47,7 +47,8 @@ pub struct UserFixture {
 }
 
 /// Everything a tenant is made from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     /// The site's TokenSecret: user tokens are signed with it + `-user-token`.
     pub token_secret: String,

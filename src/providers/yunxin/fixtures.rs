@@ -6,7 +6,7 @@
 //! successful call.
 
 use crate::core::fixtures;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 const BUILT_IN: &str = include_str!("../../../fixtures/yunxin/tenants.json");
@@ -36,7 +36,7 @@ struct TenantFixture {
 }
 
 /// An account that exists from the start.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccountFixture {
     pub account_id: String,
@@ -47,7 +47,8 @@ pub struct AccountFixture {
 }
 
 /// Everything a tenant is made from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     pub app_secret: String,
     /// How far CurTime may be from the clock, in seconds.
