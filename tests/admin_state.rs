@@ -828,3 +828,40 @@ async fn the_state_file_is_written_every_interval_while_serving() {
     assert_eq!(files_in(&dir), ["state.json"], "no temporary file is left");
     terminate(server);
 }
+
+#[tokio::test]
+async fn the_journal_keeps_its_eviction_count_and_numbering_across_a_round_trip() {
+    let bounded = || im_emulator::config::Config {
+        max_messages: 3,
+        ..Default::default()
+    };
+    let first = spawn_with(bounded()).await;
+    first.set_clock(T0).await;
+    let admin = Im::new(&first).admin_token().await;
+    for words in ["1", "2", "3", "4", "5", "6"] {
+        Im::new(&first)
+            .send_ok(&admin, &oim::text("alice", "bob", words))
+            .await;
+    }
+    let counts = first.health().await["messages"].clone();
+    assert!(counts["evicted"].as_u64().unwrap() >= 3, "{counts}");
+    let second = spawn_with(bounded()).await;
+    copy_state(&first, &second).await;
+    assert_eq!(second.health().await["messages"], counts);
+    assert_eq!(second.journal("").await, first.journal("").await);
+    // Both number the next record alike, and evict alike.
+    for app in [&first, &second] {
+        Im::new(app)
+            .send_ok(&admin, &oim::text("alice", "bob", "7"))
+            .await;
+    }
+    assert_eq!(
+        second.health().await["messages"],
+        first.health().await["messages"]
+    );
+    assert_eq!(second.journal("").await, first.journal("").await);
+    assert_eq!(
+        get_state(&second).await["journal"],
+        get_state(&first).await["journal"]
+    );
+}
