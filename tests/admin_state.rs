@@ -793,6 +793,23 @@ fn a_malformed_state_file_stops_the_start_naming_the_file() {
     );
 }
 
+#[test]
+fn a_state_file_in_a_folder_that_does_not_exist_stops_the_start() {
+    let file = state_dir().join("missing").join("state.json");
+    let path = file.to_str().unwrap();
+    let (status, _, stderr) = process::run(process::command(&[
+        "--bind",
+        "127.0.0.1:0",
+        "--state-file",
+        path,
+    ]));
+    assert!(!status.success(), "the start is refused");
+    assert!(
+        stderr.contains(path) && stderr.contains("does not exist"),
+        "{stderr}"
+    );
+}
+
 #[tokio::test]
 async fn the_state_file_is_written_every_interval_while_serving() {
     let dir = state_dir();

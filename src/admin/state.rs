@@ -262,8 +262,17 @@ fn take(admin: &Admin, ready: Ready) -> Result<(), Refusal> {
     core.ids.restore(&ready.ids).map_err(Refusal::Malformed)
 }
 
-/// Loads the state file `path` when it exists; a missing file is a fresh start.
+/// Loads the state file `path` when it exists; a missing file is a fresh start, in a folder
+/// that must exist (it is written there at shutdown).
 pub fn load_file(admin: &Admin, path: &Path) -> Result<bool, String> {
+    let dir = folder_of(path);
+    if !dir.is_dir() {
+        return Err(format!(
+            "--state-file {}: the folder {} does not exist",
+            path.display(),
+            dir.display()
+        ));
+    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
@@ -284,10 +293,7 @@ pub fn load_file(admin: &Admin, path: &Path) -> Result<bool, String> {
 pub fn save_file(admin: &Admin, path: &Path) -> std::io::Result<()> {
     let _one = busy();
     let bytes = serde_json::to_vec(&document(admin)).map_err(std::io::Error::other)?;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = folder_of(path);
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let written = (|| {
@@ -305,4 +311,12 @@ pub fn save_file(admin: &Admin, path: &Path) -> std::io::Result<()> {
         let _ = folder.sync_all();
     }
     Ok(())
+}
+
+/// The folder `path` is in.
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
