@@ -5,6 +5,7 @@
 mod common;
 use common::anqicms::{self as aq, Site};
 use common::openim::{self as oim, Im};
+use common::process;
 use common::yunxin::{self as yxc, Yx};
 use common::*;
 
@@ -185,7 +186,17 @@ async fn a_malformed_document_is_refused_and_changes_nothing() {
     unknown_provider["providers"]["icq"] = json!({});
     let mut bad_clock = before.clone();
     bad_clock["clock"]["now_ms"] = json!(-5);
+    // Parts taken before the last provider refuses its own: all are put back.
+    let mut late = before.clone();
+    late["journal"]["partitions"] = json!([]);
+    late["providers"]["openim"]["tenants"] = json!([]);
+    late["providers"]["anqicms"]["tenants"][0]["users"][0]["password"] = json!("xyz");
     let cases = [
+        (
+            "a provider refusing its part last",
+            late.to_string(),
+            "anqicms",
+        ),
         ("not JSON", "{\"format\":".to_owned(), "not JSON"),
         ("an array", "[]".to_owned(), "JSON object"),
         (
@@ -548,4 +559,326 @@ async fn anqicms_ids_continue_after_a_round_trip() {
         .register_ok("fay", "fay12345", "fay@example.com")
         .await;
     assert_eq!(user["id"], same["id"], "user IDs go on");
+}
+
+// ---------------------------------------------------------------------------------------------
+// --state-file across a restart
+// ---------------------------------------------------------------------------------------------
+
+/// What [`history`] made that later reads need.
+struct Made {
+    openim_admin: String,
+    openim_alice: String,
+    team: u64,
+    fresh_app_key: String,
+    erin: String,
+    orders: (u64, u64),
+}
+
+/// A history in every provider.
+async fn history(app: &TestApp) -> Made {
+    let token = app.app_token().await;
+    let sent = app.send_text(&token, "alice", &["bob"], "easemob").await;
+    assert_eq!(sent.status(), StatusCode::OK);
+    let (openim_admin, openim_alice) = openim_history(app).await;
+    let (team, fresh_app_key) = yunxin_history(app).await;
+    let (erin, first, second) = anqicms_history(app).await;
+    Made {
+        openim_admin,
+        openim_alice,
+        team,
+        fresh_app_key,
+        erin,
+        orders: (first, second),
+    }
+}
+
+/// The answers of reads in every provider, the journal and the clock.
+async fn reads(app: &TestApp, made: &Made) -> Vec<String> {
+    let mut out = vec![
+        app.journal("").await.to_string(),
+        get_state(app).await["clock"].to_string(),
+    ];
+    let pull = json!({"userID": "alice", "order": 0, "seqRanges": [
+        oim::range("si_alice_bob", 1, 10, 10), oim::range("sg_g1", 1, 10, 10)]});
+    let users = json!({"userIDs": ["alice", "dave"]});
+    out.push(
+        openim_read(
+            app,
+            "default",
+            "/user/get_users_info",
+            &made.openim_admin,
+            &users,
+        )
+        .await,
+    );
+    out.push(
+        openim_read(
+            app,
+            "default",
+            "/msg/pull_msg_by_seq",
+            &made.openim_alice,
+            &pull,
+        )
+        .await,
+    );
+    for path in [
+        "/accounts?account_ids=alice,bob,carol".to_owned(),
+        format!(
+            "/teams/{}/actions/list_members?team_type=1&limit=100",
+            made.team
+        ),
+        format!(
+            "/conversations/{}/messages?begin_time=0&end_time={}&limit=100",
+            yxc::p2p("alice", "bob").replace('|', "%7C"),
+            yxc::FAR
+        ),
+    ] {
+        out.push(yunxin_read(app, yxc::APP_KEY, &path).await);
+    }
+    out.push(yunxin_read(app, &made.fresh_app_key, "/accounts?account_ids=dave").await);
+    for order in [made.orders.0, made.orders.1] {
+        let path = format!("/communication/messages?comm_order_id={order}&page_size=-1");
+        out.push(anqicms_read(app, None, &path, &made.erin).await);
+    }
+    out.push(
+        anqicms_read(
+            app,
+            None,
+            "/communication/orders?current=1&page_size=20",
+            &made.erin,
+        )
+        .await,
+    );
+    out
+}
+
+/// A fresh folder for a state file.
+fn state_dir() -> std::path::PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("im-emulator-state-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The names of the files in `dir`, sorted.
+fn files_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+/// Starts the binary with `args`; a client for it.
+fn serve_binary(args: &[&str]) -> (process::Server, TestApp) {
+    let mut all = vec![];
+    all.extend_from_slice(args);
+    let server = process::serve(&all);
+    let app = TestApp {
+        url: server.url.clone(),
+        client: reqwest::Client::new(),
+    };
+    (server, app)
+}
+
+/// Stops `server` with SIGTERM and waits (bounded) for its clean exit.
+fn terminate(mut server: process::Server) {
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &server.guard.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = server.guard.wait_exit(process::PATIENCE).expect("it stops");
+    assert!(
+        exit.success(),
+        "a clean exit: {exit:?}; log: {:?}",
+        server.log()
+    );
+}
+
+#[tokio::test]
+async fn a_restarted_server_with_the_same_state_file_loses_nothing() {
+    let dir = state_dir();
+    let file = dir.join("state.json");
+    let file_arg = file.to_str().unwrap();
+    let args = ["--state-file", file_arg, "--state-interval", "0", "--seed"];
+    let (server, app) = serve_binary(&[&args[..], &["42"]].concat());
+    app.set_clock(T0).await;
+    let made = history(&app).await;
+    let before = reads(&app, &made).await;
+    terminate(server);
+    assert_eq!(
+        files_in(&dir),
+        ["state.json"],
+        "the file alone, no temporary file"
+    );
+
+    // Another seed: what was signed or digested before must still check.
+    let (server, app) = serve_binary(&[&args[..], &["7"]].concat());
+    assert_eq!(reads(&app, &made).await, before);
+    let login = json!({"user_name": "erin", "password": "erin1234"});
+    assert!(Site::new(&app)
+        .login(&login)
+        .await
+        .text()
+        .contains("\"code\":0"));
+    // New ids go on from the restored ones.
+    let next = Site::new(&app).create_order(&made.erin, "after").await;
+    assert_eq!(next, made.orders.1 + 1);
+    let team = Yx::new(&app).create_team("bob", yxc::ADVANCED, &[]).await;
+    assert_eq!(team, made.team + 1);
+    terminate(server);
+    let saved: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(saved["format"], "im-emulator-state");
+    assert_eq!(
+        saved["providers"]["anqicms"]["tenants"][0]["orders"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3,
+        "the second run's order was written at its shutdown too"
+    );
+}
+
+#[test]
+fn a_state_file_of_another_version_stops_the_start_naming_the_file_and_both_versions() {
+    let dir = state_dir();
+    let file = dir.join("old.json");
+    let document = json!({"format": "im-emulator-state", "version": 7, "emulator": "0.0.9"});
+    std::fs::write(&file, document.to_string()).unwrap();
+    let path = file.to_str().unwrap();
+    let (status, _, stderr) = process::run(process::command(&[
+        "--bind",
+        "127.0.0.1:0",
+        "--state-file",
+        path,
+    ]));
+    assert!(!status.success(), "the start is refused");
+    for words in [
+        path,
+        "state version 7",
+        "0.0.9",
+        "reads state version 1",
+        env!("CARGO_PKG_VERSION"),
+    ] {
+        assert!(stderr.contains(words), "{words:?} in {stderr}");
+    }
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        document.to_string().into_bytes(),
+        "the file is kept"
+    );
+}
+
+#[test]
+fn a_malformed_state_file_stops_the_start_naming_the_file() {
+    let dir = state_dir();
+    let file = dir.join("broken.json");
+    std::fs::write(&file, "{\"format\": \"im-emulator-state\", ").unwrap();
+    let path = file.to_str().unwrap();
+    let (status, _, stderr) = process::run(process::command(&[
+        "--bind",
+        "127.0.0.1:0",
+        "--state-file",
+        path,
+    ]));
+    assert!(!status.success(), "the start is refused");
+    assert!(
+        stderr.contains(path) && stderr.contains("not JSON"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_state_file_in_a_folder_that_does_not_exist_stops_the_start() {
+    let file = state_dir().join("missing").join("state.json");
+    let path = file.to_str().unwrap();
+    let (status, _, stderr) = process::run(process::command(&[
+        "--bind",
+        "127.0.0.1:0",
+        "--state-file",
+        path,
+    ]));
+    assert!(!status.success(), "the start is refused");
+    assert!(
+        stderr.contains(path) && stderr.contains("does not exist"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn the_state_file_is_written_every_interval_while_serving() {
+    let dir = state_dir();
+    let file = dir.join("state.json");
+    let mut cmd = process::command(&["--bind", "127.0.0.1:0", "--seed", "42"]);
+    cmd.env("IM_EMULATOR_STATE_FILE", &file)
+        .env("IM_EMULATOR_STATE_INTERVAL", "0.1");
+    let server = process::start(cmd);
+    let app = TestApp {
+        url: server.url.clone(),
+        client: reqwest::Client::new(),
+    };
+    let token = app.app_token().await;
+    app.send_text(&token, "alice", &["bob"], "saved while running")
+        .await;
+    // Wait (bounded) for a write that holds the message, while the server keeps running.
+    let deadline = std::time::Instant::now() + process::PATIENCE;
+    let saved = loop {
+        let read = std::fs::read(&file).ok();
+        let doc: Option<Value> = read.and_then(|b| serde_json::from_slice(&b).ok());
+        if let Some(doc) = doc.filter(|d| d["journal"]["seq"] == 1) {
+            break doc;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no write within {:?}",
+            process::PATIENCE
+        );
+        tokio::time::sleep(process::POLL).await;
+    };
+    let record = &saved["journal"]["partitions"][0]["records"][0];
+    assert_eq!(record["content"], "{\"msg\":\"saved while running\"}");
+    assert_eq!(files_in(&dir), ["state.json"], "no temporary file is left");
+    terminate(server);
+}
+
+#[tokio::test]
+async fn the_journal_keeps_its_eviction_count_and_numbering_across_a_round_trip() {
+    let bounded = || im_emulator::config::Config {
+        max_messages: 3,
+        ..Default::default()
+    };
+    let first = spawn_with(bounded()).await;
+    first.set_clock(T0).await;
+    let admin = Im::new(&first).admin_token().await;
+    for words in ["1", "2", "3", "4", "5", "6"] {
+        Im::new(&first)
+            .send_ok(&admin, &oim::text("alice", "bob", words))
+            .await;
+    }
+    let counts = first.health().await["messages"].clone();
+    assert!(counts["evicted"].as_u64().unwrap() >= 3, "{counts}");
+    let second = spawn_with(bounded()).await;
+    copy_state(&first, &second).await;
+    assert_eq!(second.health().await["messages"], counts);
+    assert_eq!(second.journal("").await, first.journal("").await);
+    // Both number the next record alike, and evict alike.
+    for app in [&first, &second] {
+        Im::new(app)
+            .send_ok(&admin, &oim::text("alice", "bob", "7"))
+            .await;
+    }
+    assert_eq!(
+        second.health().await["messages"],
+        first.health().await["messages"]
+    );
+    assert_eq!(second.journal("").await, first.journal("").await);
+    assert_eq!(
+        get_state(&second).await["journal"],
+        get_state(&first).await["journal"]
+    );
 }

@@ -65,8 +65,9 @@ struct Ready {
 pub enum Refusal {
     /// Not JSON, not a state document, or a part that does not hold.
     Malformed(String),
-    /// A state document of another version.
-    Version { version: Value, emulator: Value },
+    /// A state document of another version: its version and the emulator that wrote it,
+    /// as they are written in it.
+    Version { version: String, emulator: String },
 }
 
 impl std::fmt::Display for Refusal {
@@ -191,10 +192,12 @@ fn check(admin: &Admin, bytes: &[u8]) -> Result<Ready, Refusal> {
             "not a state document: its \"format\" must be {FORMAT:?}"
         )));
     }
-    let version = object.get("version").cloned().unwrap_or(Value::Null);
-    if version.as_u64() != Some(VERSION) {
-        let emulator = object.get("emulator").cloned().unwrap_or(Value::Null);
-        return Err(Refusal::Version { version, emulator });
+    let version = object.get("version");
+    if version.and_then(Value::as_u64) != Some(VERSION) {
+        return Err(Refusal::Version {
+            version: shown(version),
+            emulator: shown(object.get("emulator")),
+        });
     }
     let doc: Document = serde_json::from_value(value)
         .map_err(|e| Refusal::Malformed(format!("the state document does not hold: {e}")))?;
@@ -214,6 +217,16 @@ fn check(admin: &Admin, bytes: &[u8]) -> Result<Ready, Refusal> {
         journal,
         providers: doc.providers,
     })
+}
+
+/// A field of a refused document as a message shows it: a string as it is, anything else as
+/// JSON, a missing one as `none`.
+fn shown(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::String(text)) => text.chars().take(64).collect(),
+        Some(other) => other.to_string().chars().take(64).collect(),
+        None => "none".into(),
+    }
 }
 
 /// Every provider named once, no other.
@@ -249,8 +262,17 @@ fn take(admin: &Admin, ready: Ready) -> Result<(), Refusal> {
     core.ids.restore(&ready.ids).map_err(Refusal::Malformed)
 }
 
-/// Loads the state file `path` when it exists; a missing file is a fresh start.
+/// Loads the state file `path` when it exists; a missing file is a fresh start, in a folder
+/// that must exist (it is written there at shutdown).
 pub fn load_file(admin: &Admin, path: &Path) -> Result<bool, String> {
+    let dir = folder_of(path);
+    if !dir.is_dir() {
+        return Err(format!(
+            "--state-file {}: the folder {} does not exist",
+            path.display(),
+            dir.display()
+        ));
+    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
@@ -271,10 +293,7 @@ pub fn load_file(admin: &Admin, path: &Path) -> Result<bool, String> {
 pub fn save_file(admin: &Admin, path: &Path) -> std::io::Result<()> {
     let _one = busy();
     let bytes = serde_json::to_vec(&document(admin)).map_err(std::io::Error::other)?;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = folder_of(path);
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let written = (|| {
@@ -292,4 +311,12 @@ pub fn save_file(admin: &Admin, path: &Path) -> std::io::Result<()> {
         let _ = folder.sync_all();
     }
     Ok(())
+}
+
+/// The folder `path` is in.
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
