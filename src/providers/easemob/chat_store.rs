@@ -353,6 +353,9 @@ pub struct ChatIds {
     node: u64,
 }
 
+/// Group and room ids a millisecond.
+pub const CHAT_TICKS_PER_MS: u64 = 64;
+
 /// 2017-01-01T00:00:00Z: ids count milliseconds from here.
 const CHAT_EPOCH_MS: i64 = 1_483_228_800_000;
 
@@ -361,7 +364,7 @@ impl ChatIds {
     pub fn new(ids: &Ids) -> Self {
         let node = u64::from(ids.digest(&[b"easemob-chat-ids"])[0] & 0x0F);
         Self {
-            ticks: TimeSequence::new(64),
+            ticks: TimeSequence::new(CHAT_TICKS_PER_MS),
             node,
         }
     }

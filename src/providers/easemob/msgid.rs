@@ -6,7 +6,8 @@ use crate::core::ids::TimeSequence;
 
 /// 2014-12-03T00:00:00Z, the ids' epoch, in Unix seconds.
 const EPOCH_S: u64 = 1_417_564_800;
-const SEQ_PER_MS: u64 = 1024;
+/// Message ids a millisecond.
+pub const SEQ_PER_MS: u64 = 1024;
 
 /// The instants an id can encode: from the epoch until its 32 bits of seconds run out (2151).
 pub const CLOCK_RANGE: std::ops::RangeInclusive<i64> =

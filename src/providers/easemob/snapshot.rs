@@ -8,10 +8,11 @@
 //! A restore builds every tenant before it replaces any, so a refused document changes
 //! nothing; each store is rebuilt under the tenant's limits, and refused when over them.
 
-use super::chat_store::{Chat, ChatStore};
+use super::chat_store::{Chat, ChatStore, CHAT_TICKS_PER_MS};
 use super::file_store::{FileStore, FilesRecord};
 use super::fixtures::Settings;
 use super::metadata_store::{Attributes, MetadataStore};
+use super::msgid::SEQ_PER_MS;
 use super::mute_store::{Ends, MuteStore};
 use super::offline_store::Deliveries;
 use super::relation_store::{ListsRecord, RelationStore};
@@ -92,28 +93,33 @@ impl State {
             built.push((key, tenant));
         }
         let late = |ms: u64| ms > MAX_MS as u64;
-        if late(snapshot.message_id_tick / 1024) || late(chat_tick / 64) || late(uuid_ms as u64) {
+        if late(snapshot.message_id_tick / SEQ_PER_MS)
+            || late(chat_tick / CHAT_TICKS_PER_MS)
+            || late(uuid_ms as u64)
+        {
             return Err("an id or UUID from after the year 9999".into());
         }
         self.message_ids.set_last_tick(snapshot.message_id_tick);
         self.chat_ids.set_last_tick(chat_tick);
-        // Later UUIDs (users, files) come after every restored one.
+        // Later UUIDs (users, files) come after every restored one, even where the document's
+        // identifier sources (restored after the providers) do not say so.
         self.core.ids.uuid_v1(uuid_ms.saturating_add(1));
         self.tokens.clear();
+        self.replace(built);
+        Ok(())
+    }
+
+    /// Puts `built` in place of every tenant; fixture tenants it lacks start from the fixtures.
+    fn replace(&self, built: Vec<(String, Tenant)>) {
         self.tenants.reset(None);
         let restored: Vec<String> = built.iter().map(|(k, _)| k.clone()).collect();
         for (key, tenant) in built {
             self.tenants.put(&key, tenant);
         }
-        let missing = self
-            .fixtures
-            .tenants
-            .keys()
-            .filter(|k| !restored.contains(k));
-        for key in missing {
+        let fixtures = self.fixtures.tenants.keys();
+        for key in fixtures.filter(|k| !restored.contains(k)) {
             self.store_fixtures(Some(key));
         }
-        Ok(())
     }
 
     /// Refuses more tenants than the emulator keeps (fixture tenants are always kept).
