@@ -18,6 +18,7 @@ Admin API (plain JSON, unauthenticated unless --admin-token is set):
   GET  /_emulator/events      messages and calls live (Server-Sent Events)
   /_emulator/faults           make provider routes fail, slow down or hang up
   POST /_emulator/reset       forget everything, a provider, or a tenant
+  GET|PUT /_emulator/state    export or replace the whole state (one JSON document)
   /_emulator/clock            read, pin, advance or release the clock";
 
 /// The command line.
@@ -130,6 +131,19 @@ pub struct Config {
     /// Bearer token required on every /_emulator route (none by default).
     #[arg(long, env = "IM_EMULATOR_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+    /// State file: loaded at start when it exists, written (atomically) at clean shutdown
+    /// and every --state-interval.
+    #[arg(long, env = "IM_EMULATOR_STATE_FILE", value_name = "PATH")]
+    pub state_file: Option<PathBuf>,
+    /// Seconds between two writes of --state-file (0: only at shutdown).
+    #[arg(
+        long,
+        env = "IM_EMULATOR_STATE_INTERVAL",
+        value_name = "SECS",
+        default_value = "30",
+        value_parser = parse_interval
+    )]
+    pub state_interval: Duration,
 }
 
 impl Default for Config {
@@ -147,6 +161,8 @@ impl Default for Config {
             max_tenants: 1_000,
             request_timeout: Duration::from_secs(10),
             admin_token: None,
+            state_file: None,
+            state_interval: Duration::from_secs(30),
         }
     }
 }
@@ -157,6 +173,17 @@ pub fn listen_address(bind: &str) -> String {
         Some(port) => format!("127.0.0.1:{port}"),
         None => bind.to_owned(),
     }
+}
+
+/// Seconds, with a fraction allowed (`0.5`); 0 means never.
+fn parse_interval(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(0.0..=86_400.0).contains(&seconds) {
+        return Err("the interval must be from 0 to 86400 seconds".into());
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 /// Seconds, with a fraction allowed (`0.5`); more than zero.

@@ -15,8 +15,9 @@ use actix_web::{dev::Server, web, App, HttpServer};
 use config::Config;
 use providers::{anqicms, easemob, openim, yunxin, Provider};
 use std::net::{SocketAddr, TcpListener};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The version printed in the ready line and `/_emulator/health`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -26,6 +27,9 @@ pub struct Application {
     server: Server,
     address: SocketAddr,
     core: Arc<core::Core>,
+    admin: web::Data<admin::Admin>,
+    /// `--state-file` and `--state-interval`.
+    state_file: Option<(PathBuf, Duration)>,
 }
 
 impl Application {
@@ -84,9 +88,15 @@ impl Application {
             runtime,
             config.admin_token.clone(),
         ));
+        if let Some(path) = &config.state_file {
+            if admin::state::load_file(&admin, path)? {
+                log::info!("state loaded from {}", path.display());
+            }
+        }
         // The request log costs a little on every call: only wrap it when it is shown.
         let log_requests =
             log::log_enabled!(target: "actix_web::middleware::logger", log::Level::Info);
+        let admin_data = admin.clone();
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(Condition::new(
@@ -111,6 +121,11 @@ impl Application {
             server,
             address,
             core,
+            admin: admin_data,
+            state_file: config
+                .state_file
+                .clone()
+                .map(|path| (path, config.state_interval)),
         })
     }
 
@@ -124,13 +139,45 @@ impl Application {
         format!("http://{}", self.address)
     }
 
-    /// Serves until SIGINT or SIGTERM, then shuts down cleanly.
+    /// Serves until SIGINT or SIGTERM, then shuts down cleanly; with `--state-file`, writes
+    /// the state every `--state-interval` and once more after the server stopped.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let core = self.core.clone();
         let ring = tokio::spawn(async move { core.journal.ring().await });
+        let saver = self.state_file.clone().and_then(|(path, every)| {
+            let admin = self.admin.clone();
+            (!every.is_zero()).then(|| tokio::spawn(save_every(admin, path, every)))
+        });
         let served = self.server.await;
         ring.abort();
+        if let Some(saver) = saver {
+            saver.abort();
+        }
+        if let Some((path, _)) = &self.state_file {
+            admin::state::save_file(&self.admin, path).map_err(|e| {
+                std::io::Error::other(format!(
+                    "--state-file {}: cannot write it: {e}",
+                    path.display()
+                ))
+            })?;
+            log::info!("state written to {}", path.display());
+        }
         served
+    }
+}
+
+/// Writes the state to `path` every `every`, off the server's threads.
+async fn save_every(admin: web::Data<admin::Admin>, path: PathBuf, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        let (admin, to) = (admin.clone(), path.clone());
+        let written = tokio::task::spawn_blocking(move || admin::state::save_file(&admin, &to));
+        if let Ok(Err(e)) = written.await {
+            log::error!("--state-file {}: cannot write it: {e}", path.display());
+        }
     }
 }
 

@@ -15,6 +15,7 @@ pub mod openapi;
 mod requests;
 mod reset;
 pub mod route_docs;
+pub mod state;
 mod tenants;
 
 pub use health::Runtime;
@@ -85,6 +86,7 @@ enum Route {
     Faults,
     Fault(u64),
     OpenApi,
+    State,
 }
 
 fn route_of(path: &str) -> Option<Route> {
@@ -101,6 +103,7 @@ fn route_of(path: &str) -> Option<Route> {
         "/faults" => Route::Faults,
         other if other.starts_with("/faults/") => Route::Fault(faults::id_of(other)?),
         "/openapi.json" => Route::OpenApi,
+        "/state" => Route::State,
         other if delivery::route_of(other).is_some() => Route::Delivered,
         other => {
             let (id, action) = merchant::route_of(other)?;
@@ -143,6 +146,8 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
         (Route::Fault(id), Method::DELETE) => faults::remove(&admin, Some(id)),
         (Route::OpenApi, Method::GET) => openapi::serve(),
         (Route::Reset, Method::POST) => reset::reset(&admin, &req),
+        (Route::State, Method::GET) => state::get(&admin),
+        (Route::State, Method::PUT) => state::put(&admin, &req, payload).await,
         (Route::Clock, Method::GET) => clock::get(&admin),
         (Route::Clock, Method::PUT) => match read_body(&admin, &req, payload).await {
             Ok(body) => clock::set(&admin, &body),
@@ -175,6 +180,7 @@ fn allowed(route: Route) -> &'static str {
         Route::Fault(_) => "DELETE",
         Route::Reset | Route::Advance | Route::Merchant(..) | Route::Delivered => "POST",
         Route::Clock => "GET, PUT, DELETE",
+        Route::State => "GET, PUT",
     }
 }
 

@@ -109,6 +109,22 @@ pub const ROUTES: &[RouteDoc] = &[
         (400, "bad_request", "a malformed parameter"),
         (503, "too_many_subscribers", "256 subscribers listen already"),
     ]),
+    at(
+        "GET",
+        "/_emulator/state",
+        "The whole state of every provider as one versioned JSON document",
+    ),
+    at(
+        "PUT",
+        "/_emulator/state",
+        "Replace the whole state with a document GET /_emulator/state gave",
+    )
+    .body(r#"{"format":"im-emulator-state","version":1,"clock":{},"ids":{},"journal":{},"providers":{}}"#)
+    .errors(&[
+        (400, "bad_request", "a malformed document; nothing changes"),
+        (400, "version_mismatch", "a document of another version"),
+        (413, "payload_too_large", "over 256 MiB"),
+    ]),
     at("GET", "/_emulator/faults", "The fault rules, with how often each fired"),
     at(
         "POST",

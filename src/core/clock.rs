@@ -99,3 +99,57 @@ fn system_ms() -> i64 {
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
 }
+
+/// The clock in a state document: pinned at `now_ms`, or running `offset_ms` ahead of the
+/// system's time (`now_ms` then only tells when it was saved).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockState {
+    pub pinned: bool,
+    pub now_ms: i64,
+    #[serde(default)]
+    pub offset_ms: i64,
+}
+
+impl Clock {
+    /// Its state, for a state document.
+    pub fn snapshot(&self) -> ClockState {
+        let pinned = self.is_frozen();
+        let now_ms = self.now_ms();
+        let offset_ms = if pinned {
+            0
+        } else {
+            self.value.load(Ordering::Acquire)
+        };
+        ClockState {
+            pinned,
+            now_ms,
+            offset_ms,
+        }
+    }
+
+    /// Whether `state` shows an instant this clock can show.
+    pub fn check(&self, state: &ClockState) -> Result<(), OutOfRange> {
+        let now = if state.pinned {
+            Some(state.now_ms)
+        } else {
+            system_ms().checked_add(state.offset_ms)
+        };
+        now.filter(|n| self.range.contains(n))
+            .map(|_| ())
+            .ok_or(OutOfRange)
+    }
+
+    /// Takes `state`: pinned where it was pinned, else running with the same offset from the
+    /// system's time, so that time goes on across a restart. Refuses an instant outside its
+    /// range.
+    pub fn restore(&self, state: &ClockState) -> Result<(), OutOfRange> {
+        self.check(state)?;
+        if state.pinned {
+            return self.set(state.now_ms, false);
+        }
+        self.value.store(state.offset_ms, Ordering::Release);
+        self.frozen.store(false, Ordering::Release);
+        Ok(())
+    }
+}

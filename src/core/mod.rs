@@ -18,6 +18,7 @@ pub mod query;
 pub mod rate;
 pub mod requests;
 pub mod route_doc;
+pub mod sorted;
 pub mod tenants;
 
 use std::ops::RangeInclusive;

@@ -30,7 +30,8 @@ pub async fn read_capped(
     cap: usize,
     timeout: Duration,
 ) -> Result<web::Bytes, BodyError> {
-    match tokio::time::timeout(timeout, read(req, payload, cap)).await {
+    let read = read(req, payload, cap.min(HARD_CAP), HARD_CAP);
+    match tokio::time::timeout(timeout, read).await {
         Ok(Ok(body)) => {
             // Left on the request for the request log; sharing the bytes costs no copy.
             let logged = crate::core::requests::ReadBody(body.clone());
@@ -42,18 +43,32 @@ pub async fn read_capped(
     }
 }
 
+/// [`read_capped`] for the one body allowed past [`HARD_CAP`] (an admin state document):
+/// refused as soon as it exceeds `cap`.
+pub async fn read_large(
+    req: &HttpRequest,
+    payload: web::Payload,
+    cap: usize,
+    timeout: Duration,
+) -> Result<web::Bytes, BodyError> {
+    match tokio::time::timeout(timeout, read(req, payload, cap, cap)).await {
+        Ok(result) => result,
+        Err(_) => Err(BodyError::TimedOut),
+    }
+}
+
 async fn read(
     req: &HttpRequest,
     mut payload: web::Payload,
     cap: usize,
+    hard_cap: usize,
 ) -> Result<web::Bytes, BodyError> {
-    let cap = cap.min(HARD_CAP);
     let declared = req
         .headers()
         .get(actix_web::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > HARD_CAP) {
+    if declared.is_some_and(|len| len > hard_cap) {
         return Err(BodyError::TooLarge);
     }
     let mut body = web::BytesMut::with_capacity(declared.unwrap_or(1024).min(cap));
@@ -61,7 +76,7 @@ async fn read(
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| BodyError::Broken)?;
         seen += chunk.len();
-        if seen > HARD_CAP {
+        if seen > hard_cap {
             return Err(BodyError::TooLarge);
         }
         if seen <= cap {

@@ -6,11 +6,13 @@
 mod partition;
 mod query;
 mod record;
+mod snapshot;
 mod watch;
 
 pub use partition::{Partition, Revision};
 pub use query::{Cursor, Filter, Found};
 pub use record::{ChatType, Entry, MessageId, MessageType, Record};
+pub use snapshot::{Checked, IdState, JournalState, PartitionState, RecordState, TypeState};
 pub use watch::Waiter;
 
 use dashmap::DashMap;
@@ -24,6 +26,8 @@ pub struct Journal {
     /// The number of the next record: how many were ever appended.
     seq: AtomicU64,
     partitions: DashMap<(&'static str, Arc<str>), Arc<Partition>>,
+    /// Partitions a state document restored that no provider tenant has taken back yet.
+    restored: DashMap<(&'static str, Arc<str>), Arc<Partition>>,
     /// Records gone: evicted, or dropped by a reset. The journal holds `seq - removed`.
     removed: AtomicU64,
     evicted: AtomicU64,
@@ -73,7 +77,15 @@ impl Journal {
     }
 
     /// A new partition for `tenant` of `provider`; the journal lists it at its first append.
+    /// After [`Journal::restore`], the first call for a restored (provider, tenant) takes back
+    /// its restored partition instead, records and all: a provider restoring its tenants
+    /// simply makes them as usual, after the journal was restored.
     pub fn partition(&self, provider: &'static str, tenant: &Arc<str>) -> Arc<Partition> {
+        if !self.restored.is_empty() {
+            if let Some((_, part)) = self.restored.remove(&(provider, tenant.clone())) {
+                return part;
+            }
+        }
         Arc::new(Partition::new(provider, tenant.clone()))
     }
 
@@ -161,8 +173,11 @@ impl Journal {
 
     /// Forgets the partitions of `provider` (all when `None`) and `tenant` (all when `None`).
     pub fn drop_partitions(&self, provider: Option<&str>, tenant: Option<&str>) {
+        let matches =
+            |p: &str, t: &str| provider.is_none_or(|v| v == p) && tenant.is_none_or(|v| v == t);
+        self.restored.retain(|(p, t), _| !matches(p, t));
         self.partitions.retain(|(p, t), part| {
-            let dropped = provider.is_none_or(|v| v == *p) && tenant.is_none_or(|v| v == &**t);
+            let dropped = matches(p, t);
             if dropped {
                 self.removed
                     .fetch_add(part.drop_out() as u64, Ordering::Relaxed);

@@ -238,3 +238,51 @@ impl Partition {
         }))
     }
 }
+
+impl Partition {
+    /// A copy of every record it holds, oldest first, each with how many times it was
+    /// modified: what a state document keeps of it.
+    pub(super) fn dump(&self) -> Vec<(Record, u32)> {
+        let guard = self.lock();
+        let records = guard.chunks.iter().flatten();
+        records
+            .map(|r| (r.clone(), guard.modified.get(&r.seq).copied().unwrap_or(0)))
+            .collect()
+    }
+
+    /// A listed partition holding `records` (numbered already, in increasing order), each
+    /// with its modification count: the partition a state document describes.
+    pub(super) fn load(
+        provider: &'static str,
+        tenant: Arc<str>,
+        records: Vec<(Record, u32)>,
+    ) -> Self {
+        let part = Self::new(provider, tenant);
+        let mut guard = part.lock();
+        let count = records.len();
+        let mut first_last = None;
+        for (record, modified) in records {
+            let seq = record.seq;
+            first_last = Some((first_last.map_or(seq, |(f, _)| f), seq));
+            if modified > 0 {
+                guard.modified.insert(seq, modified);
+            }
+            match guard.chunks.back_mut() {
+                Some(chunk) if chunk.len() < CHUNK => chunk.push_back(record),
+                _ => {
+                    let mut chunk = VecDeque::with_capacity(CHUNK);
+                    chunk.push_back(record);
+                    guard.chunks.push_back(chunk);
+                }
+            }
+        }
+        drop(guard);
+        if let Some((first, last)) = first_last {
+            part.head.store(first, Ordering::Release);
+            part.next.store(last + 1, Ordering::Release);
+        }
+        part.len.store(count, Ordering::Relaxed);
+        part.listed.store(true, Ordering::Release);
+        part
+    }
+}

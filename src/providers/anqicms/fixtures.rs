@@ -6,7 +6,7 @@
 
 use crate::core::{created, fixtures};
 use crate::providers::Fixture;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 const BUILT_IN: &str = include_str!("../../../fixtures/anqicms/tenants.json");
@@ -36,7 +36,7 @@ struct TenantFixture {
 }
 
 /// A user that exists from the start.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserFixture {
     pub user_name: String,
@@ -48,7 +48,8 @@ pub struct UserFixture {
 }
 
 /// Everything a tenant is made from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     /// The site's TokenSecret: user tokens are signed with it + `-user-token`.
     pub token_secret: String,

@@ -14,6 +14,7 @@ mod order_store;
 mod orders;
 pub mod route_docs;
 mod routes;
+mod snapshot;
 mod tenant;
 mod token;
 mod user_store;
@@ -123,11 +124,11 @@ impl crate::providers::Provider for State {
     }
 
     fn snapshot(&self) -> serde_json::Value {
-        serde_json::Value::Null
+        serde_json::to_value(self.dump()).expect("the AnqiCMS state is JSON")
     }
 
-    fn restore(&self, _state: serde_json::Value) -> Result<(), String> {
-        Ok(())
+    fn restore(&self, state: serde_json::Value) -> Result<(), String> {
+        self.load(serde_json::from_value(state).map_err(|e| e.to_string())?)
     }
 
     fn create_tenant(&self, fixture: super::Fixture) -> Result<String, super::Refusal> {

@@ -5,7 +5,7 @@
 //! whichever order holds it). A page of an order's
 //! messages costs the same whatever the order's length.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -16,21 +16,29 @@ pub const COMMUNICATING: i64 = 1;
 pub const QUOTED: i64 = 2;
 pub const ACCEPTED: i64 = 3;
 
+/// One of a fixed set of names (as a type of its own, so that serde reads it with the function
+/// given instead of borrowing from the input).
+pub type Name = &'static str;
+
 /// A message of an order (`id`, `created_time` and the documented fields, in that order).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Message {
     pub id: u64,
     pub created_time: i64,
     pub comm_order_id: u64,
     pub sender_id: u64,
-    pub sender_type: &'static str,
+    #[serde(deserialize_with = "super::snapshot::sender_type")]
+    pub sender_type: Name,
     pub sender_name: String,
-    pub message_type: &'static str,
+    #[serde(deserialize_with = "super::snapshot::message_type")]
+    pub message_type: Name,
     pub content: String,
 }
 
-/// An order as the API shows it, its messages apart.
-#[derive(Debug, Clone, Serialize)]
+/// An order as the API shows it, its messages apart (a state document keeps them beside it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Order {
     pub id: u64,
     pub created_time: i64,
@@ -52,7 +60,7 @@ pub struct Order {
     pub order_extra: Option<Value>,
     pub order_fields: Option<()>,
     pub status: i64,
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub messages: VecDeque<Message>,
 }
 
@@ -67,8 +75,12 @@ pub enum Refused {
     Full,
 }
 
-#[derive(Debug, Default)]
-struct Orders {
+/// A site's orders, and what a state document keeps of them besides the orders and their
+/// messages.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Orders {
+    #[serde(skip)]
     by_id: BTreeMap<u64, Order>,
     last_order: u64,
     last_message: u64,
@@ -76,6 +88,7 @@ struct Orders {
     /// The order of every kept message, oldest first.
     arrivals: VecDeque<u64>,
     /// The bytes of content of the kept messages.
+    #[serde(skip)]
     bytes: usize,
 }
 
@@ -247,6 +260,54 @@ impl OrderStore {
                 items: order.messages.range(range).map(show).collect(),
                 total: order.messages.len(),
             }
+        })
+    }
+
+    /// Every order with its messages, and the counters: what a state document keeps.
+    pub fn dump(&self) -> (Vec<(Order, Vec<Message>)>, Orders) {
+        let orders = self.read();
+        let all = orders.by_id.values();
+        let all = all.map(|o| (o.clone(), o.messages.iter().cloned().collect()));
+        let counters = Orders {
+            by_id: BTreeMap::new(),
+            last_order: orders.last_order,
+            last_message: orders.last_message,
+            last_pay_order: orders.last_pay_order,
+            arrivals: orders.arrivals.clone(),
+            bytes: 0,
+        };
+        (all.collect(), counters)
+    }
+
+    /// A store holding `all` with the counters of `counters`; refuses an order twice, a
+    /// message of another order, or arrivals that do not match the messages.
+    pub fn load(all: Vec<(Order, Vec<Message>)>, mut counters: Orders) -> Result<Self, String> {
+        let mut held = BTreeMap::new();
+        for (mut order, messages) in all {
+            let id = order.id;
+            if messages.iter().any(|m| m.comm_order_id != id) || held.contains_key(&id) {
+                return Err(format!(
+                    "order {id}: repeated, or holding another order's message"
+                ));
+            }
+            order.messages = messages.into();
+            held.insert(id, order);
+        }
+        let messages: usize = held.values().map(|o| o.messages.len()).sum();
+        if messages != counters.arrivals.len() {
+            return Err(format!(
+                "{messages} messages but {} arrivals",
+                counters.arrivals.len()
+            ));
+        }
+        counters.bytes = held
+            .values()
+            .flat_map(|o| &o.messages)
+            .map(|m| m.content.len())
+            .sum();
+        counters.by_id = held;
+        Ok(Self {
+            inner: RwLock::new(counters),
         })
     }
 

@@ -3,12 +3,13 @@
 //! password kept only as a keyed digest; at most the tenant's `max_users`. The user object is
 //! AnqiCMS's `model.User`, keys in its struct order.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-/// A stored user.
-#[derive(Debug, Clone)]
+/// A stored user (in a state document, the password digest in hex).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct User {
     pub id: u64,
     pub created_time: i64,
@@ -21,6 +22,7 @@ pub struct User {
     pub phone: String,
     pub invite_code: String,
     pub last_login: i64,
+    #[serde(with = "super::snapshot::hex32")]
     pub password: [u8; 32],
 }
 
@@ -193,6 +195,49 @@ impl UserStore {
     /// How many users it holds.
     pub fn len(&self) -> usize {
         self.read().by_id.len()
+    }
+
+    /// Every user, by ID, and the last ID handed out: what a state document keeps.
+    pub fn dump(&self) -> (Vec<User>, u64) {
+        let users = self.read();
+        let mut all: Vec<User> = users.by_id.values().cloned().collect();
+        all.sort_by_key(|u| u.id);
+        (all, users.last_id)
+    }
+
+    /// A store holding `users` as they are, IDs handed out after `last_id`; refuses a user
+    /// whose ID, name, email or phone another has.
+    pub fn load(users: Vec<User>, last_id: u64) -> Result<Self, String> {
+        let mut store = Users {
+            last_id,
+            ..Users::default()
+        };
+        for user in users {
+            let (id, name) = (user.id, key(&user.user_name));
+            let taken =
+                |index: &HashMap<String, u64>, k: &str| !k.is_empty() && index.contains_key(k);
+            let (email, phone) = (key(&user.email), key(&user.phone));
+            if id == 0
+                || id > last_id
+                || store.by_id.contains_key(&id)
+                || taken(&store.by_name, &name)
+                || taken(&store.by_email, &email)
+                || taken(&store.by_phone, &phone)
+            {
+                return Err(format!("user {id} ({name}) repeats another's ID, name, email or phone, or is above last_id"));
+            }
+            store.by_name.insert(name, id);
+            if !email.is_empty() {
+                store.by_email.insert(email, id);
+            }
+            if !phone.is_empty() {
+                store.by_phone.insert(phone, id);
+            }
+            store.by_id.insert(id, user);
+        }
+        Ok(Self {
+            inner: RwLock::new(store),
+        })
     }
 }
 

@@ -64,6 +64,11 @@ pub struct Verifier {
 impl Verifier {
     const CAPACITY: usize = 4096;
 
+    /// Forgets every checked token (the key that signs them may have changed).
+    pub fn clear(&self) {
+        self.seen.clear();
+    }
+
     /// The signed part of `token`, once its signature is known to be this server's.
     fn verified(&self, ids: &Ids, token: &str) -> Result<[u8; SIGNED_LEN], EasemobError> {
         if let Some(signed) = self.seen.get(token) {

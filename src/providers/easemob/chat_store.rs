@@ -41,8 +41,9 @@ impl Kind {
     }
 }
 
-/// One group or chat room.
-#[derive(Debug, Clone)]
+/// One group or chat room (as a state snapshot keeps it, too).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Chat {
     pub id: u64,
     pub name: Box<str>,
@@ -284,6 +285,65 @@ impl Index {
     }
 }
 
+impl ChatStore {
+    /// Every one it holds, oldest first, for a snapshot.
+    pub fn export(&self) -> Vec<Chat> {
+        self.read().chats.values().cloned().collect()
+    }
+
+    /// A store holding `chats`, as [`ChatStore::insert`] would have stored them under
+    /// `limits`; refused when one breaks them or could not have been made (see [`check`]).
+    pub fn import(chats: Vec<Chat>, limits: &ChatLimits) -> Result<Self, String> {
+        let store = Self::new(limits);
+        for chat in chats {
+            let id = chat.id;
+            check(&chat, limits).map_err(|e| format!("{id}: {e}"))?;
+            if store.read().chats.contains_key(&id) {
+                return Err(format!("{id} is listed twice"));
+            }
+            store.insert(chat, limits).map_err(|e| match e {
+                Refused::UserFull(user) => format!("{id}: {user} has joined too many"),
+                _ => format!("{id}: over the {} allowed", limits.max_count),
+            })?;
+        }
+        Ok(store)
+    }
+}
+
+/// Why `chat` could not have been made under `limits`: too many members or admins, people
+/// listed twice, admins or mutes that are no members.
+fn check(chat: &Chat, limits: &ChatLimits) -> Result<(), String> {
+    if limits.max_members > 0 && chat.maxusers > limits.max_members {
+        return Err(format!("maxusers over {}", limits.max_members));
+    }
+    if chat.count() > chat.maxusers.max(1) as usize {
+        return Err("more members than maxusers".into());
+    }
+    if limits.max_admins > 0 && chat.admins.len() > limits.max_admins as usize {
+        return Err(format!("over {} admins", limits.max_admins));
+    }
+    let mut seen = BTreeSet::new();
+    if chat
+        .members
+        .iter()
+        .any(|m| *m == chat.owner || !seen.insert(m))
+    {
+        return Err("a member is listed twice, or is the owner".into());
+    }
+    let mut admins = BTreeSet::new();
+    if !chat
+        .admins
+        .iter()
+        .all(|a| seen.contains(a) && admins.insert(a))
+    {
+        return Err("an admin is no member, or is listed twice".into());
+    }
+    if !chat.mutes.iter().all(|(m, _)| chat.has(m)) {
+        return Err("a muted user is no member".into());
+    }
+    Ok(())
+}
+
 /// The ids of groups and rooms (one sequence for both, as the service's "group ID already
 /// exists" for rooms shows): decimal numbers of 15 digits today, like the docs' `184524748161025`,
 /// growing with the clock (64 a millisecond) and ending in 4 bits drawn from the seed.
@@ -293,6 +353,9 @@ pub struct ChatIds {
     node: u64,
 }
 
+/// Group and room ids a millisecond.
+pub const CHAT_TICKS_PER_MS: u64 = 64;
+
 /// 2017-01-01T00:00:00Z: ids count milliseconds from here.
 const CHAT_EPOCH_MS: i64 = 1_483_228_800_000;
 
@@ -301,7 +364,7 @@ impl ChatIds {
     pub fn new(ids: &Ids) -> Self {
         let node = u64::from(ids.digest(&[b"easemob-chat-ids"])[0] & 0x0F);
         Self {
-            ticks: TimeSequence::new(64),
+            ticks: TimeSequence::new(CHAT_TICKS_PER_MS),
             node,
         }
     }
@@ -310,6 +373,16 @@ impl ChatIds {
     pub fn next(&self, now_ms: i64) -> u64 {
         let ms = (now_ms - CHAT_EPOCH_MS).max(0) as u64;
         (self.ticks.reserve(ms, 1) << 4) | self.node
+    }
+
+    /// The tick of the last id issued (0: none yet), for a snapshot.
+    pub fn last_tick(&self) -> u64 {
+        self.ticks.last()
+    }
+
+    /// Continues the ids after the tick `last`, as [`Self::last_tick`] gave it.
+    pub fn set_last_tick(&self, last: u64) {
+        self.ticks.set_last(last);
     }
 }
 

@@ -3,6 +3,9 @@
 //! `file_expired`), and the bytes kept are bounded, the oldest files going first.
 
 use actix_web::web::Bytes;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 use uuid::Uuid;
@@ -136,5 +139,114 @@ impl Files {
             self.counts.files -= 1;
             self.counts.dropped += 1;
         }
+    }
+}
+
+/// A tenant's files as a state snapshot keeps them: in order of upload, the bytes in base64,
+/// with the remembered ids of expired files and the count of files dropped.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilesRecord {
+    files: Vec<FileRecord>,
+    expired: Vec<Uuid>,
+    dropped: u64,
+}
+
+/// One file of a [`FilesRecord`].
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileRecord {
+    uuid: Uuid,
+    content_type: Option<Box<str>>,
+    secret: Box<str>,
+    restricted: bool,
+    uploaded_ms: i64,
+    base64: String,
+}
+
+impl FilesRecord {
+    /// The UUIDs of its files, expired ones included.
+    pub fn uuids(&self) -> impl Iterator<Item = &Uuid> {
+        self.files.iter().map(|f| &f.uuid).chain(&self.expired)
+    }
+}
+
+impl FileStore {
+    /// What it holds, for a snapshot.
+    pub fn export(&self) -> FilesRecord {
+        let files = self.lock();
+        let record = |id: &Uuid| {
+            let f = files.by_id.get(id)?;
+            Some(FileRecord {
+                uuid: *id,
+                content_type: f.content_type.clone(),
+                secret: f.secret.clone(),
+                restricted: f.restricted,
+                uploaded_ms: f.uploaded_ms,
+                base64: STANDARD.encode(&f.bytes),
+            })
+        };
+        FilesRecord {
+            files: files.order.iter().filter_map(record).collect(),
+            expired: files.expired_order.iter().copied().collect(),
+            dropped: files.counts.dropped,
+        }
+    }
+
+    /// A store holding `record`; refused when a file is over `max_file_bytes` (0: no bound),
+    /// the files over `max_bytes` (as the store keeps them: a lone file may be), or an id is
+    /// listed twice.
+    pub fn import(
+        record: FilesRecord,
+        max_file_bytes: u32,
+        max_bytes: u64,
+    ) -> Result<Self, String> {
+        if record.expired.len() > EXPIRED_IDS {
+            return Err(format!("over {EXPIRED_IDS} expired file ids"));
+        }
+        let mut files = Files {
+            counts: FileCounts {
+                dropped: record.dropped,
+                ..FileCounts::default()
+            },
+            ..Files::default()
+        };
+        let count = record.files.len();
+        for f in record.files {
+            let bytes = STANDARD
+                .decode(&f.base64)
+                .map_err(|e| format!("file {}: base64: {e}", f.uuid))?;
+            if max_file_bytes > 0 && bytes.len() > max_file_bytes as usize {
+                return Err(format!("file {}: over {max_file_bytes} bytes", f.uuid));
+            }
+            files.counts.bytes += bytes.len() as u64;
+            files.counts.files += 1;
+            files.order.push_back(f.uuid);
+            let file = ChatFile {
+                bytes: bytes.into(),
+                content_type: f.content_type,
+                secret: f.secret,
+                restricted: f.restricted,
+                uploaded_ms: f.uploaded_ms,
+            };
+            if files.by_id.insert(f.uuid, file).is_some() {
+                return Err(format!("file {} is listed twice", f.uuid));
+            }
+        }
+        if count > 1 && files.counts.bytes > max_bytes {
+            return Err(format!(
+                "{} bytes of files, over {max_bytes}",
+                files.counts.bytes
+            ));
+        }
+        for id in record.expired {
+            if files.by_id.contains_key(&id) || !files.expired.insert(id) {
+                return Err(format!("expired file {id} is listed twice"));
+            }
+            files.expired_order.push_back(id);
+        }
+        Ok(Self {
+            files: Mutex::new(files),
+        })
     }
 }

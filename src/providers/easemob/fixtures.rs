@@ -88,7 +88,8 @@ struct TargetFixture {
 }
 
 /// The limits of one message target; 0 turns a limit off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TargetLimits {
     pub max_recipients: u32,
     pub calls_per_second: u32,
@@ -101,7 +102,8 @@ pub struct TargetLimits {
 }
 
 /// A tenant's limits; 0 turns a limit off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Limits {
     pub max_request_bytes: u32,
     pub max_message_bytes: u32,
@@ -132,8 +134,10 @@ pub struct Limits {
     pub rooms: ChatLimits,
 }
 
-/// Everything a tenant is made from.
-#[derive(Debug, Clone)]
+/// Everything a tenant is made from (a state snapshot keeps it all but `users`, which are
+/// kept as the users they made).
+#[derive(Debug, Clone, serde::Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     pub application: Option<Uuid>,
     pub client_id: Option<String>,
@@ -147,6 +151,7 @@ pub struct Settings {
     /// The most bytes of chat files the tenant keeps; the oldest files go first.
     pub max_stored_file_bytes: u64,
     pub limits: Limits,
+    #[serde(skip)]
     pub users: Vec<UserFixture>,
 }
 
@@ -436,7 +441,8 @@ struct ChatFixture {
 }
 
 /// The limits of groups or of chat rooms; 0 turns a limit off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChatLimits {
     /// How many the app holds (`appKey:... has create too many groups!`).
     pub max_count: u32,

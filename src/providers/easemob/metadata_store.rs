@@ -94,3 +94,42 @@ impl MetadataStore {
         self.read().bytes
     }
 }
+
+impl MetadataStore {
+    /// Every user's attributes, for a snapshot.
+    pub fn export(&self) -> std::collections::BTreeMap<Box<str>, Attributes> {
+        let index = self.read();
+        let users = index.by_user.iter();
+        users.map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
+    /// A store holding `users`; refused when a user's attributes pass `max_user` bytes or
+    /// all of them `max_app` (0: no bound), or a key is set twice.
+    pub fn import(
+        users: std::collections::BTreeMap<Box<str>, Attributes>,
+        max_user: u32,
+        max_app: u64,
+    ) -> Result<Self, String> {
+        let mut index = Index::default();
+        for (user, attributes) in users {
+            let bytes = size(&attributes);
+            if max_user > 0 && bytes > u64::from(max_user) {
+                return Err(format!("{user}: attributes over {max_user} bytes"));
+            }
+            let mut keys = std::collections::HashSet::new();
+            if !attributes.iter().all(|(k, _)| keys.insert(k)) {
+                return Err(format!("{user}: an attribute is set twice"));
+            }
+            index.bytes += bytes;
+            if !attributes.is_empty() {
+                index.by_user.insert(user, attributes);
+            }
+        }
+        if max_app > 0 && index.bytes > max_app {
+            return Err(format!("attributes over {max_app} bytes"));
+        }
+        Ok(Self {
+            inner: RwLock::new(index),
+        })
+    }
+}

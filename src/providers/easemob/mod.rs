@@ -35,6 +35,7 @@ mod rewrite;
 pub mod route_docs;
 mod routes;
 mod send;
+mod snapshot;
 mod social;
 mod tenant;
 mod token;
@@ -192,11 +193,11 @@ impl crate::providers::Provider for State {
     }
 
     fn snapshot(&self) -> serde_json::Value {
-        serde_json::Value::Null
+        self.snapshot_value()
     }
 
-    fn restore(&self, _state: serde_json::Value) -> Result<(), String> {
-        Ok(())
+    fn restore(&self, state: serde_json::Value) -> Result<(), String> {
+        self.restore_value(state)
     }
 
     fn create_tenant(&self, fixture: super::Fixture) -> Result<String, super::Refusal> {

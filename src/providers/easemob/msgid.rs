@@ -6,7 +6,8 @@ use crate::core::ids::TimeSequence;
 
 /// 2014-12-03T00:00:00Z, the ids' epoch, in Unix seconds.
 const EPOCH_S: u64 = 1_417_564_800;
-const SEQ_PER_MS: u64 = 1024;
+/// Message ids a millisecond.
+pub const SEQ_PER_MS: u64 = 1024;
 
 /// The instants an id can encode: from the epoch until its 32 bits of seconds run out (2151).
 pub const CLOCK_RANGE: std::ops::RangeInclusive<i64> =
@@ -32,6 +33,16 @@ impl MessageIds {
     pub fn take(&self, now_ms: i64, count: usize) -> impl Iterator<Item = u64> + '_ {
         let first = self.ticks.reserve(now_ms.max(0) as u64, count as u64);
         (first..first + count as u64).map(move |tick| self.layout(tick))
+    }
+
+    /// The tick of the last id issued (0: none yet), for a snapshot.
+    pub fn last_tick(&self) -> u64 {
+        self.ticks.last()
+    }
+
+    /// Continues the ids after the tick `last`, as [`Self::last_tick`] gave it.
+    pub fn set_last_tick(&self, last: u64) {
+        self.ticks.set_last(last);
     }
 
     fn layout(&self, tick: u64) -> u64 {

@@ -14,7 +14,7 @@ const FOR_EVER: i64 = i64::MAX;
 pub const KINDS: [&str; 3] = ["chat", "groupchat", "chatroom"];
 
 /// When each kind of mute ends (ms); 0: not muted.
-type Ends = [i64; 3];
+pub type Ends = [i64; 3];
 
 /// Every user's mutes.
 #[derive(Debug, Default)]
@@ -109,5 +109,25 @@ impl MuteStore {
     /// How many users have mutes stored (some may have run out).
     pub fn len(&self) -> usize {
         self.stored.load(Ordering::Relaxed)
+    }
+}
+
+impl MuteStore {
+    /// When each user's mutes end (ms; 0: none; `i64::MAX`: for ever), by kind, for a
+    /// snapshot.
+    pub fn export(&self) -> BTreeMap<Box<str>, Ends> {
+        self.read().clone()
+    }
+
+    /// A store holding `ends`; refused when an end is negative.
+    pub fn import(ends: BTreeMap<Box<str>, Ends>) -> Result<Self, String> {
+        if let Some((user, _)) = ends.iter().find(|(_, e)| e.iter().any(|e| *e < 0)) {
+            return Err(format!("{user}: a mute ends before 1970"));
+        }
+        let map: BTreeMap<_, _> = ends.into_iter().filter(|(_, e)| *e != [0; 3]).collect();
+        Ok(Self {
+            stored: AtomicUsize::new(map.len()),
+            inner: RwLock::new(map),
+        })
     }
 }

@@ -86,3 +86,28 @@ impl Deliveries {
         self.marks.retain(|user, _| present.contains(&**user));
     }
 }
+
+impl Deliveries {
+    /// Every user's mark, for a snapshot.
+    pub fn export(&self) -> std::collections::BTreeMap<Box<str>, u64> {
+        let marks = self.marks.iter();
+        marks.map(|m| (m.key().clone(), *m.value())).collect()
+    }
+
+    /// Marks holding `marks`; refused when there are over `max` (0: no bound) or a user is not
+    /// lower-cased.
+    pub fn import(
+        marks: std::collections::BTreeMap<Box<str>, u64>,
+        max: usize,
+    ) -> Result<Self, String> {
+        if max > 0 && marks.len() > max {
+            return Err(format!("over {max} delivery marks"));
+        }
+        if let Some(user) = marks.keys().find(|u| u.to_ascii_lowercase() != ***u) {
+            return Err(format!("delivery mark of {user}: not lower-cased"));
+        }
+        Ok(Self {
+            marks: marks.into_iter().collect(),
+        })
+    }
+}

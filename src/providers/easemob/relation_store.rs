@@ -2,7 +2,8 @@
 //! Contacts are mutual: adding one makes both users each other's contact. Each list keeps the
 //! order of adding, so that listings show the newest first, as the service does.
 
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// A user's two lists, oldest first, and the user's remarks on contacts.
@@ -183,5 +184,71 @@ fn drop_from(
         if lists.is_empty() {
             map.remove(owner);
         }
+    }
+}
+
+/// One user's lists as a state snapshot keeps them: oldest first, remarks by contact.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListsRecord {
+    contacts: Vec<Box<str>>,
+    blocks: Vec<Box<str>>,
+    remarks: BTreeMap<Box<str>, Box<str>>,
+}
+
+impl RelationStore {
+    /// Every user's lists, for a snapshot.
+    pub fn export(&self) -> BTreeMap<Box<str>, ListsRecord> {
+        let map = self.read();
+        let record = |l: &Lists| ListsRecord {
+            contacts: l.contacts.clone(),
+            blocks: l.blocks.clone(),
+            remarks: l
+                .remarks
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        };
+        map.iter().map(|(k, l)| (k.clone(), record(l))).collect()
+    }
+
+    /// A store holding `records`; refused when a list is over its limit (0: no bound), names
+    /// someone twice, a contact is not mutual or a remark is on no contact.
+    pub fn import(
+        records: BTreeMap<Box<str>, ListsRecord>,
+        max_contacts: u32,
+        max_blocks: u32,
+    ) -> Result<Self, String> {
+        let over = |list: &[Box<str>], max: u32| max > 0 && list.len() > max as usize;
+        let twice = |list: &[Box<str>]| {
+            let mut seen = std::collections::HashSet::new();
+            !list.iter().all(|x| seen.insert(x))
+        };
+        for (user, r) in &records {
+            if over(&r.contacts, max_contacts) || over(&r.blocks, max_blocks) {
+                return Err(format!("{user}: a list is over its limit"));
+            }
+            if twice(&r.contacts) || twice(&r.blocks) {
+                return Err(format!("{user}: a list names someone twice"));
+            }
+            let mutual = |c: &str| records.get(c).is_some_and(|o| o.contacts.contains(user));
+            if !r.contacts.iter().all(|c| mutual(c)) {
+                return Err(format!("{user}: a contact is not mutual"));
+            }
+            if !r.remarks.keys().all(|k| r.contacts.contains(k)) {
+                return Err(format!("{user}: a remark is on no contact"));
+            }
+        }
+        let lists = records.into_iter().map(|(user, r)| {
+            let lists = Lists {
+                contacts: r.contacts,
+                blocks: r.blocks,
+                remarks: r.remarks.into_iter().collect(),
+            };
+            (user, lists)
+        });
+        Ok(Self {
+            inner: RwLock::new(lists.filter(|(_, l)| !l.is_empty()).collect()),
+        })
     }
 }

@@ -98,7 +98,8 @@ pub struct Rates {
 }
 
 impl Rates {
-    fn new(l: &Limits) -> Self {
+    /// Fresh windows for `l`.
+    pub fn new(l: &Limits) -> Self {
         let per_second = |max| RateWindow::new(max, 1000);
         let send = |t: TargetLimits| SendRates {
             calls: per_second(t.calls_per_second),

@@ -2,7 +2,7 @@
 //! pages through them with a cursor, as Usergrid does.
 
 use crate::core::Core;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use uuid::Uuid;
@@ -188,5 +188,97 @@ impl Index {
         self.order.remove(&user.seq);
         self.by_uuid.remove(&user.uuid);
         Some(user)
+    }
+}
+
+/// A user as a state snapshot keeps it: the password and the place in the listing included.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserRecord {
+    seq: u64,
+    uuid: Uuid,
+    created: i64,
+    modified: i64,
+    username: Box<str>,
+    password: Box<str>,
+    activated: bool,
+    nickname: Option<Box<str>>,
+}
+
+impl UserRecord {
+    /// The user's UUID.
+    pub fn uuid(&self) -> Uuid {
+        self.uuid
+    }
+}
+
+impl UserStore {
+    /// Every user in order of creation, and the position the next one takes.
+    pub fn export(&self) -> (Vec<UserRecord>, u64) {
+        let index = self.read();
+        let users = index
+            .order
+            .values()
+            .filter_map(|name| index.by_name.get(name));
+        let records = users
+            .map(|u| UserRecord {
+                seq: u.seq,
+                uuid: u.uuid,
+                created: u.created,
+                modified: u.modified,
+                username: u.username.clone(),
+                password: u.password.clone(),
+                activated: u.activated,
+                nickname: u.nickname.clone(),
+            })
+            .collect();
+        (records, index.next_seq)
+    }
+
+    /// A store holding `records`, the next user at `next_seq`; refused when a record could not
+    /// have been stored (a name not lower-cased, duplicates, position) or there are over `max`
+    /// (0: no bound).
+    pub fn import(records: Vec<UserRecord>, next_seq: u64, max: u32) -> Result<Self, String> {
+        if max > 0 && records.len() > max as usize {
+            return Err(format!("{} users, over the limit of {max}", records.len()));
+        }
+        let mut index = Index {
+            next_seq,
+            ..Index::default()
+        };
+        for r in records {
+            let name = &r.username;
+            if name.is_empty() || **name != *name.to_ascii_lowercase() {
+                return Err(format!(
+                    "user {name:?}: a username is lower-cased, not empty"
+                ));
+            }
+            if r.seq >= next_seq || index.order.contains_key(&r.seq) {
+                return Err(format!(
+                    "user {name}: seq {} is taken or not below next_seq",
+                    r.seq
+                ));
+            }
+            if index.by_name.contains_key(name) || index.by_uuid.contains_key(&r.uuid) {
+                return Err(format!("user {name} or its uuid is listed twice"));
+            }
+            let user = User {
+                uuid: r.uuid,
+                kind: "user",
+                created: r.created,
+                modified: r.modified,
+                username: r.username,
+                activated: r.activated,
+                nickname: r.nickname,
+                password: r.password,
+                seq: r.seq,
+            };
+            index.order.insert(user.seq, user.username.clone());
+            index.by_uuid.insert(user.uuid, user.username.clone());
+            index.by_name.insert(user.username.clone(), user);
+        }
+        Ok(Self {
+            inner: RwLock::new(index),
+        })
     }
 }

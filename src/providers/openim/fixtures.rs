@@ -6,7 +6,7 @@
 
 use crate::core::{created, fixtures};
 use crate::providers::Fixture;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 const BUILT_IN: &str = include_str!("../../../fixtures/openim/tenants.json");
@@ -38,7 +38,7 @@ struct TenantFixture {
 }
 
 /// A user that exists from the start.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserFixture {
     pub user_id: String,
@@ -50,7 +50,7 @@ pub struct UserFixture {
 }
 
 /// The release line whose behaviour is emulated where `main` and the last release differ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Version {
     /// v3.8.3-patch.16, the latest release (the default).
     #[serde(rename = "v3.8.3")]
@@ -62,7 +62,8 @@ pub enum Version {
 }
 
 /// Everything a tenant is made from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     pub secret: String,
     pub admin_user_ids: Vec<String>,

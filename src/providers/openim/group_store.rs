@@ -1,7 +1,7 @@
 //! A tenant's groups (`sdkws.GroupInfo`) and their members, at most the tenant's
 //! `max_groups` of them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -11,8 +11,8 @@ pub const ADMIN: i32 = 60;
 pub const ORDINARY: i32 = 20;
 
 /// A group as `create_group` and `get_groups_info` answer it.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GroupInfo {
     #[serde(rename = "groupID")]
     pub group_id: String,
@@ -39,7 +39,8 @@ pub struct GroupInfo {
 }
 
 /// A group: its info and its members' roles.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Group {
     pub info: GroupInfo,
     pub members: HashMap<String, i32>,
@@ -48,7 +49,7 @@ pub struct Group {
 /// The groups of a tenant.
 #[derive(Debug, Default)]
 pub struct GroupStore {
-    inner: RwLock<HashMap<String, Group>>,
+    pub(super) inner: RwLock<HashMap<String, Group>>,
 }
 
 impl GroupStore {

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// The process's OpenIM id source.
 #[derive(Debug, Default)]
 pub struct MessageIds {
-    counter: AtomicU64,
+    pub(super) counter: AtomicU64,
 }
 
 impl MessageIds {

@@ -53,7 +53,8 @@ pub struct MsgData {
 }
 
 /// Who revoked a message, and when.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Revoke {
     pub user_id: String,
     pub role: i32,
@@ -165,26 +166,26 @@ impl Serialize for MsgData {
 }
 
 #[derive(Debug, Default)]
-struct Conversation {
-    max_seq: i64,
-    max_seq_time: i64,
+pub(super) struct Conversation {
+    pub(super) max_seq: i64,
+    pub(super) max_seq_time: i64,
     /// The kept messages, in seq order.
-    messages: VecDeque<Stored>,
+    pub(super) messages: VecDeque<Stored>,
 }
 
 #[derive(Debug, Default)]
-struct Messages {
-    conversations: HashMap<Arc<str>, Conversation>,
+pub(super) struct Messages {
+    pub(super) conversations: HashMap<Arc<str>, Conversation>,
     /// Every kept message by conversation, in order of arrival: who is evicted next.
-    arrivals: VecDeque<(Arc<str>, i64)>,
+    pub(super) arrivals: VecDeque<(Arc<str>, i64)>,
     /// The conversations each user is in.
-    members: HashMap<String, BTreeSet<Arc<str>>>,
+    pub(super) members: HashMap<String, BTreeSet<Arc<str>>>,
 }
 
 /// A tenant's messages.
 #[derive(Debug, Default)]
 pub struct MsgStore {
-    inner: Mutex<Messages>,
+    pub(super) inner: Mutex<Messages>,
 }
 
 impl MsgStore {

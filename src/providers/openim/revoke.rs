@@ -87,7 +87,7 @@ struct RevokeMsgTips<'a> {
 
 /// The options of a revoke notification: a reliable notification kept in history, no unread
 /// count (`GetOptionsByNotification` for `MsgRevokeNotification`).
-const NOTIFICATION_OPTIONS: [(&str, bool); 11] = [
+pub(super) const NOTIFICATION_OPTIONS: [(&str, bool); 11] = [
     ("isNotNotification", false),
     ("isSendMsg", false),
     ("history", true),

@@ -19,15 +19,17 @@ const TEMPORARY_MS: i64 = 5 * 60 * 1000;
 const MAX_TEMPORARY: usize = 64;
 
 /// What the store knows of a token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum State {
     Normal,
     Kicked,
     Unknown,
 }
 
-#[derive(Debug, Default)]
-struct UserTokens {
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct UserTokens {
     /// Per platform, oldest first.
     platforms: HashMap<i32, Vec<(String, State)>>,
     /// Replaced admin tokens and the instant they stop being valid (`main`).
@@ -37,7 +39,7 @@ struct UserTokens {
 /// A tenant's issued tokens.
 #[derive(Debug, Default)]
 pub struct TokenStore {
-    users: Mutex<HashMap<String, UserTokens>>,
+    pub(super) users: Mutex<HashMap<String, UserTokens>>,
 }
 
 impl TokenStore {

@@ -1,13 +1,13 @@
 //! A tenant's OpenIM users (`sdkws.UserInfo`), by userID and in order of registration, at
 //! most the tenant's `max_users` of them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// A user as `/user/get_users_info` answers it.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct User {
     #[serde(rename = "userID")]
     pub user_id: String,
@@ -62,13 +62,13 @@ fn is_mark(c: char) -> bool {
 /// The users of a tenant.
 #[derive(Debug, Default)]
 pub struct UserStore {
-    inner: RwLock<Users>,
+    pub(super) inner: RwLock<Users>,
 }
 
 #[derive(Debug, Default)]
-struct Users {
-    by_id: HashMap<String, User>,
-    order: Vec<String>,
+pub(super) struct Users {
+    pub(super) by_id: HashMap<String, User>,
+    pub(super) order: Vec<String>,
 }
 
 /// Why users could not be stored.

@@ -58,16 +58,20 @@ pub struct UserInformation {
 }
 
 /// An account.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Account {
     pub account_id: String,
     pub token: String,
     pub configuration: Configuration,
     pub user_information: UserInformation,
     /// The accounts it has blocked.
+    #[serde(serialize_with = "crate::core::sorted::set")]
     pub blocked: HashSet<String>,
+    #[serde(serialize_with = "crate::core::sorted::set")]
     pub friends: HashSet<String>,
     /// The accounts that asked to be its friends.
+    #[serde(serialize_with = "crate::core::sorted::set")]
     pub friend_requests: HashSet<String>,
 }
 
@@ -81,7 +85,7 @@ pub enum Refused {
 /// The accounts of a tenant.
 #[derive(Debug, Default)]
 pub struct AccountStore {
-    inner: RwLock<HashMap<String, Account>>,
+    pub(super) inner: RwLock<HashMap<String, Account>>,
 }
 
 impl AccountStore {

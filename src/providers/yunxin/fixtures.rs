@@ -7,7 +7,7 @@
 
 use crate::core::{created, fixtures};
 use crate::providers::Fixture;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 const BUILT_IN: &str = include_str!("../../../fixtures/yunxin/tenants.json");
@@ -37,7 +37,7 @@ struct TenantFixture {
 }
 
 /// An account that exists from the start.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccountFixture {
     pub account_id: String,
@@ -48,7 +48,8 @@ pub struct AccountFixture {
 }
 
 /// Everything a tenant is made from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     pub app_secret: String,
     /// How far CurTime may be from the clock, in seconds.

@@ -19,6 +19,7 @@ mod msg_store;
 pub mod route_docs;
 mod routes;
 mod send;
+mod snapshot;
 mod team_members;
 mod team_store;
 mod teams;
@@ -139,11 +140,11 @@ impl crate::providers::Provider for State {
     }
 
     fn snapshot(&self) -> serde_json::Value {
-        serde_json::Value::Null
+        serde_json::to_value(self.dump()).expect("the Yunxin state is JSON")
     }
 
-    fn restore(&self, _state: serde_json::Value) -> Result<(), String> {
-        Ok(())
+    fn restore(&self, state: serde_json::Value) -> Result<(), String> {
+        self.load(serde_json::from_value(state).map_err(|e| e.to_string())?)
     }
 
     fn create_tenant(&self, fixture: super::Fixture) -> Result<String, super::Refusal> {

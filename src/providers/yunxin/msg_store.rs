@@ -13,7 +13,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 pub const REST_CLIENT: i64 = 32;
 
 /// A stored message.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Message {
     pub server_id: u64,
     pub client_id: String,
@@ -24,6 +25,8 @@ pub struct Message {
     pub message_type: i64,
     pub sub_type: Option<i64>,
     pub text: Option<String>,
+    /// The attachment's JSON text as sent (a string in a state document).
+    #[serde(with = "super::snapshot::raw_text")]
     pub attachment: Option<Arc<RawValue>>,
     pub extension: Option<String>,
     pub create_time: i64,
@@ -94,14 +97,18 @@ pub struct Query<'a> {
     pub limit: usize,
 }
 
-#[derive(Debug, Default)]
-struct Conversation {
+#[derive(Debug, Default, Clone, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Conversation {
     messages: BTreeMap<u64, Message>,
+    #[serde(serialize_with = "crate::core::sorted::set")]
     client_ids: HashSet<String>,
 }
 
-#[derive(Debug, Default)]
-struct Messages {
+/// A tenant's messages, as kept and as a state document holds them.
+#[derive(Debug, Default, Clone, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Messages {
     conversations: HashMap<String, Conversation>,
     /// Every message kept, by conversation, ID and client ID, in order of arrival.
     arrivals: VecDeque<(String, u64, String)>,
@@ -110,7 +117,7 @@ struct Messages {
 /// The messages of a tenant.
 #[derive(Debug, Default)]
 pub struct MsgStore {
-    inner: Mutex<Messages>,
+    pub(super) inner: Mutex<Messages>,
 }
 
 impl MsgStore {

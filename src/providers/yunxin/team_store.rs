@@ -28,7 +28,8 @@ pub struct TeamConfiguration {
 }
 
 /// A member's role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Role {
     Owner,
     Manager,
@@ -36,15 +37,17 @@ pub enum Role {
 }
 
 /// A member.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Member {
     pub role: Role,
     pub join_time: i64,
     pub chat_banned: bool,
 }
 
-/// A team as `team_info` shows it, and its members.
-#[derive(Debug, Clone, Serialize)]
+/// A team as `team_info` shows it, and its members (which a state document keeps beside it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Team {
     pub team_id: u64,
     pub team_type: i64,
@@ -60,14 +63,14 @@ pub struct Team {
     pub create_time: i64,
     pub update_time: i64,
     pub configuration: TeamConfiguration,
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub members: HashMap<String, Member>,
 }
 
 /// The teams of a tenant.
 #[derive(Debug, Default)]
 pub struct TeamStore {
-    inner: RwLock<HashMap<u64, Team>>,
+    pub(super) inner: RwLock<HashMap<u64, Team>>,
 }
 
 impl TeamStore {
