@@ -90,7 +90,12 @@ impl TestApp {
         };
         let allow = header("allow");
         let html = header("content-type").is_some_and(|t| t.starts_with("text/html"));
-        let text = response.text().await.unwrap_or_default();
+        // A live event stream never ends: its head is the answer.
+        let stream = header("content-type").is_some_and(|t| t == "text/event-stream");
+        let text = match stream {
+            true => String::new(),
+            false => response.text().await.unwrap_or_default(),
+        };
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
         Answer {
             status,
