@@ -882,3 +882,58 @@ async fn the_journal_keeps_its_eviction_count_and_numbering_across_a_round_trip(
         get_state(&first).await["journal"]
     );
 }
+
+#[tokio::test]
+async fn tenants_created_at_run_time_stay_created_after_a_round_trip() {
+    let (first, second) = first_then_copy().await;
+    let tenant = json!({"provider": "openim", "name": "suite-1", "secret": "suite-secret"});
+    let resp = first
+        .client
+        .post(format!("{}/_emulator/tenants", first.url))
+        .json(&tenant)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let state = get_state(&first).await;
+    assert_eq!(
+        state["created"]["openim"][0]["name"], "suite-1",
+        "{}",
+        state["created"]
+    );
+    copy_state(&first, &second).await;
+    let listed: Value = second
+        .client
+        .get(format!("{}/_emulator/tenants?provider=openim", second.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let suite = listed["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "suite-1")
+        .expect("the created tenant is listed")
+        .clone();
+    assert_eq!(suite["origin"], "admin");
+    let reset = second
+        .client
+        .post(format!(
+            "{}/_emulator/reset?provider=openim&tenant=suite-1",
+            second.url
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status(), StatusCode::OK);
+    let im = Im::tenant(&second, "suite-1");
+    let body = json!({"secret": "suite-secret", "userID": oim::ADMIN});
+    let token = oim::ok_data(im.post("/auth/get_admin_token", None, &body).await).await;
+    assert!(
+        token["token"].is_string(),
+        "a reset brings it back as created"
+    );
+}

@@ -50,6 +50,9 @@ struct Document {
     journal: JournalState,
     /// Each provider's own state, by provider name.
     providers: Map<String, Value>,
+    /// The fixture objects of the tenants created at run time, by provider name.
+    #[serde(default)]
+    created: Map<String, Value>,
 }
 
 /// A document checked whole, ready to take.
@@ -58,6 +61,7 @@ struct Ready {
     ids: IdsState,
     journal: Checked,
     providers: Map<String, Value>,
+    created: Map<String, Value>,
 }
 
 /// Why a document was refused.
@@ -153,6 +157,11 @@ pub fn document(admin: &Admin) -> Value {
         ids: core.ids.snapshot(),
         journal: core.journal.snapshot(),
         providers,
+        created: admin
+            .providers
+            .iter()
+            .map(|p| (p.name().to_owned(), Value::from(p.created_tenants())))
+            .collect(),
     };
     serde_json::to_value(document).expect("a state document is JSON")
 }
@@ -216,6 +225,7 @@ fn check(admin: &Admin, bytes: &[u8]) -> Result<Ready, Refusal> {
         ids: doc.ids,
         journal,
         providers: doc.providers,
+        created: doc.created,
     })
 }
 
@@ -258,6 +268,15 @@ fn take(admin: &Admin, ready: Ready) -> Result<(), Refusal> {
         provider
             .restore(part)
             .map_err(|e| Refusal::Malformed(format!("providers.{}: {e}", provider.name())))?;
+        let created = match ready.created.get(provider.name()) {
+            Some(Value::Array(list)) => {
+                list.iter().filter_map(|f| f.as_object().cloned()).collect()
+            }
+            _ => Vec::new(),
+        };
+        provider
+            .recreate_tenants(created)
+            .map_err(|e| Refusal::Malformed(format!("created.{}: {e}", provider.name())))?;
     }
     core.ids.restore(&ready.ids).map_err(Refusal::Malformed)
 }

@@ -51,8 +51,11 @@ impl Origin {
 /// the provider's [`TenantMap`] (creating needs room there), so `--max-tenants` bounds both.
 #[derive(Debug)]
 pub struct Created<S> {
-    settings: Mutex<HashMap<String, Arc<S>>>,
+    settings: Mutex<ByName<S>>,
 }
+
+/// By name: the parsed settings, and the fixture object they were parsed from.
+type ByName<S> = HashMap<String, (Arc<S>, Map<String, Value>)>;
 
 impl<S> Default for Created<S> {
     fn default() -> Self {
@@ -63,7 +66,7 @@ impl<S> Default for Created<S> {
 }
 
 impl<S> Created<S> {
-    fn lock(&self) -> MutexGuard<'_, HashMap<String, Arc<S>>> {
+    fn lock(&self) -> MutexGuard<'_, ByName<S>> {
         self.settings.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -90,7 +93,7 @@ impl<S> Tenants<S> {
     ) {
         let created = self.created.lock();
         map.restore(&self.tenants, only, &make);
-        for (name, settings) in created.iter() {
+        for (name, (settings, _)) in created.iter() {
             if only.is_none_or(|o| o == name) {
                 map.put(name, make(name, settings));
             }
@@ -103,6 +106,7 @@ impl<S> Tenants<S> {
     pub fn create<T>(
         &self,
         map: &TenantMap<T>,
+        fixture: Map<String, Value>,
         parsed: Result<(String, S), String>,
         make: impl FnOnce(&str, &S) -> T,
     ) -> Result<String, Refusal> {
@@ -125,8 +129,34 @@ impl<S> Tenants<S> {
             // A provider call made it from the defaults in the meantime.
             return exists(Origin::Call);
         }
-        created.insert(name.clone(), Arc::new(settings));
+        created.insert(name.clone(), (Arc::new(settings), fixture));
         Ok(name)
+    }
+
+    /// The fixture objects of the tenants created at run time, for the state document.
+    pub fn created_fixtures(&self) -> Vec<Map<String, Value>> {
+        let created = self.created.lock();
+        created
+            .values()
+            .map(|(_, fixture)| fixture.clone())
+            .collect()
+    }
+
+    /// Remembers `fixtures` (parsed by `parse`) as the tenants created at run time, in place
+    /// of those remembered now; their tenants' state comes with the provider's own part of
+    /// the state document. Refused whole when one does not parse.
+    pub fn recreate(
+        &self,
+        fixtures: Vec<Map<String, Value>>,
+        parse: impl Fn(Map<String, Value>) -> Result<(String, S), String>,
+    ) -> Result<(), String> {
+        let mut parsed = HashMap::new();
+        for fixture in fixtures {
+            let (name, settings) = parse(fixture.clone())?;
+            parsed.insert(name, (Arc::new(settings), fixture));
+        }
+        *self.created.lock() = parsed;
+        Ok(())
     }
 
     /// Drops the tenant `name` (created at run time or made by a call) with `provider`'s

@@ -36,6 +36,11 @@ pub trait Provider: Send + Sync {
     /// Deletes the tenant `name`, created at run time or made by a call, with its journal
     /// partitions: calls naming it then find an unknown tenant. Fixture tenants stay.
     fn delete_tenant(&self, name: &str) -> Result<(), Refusal>;
+    /// The fixture objects of the tenants created at run time, for the state document.
+    fn created_tenants(&self) -> Vec<Fixture>;
+    /// Remembers `fixtures` as the tenants created at run time (a state document's), so that
+    /// listings and resets treat them so; refused whole when one does not parse.
+    fn recreate_tenants(&self, fixtures: Vec<Fixture>) -> Result<(), String>;
     /// The names of the errors a fault rule may answer with (`reach_limit`, `1001`, ...).
     fn fault_errors(&self) -> Vec<String>;
     /// The provider's own error `name` as the answer to `req`; `None` for an unknown name.

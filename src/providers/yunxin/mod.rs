@@ -148,9 +148,17 @@ impl crate::providers::Provider for State {
     }
 
     fn create_tenant(&self, fixture: super::Fixture) -> Result<String, super::Refusal> {
-        let parsed = self.fixtures.runtime(fixture);
+        let parsed = self.fixtures.runtime(fixture.clone());
         let make = |name: &str, settings: &_| Tenant::new(&self.core, &Arc::from(name), settings);
-        self.fixtures.create(&self.tenants, parsed, make)
+        self.fixtures.create(&self.tenants, fixture, parsed, make)
+    }
+
+    fn created_tenants(&self) -> Vec<super::Fixture> {
+        self.fixtures.created_fixtures()
+    }
+
+    fn recreate_tenants(&self, fixtures: Vec<super::Fixture>) -> Result<(), String> {
+        (self.fixtures).recreate(fixtures, |f| self.fixtures.runtime(f))
     }
 
     fn delete_tenant(&self, name: &str) -> Result<(), super::Refusal> {
