@@ -5,7 +5,7 @@
 //! `/tenants/{name}/...` another OpenIM tenant; `/im` and `/nimserver` are Yunxin's; `/api` is
 //! AnqiCMS's site `default` and `/tenants/{name}/api/...` another site; Easemob claims every
 //! other `/{org}/{app}/...`;
-//! the rest get a JSON 404 of the emulator's own that names the closest documented routes
+//! `/` redirects to the web inspector (`/_emulator/ui/`); the rest get a JSON 404 of the emulator's own that names the closest documented routes
 //! (the route tables of the OpenAPI document).
 
 use crate::admin;
@@ -28,6 +28,9 @@ pub async fn route(req: HttpRequest, payload: web::Payload) -> HttpResponse {
     let first = req.path().split('/').nth(1).unwrap_or_default();
     if first == "_emulator" {
         return admin::dispatch(req, payload).await;
+    }
+    if req.path() == "/" {
+        return admin::ui::redirect();
     }
     let Some(target) = Target::of(&req, first) else {
         return not_found(&req);

@@ -17,6 +17,7 @@ mod reset;
 pub mod route_docs;
 pub mod state;
 mod tenants;
+pub mod ui;
 
 pub use health::Runtime;
 
@@ -114,6 +115,9 @@ fn route_of(path: &str) -> Option<Route> {
 
 /// Answers a call under `/_emulator`.
 pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    if ui::owns(req.path()) {
+        return ui::serve(req.method(), req.path());
+    }
     let Some(admin) = req.app_data::<web::Data<Admin>>().cloned() else {
         return HttpResponse::InternalServerError().finish();
     };
