@@ -59,7 +59,7 @@ pub fn serve(method: &actix_web::http::Method, path: &str) -> HttpResponse {
             .insert_header((header::CACHE_CONTROL, "no-cache"))
             .insert_header((header::CONTENT_SECURITY_POLICY, POLICY))
             .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-            .body(*text),
+            .body(text_of(name, text)),
         None => HttpResponse::NotFound()
             .insert_header((header::CONTENT_TYPE, "text/plain; charset=utf-8"))
             .body(format!("the inspector has no file {name}")),
@@ -71,4 +71,21 @@ pub fn redirect() -> HttpResponse {
     HttpResponse::Found()
         .insert_header((header::LOCATION, HOME))
         .finish()
+}
+
+/// The file's text: in a debug build, read from `ui/` in the source tree when it is there, so
+/// that a change to the inspector shows at the next reload without a rebuild; in a release
+/// build, always the text compiled in.
+fn text_of(name: &str, compiled: &'static str) -> String {
+    #[cfg(debug_assertions)]
+    {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("ui")
+            .join(name);
+        if let Ok(text) = std::fs::read_to_string(path) {
+            return text;
+        }
+    }
+    let _ = name;
+    compiled.to_owned()
 }
