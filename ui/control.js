@@ -21,29 +21,41 @@ function resetSection(ctx) {
   const outcome = line();
   const all = button('Reset everything');
   const one = button('Reset this tenant');
-  const note = el('p', 'note');
-  const mark = () => {
+  const which = el('select');
+  which.setAttribute('aria-label', 'Tenant to reset');
+  const fill = async () => {
     const { provider, tenant } = ctx.selection();
-    one.disabled = !(provider && tenant);
-    note.textContent = provider && tenant
-      ? 'This tenant: ' + provider + ' · ' + tenant
-      : 'Pick a tenant in the sidebar to reset it alone.';
+    const chosen = which.value || (provider && tenant ? provider + ' ' + tenant : '');
+    which.replaceChildren(...(await tenants(ctx)).map((t) =>
+      new Option(t.provider + ' · ' + t.name, t.provider + ' ' + t.name)));
+    if (chosen) which.value = chosen;
+    one.disabled = !which.value;
   };
-  mark();
-  ctx.on('select', mark);
+  fill();
+  ctx.on('select', fill);
+  ctx.on('reset', fill);
   all.addEventListener('click', () => {
     const question = 'Reset everything? Every tenant, message, logged call and fault rule is ' +
       'forgotten; fixture tenants come back as the fixtures make them.';
     if (confirm(question)) reset(ctx, '', outcome);
   });
   one.addEventListener('click', () => {
-    const { provider, tenant } = ctx.selection();
-    if (!confirm('Reset ' + provider + ' tenant ' + tenant + '?')) return;
+    const [provider, ...rest] = which.value.split(' ');
+    const tenant = rest.join(' ');
+    if (!confirm('Reset ' + provider + ' tenant ' + tenant + '? Its state and messages are ' +
+      'forgotten; a fixture tenant comes back as the fixtures make it.')) return;
     reset(ctx, '?' + new URLSearchParams({ provider, tenant }), outcome);
   });
-  section.append(el('p', 'note', 'Resetting forgets state; it cannot be undone.'), note,
-    buttons(all, one), outcome);
+  section.append(el('p', 'note', 'Resetting forgets state; it cannot be undone.'),
+    buttons(all, labelled('Tenant', which), one), outcome);
   return section;
+}
+
+/** The tenants the shell listed, or (before it has) the listing itself. */
+async function tenants(ctx) {
+  if (ctx.tenants().length) return ctx.tenants();
+  const res = await ctx.api('/_emulator/tenants');
+  return (res.json && res.json.tenants) || [];
 }
 
 async function reset(ctx, query, outcome) {
@@ -174,7 +186,15 @@ function faultsSection(ctx) {
     'any run of characters) and answer them with one of the provider\u2019s own errors, a ' +
     'delay, or a dropped connection.'), wrap, buttons(refresh, clear),
   faultForm(ctx, outcome, load), outcome);
+  let soon = 0;
   ctx.on('reset', load);
+  ctx.on('request', (entry) => {
+    if (entry.fault === null || entry.fault === undefined || soon) return;
+    soon = setTimeout(() => {
+      soon = 0;
+      load();
+    }, 300);
+  });
   load();
   return section;
 }
@@ -237,14 +257,7 @@ function faultForm(ctx, outcome, load) {
   probability.max = '1';
   probability.step = 'any';
   probability.placeholder = '1';
-  const known = async () => {
-    // The emulator names a provider's errors when it refuses an unknown one; nothing is added.
-    const res = await ctx.api('/_emulator/faults', { method: 'POST',
-      body: { provider: provider.value, error: '' } });
-    fillNames(names, res);
-  };
-  provider.addEventListener('change', known);
-  known();
+  provider.addEventListener('change', () => names.replaceChildren());
   f.append(el('h3', null, 'Add a rule'),
     labelled('Provider', provider), labelled('Tenant (optional)', tenant),
     labelled('Method', method), labelled('Path', path), labelled('Error', error), names,

@@ -29,6 +29,7 @@ class RequestLog {
     this.queue = [];
     this.frame = 0;
     this.paused = false;
+    this.loading = false;
     this.generation = 0;
     this.node = el('section', 'panel requests-panel');
     this.node.setAttribute('aria-labelledby', 'requests-title');
@@ -106,11 +107,13 @@ class RequestLog {
   async load() {
     const generation = ++this.generation;
     this.paused = false;
+    this.loading = true;
     this.queue = [];
     this.newer.hidden = true;
     this.status.textContent = 'Loading…';
     const res = await this.ctx.api('/_emulator/requests?' + this.query({ limit: PAGE }));
     if (generation !== this.generation) return;
+    this.loading = false;
     if (res.status !== 200 || !res.json) {
       this.status.textContent = 'Could not read the request log: ' + refusal(res);
       return;
@@ -119,6 +122,7 @@ class RequestLog {
     this.body.replaceChildren(...entries.map((e) => row(e, () => this.open(e))));
     this.older.hidden = res.json.total <= entries.length;
     this.count(res.json.total);
+    this.flush();
   }
 
   /** Older calls than the last row: windows of sequence numbers below it, until a page. */
@@ -154,10 +158,15 @@ class RequestLog {
     if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
   }
 
+  /** Draws the queued calls newer than the top row (a reload may have drawn some already). */
   flush() {
     this.frame = 0;
-    if (this.paused) return;
-    const rows = this.queue.splice(0).map((e) => row(e, () => this.open(e)));
+    if (this.paused || this.loading) return;
+    const top = this.body.firstElementChild;
+    const newest = top ? Number(top.dataset.seq) : 0;
+    const fresh = this.queue.splice(0).filter((e) => e.seq > newest);
+    if (!fresh.length) return;
+    const rows = fresh.map((e) => row(e, () => this.open(e)));
     this.body.prepend(...rows.reverse());
     this.trim(() => this.body.lastElementChild, false);
     this.count();
