@@ -13,6 +13,7 @@ pub const HOME: &str = "/_emulator/ui/";
 pub const FILES: &[(&str, &str, &str)] = &[
     ("index.html", HTML, include_str!("../../ui/index.html")),
     ("app.css", CSS, include_str!("../../ui/app.css")),
+    ("panels.css", CSS, include_str!("../../ui/panels.css")),
     ("app.js", JS, include_str!("../../ui/app.js")),
     (
         "conversations.js",
