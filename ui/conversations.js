@@ -33,15 +33,29 @@ export function mount(root, ctx, route) {
   return open;
 }
 
-/** What the detail pane shows when no conversation is open: the tenant's send-as. */
+/** What the detail pane shows when no conversation is open: the tenant's credentials and its
+ * send-as form. */
 function tenantHome(detail, ctx, route) {
   ctx.select({ conversation: null });
-  detail.append(el('h2', null, 'No conversation open'));
-  detail.append(el('p', 'note', 'Pick a conversation on the left, or send a message as one of ' +
-    route.tenant + '’s users.'));
+  const home = el('div', 'tenant-home');
+  home.append(el('h2', null, route.tenant));
+  home.append(el('p', 'note', 'Pick a conversation, or send a message as one of this ' +
+    'tenant’s users.'));
+  const info = ctx.tenantInfo(route.provider, route.tenant);
+  if (info && info.credentials) home.append(credentials(info.credentials));
   const box = el('div', 'sendas-box');
-  detail.append(box);
+  home.append(box);
+  detail.append(home);
   if (typeof sendas.mount === 'function') sendas.mount(box, ctx);
+}
+
+/** What a client of this tenant needs to call it. */
+function credentials(values) {
+  const list = el('dl', 'credentials');
+  for (const [name, value] of Object.entries(values)) {
+    list.append(el('dt', null, name), el('dd', null, String(value)));
+  }
+  return list;
 }
 
 /** The list pane. */

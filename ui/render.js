@@ -177,7 +177,7 @@ function drawFile(box, v, detail) {
   const name = v.name || v.kind;
   line.append(v.url ? link(v.url, document.createTextNode(name)) : el('span', 'name', name));
   const facts = [detail, humanSize(v.size)].filter(Boolean).join(' · ');
-  if (facts) line.append(el('span', 'facts', facts));
+  if (facts) line.append(el('span', 'media-facts', facts));
   box.append(line);
 }
 

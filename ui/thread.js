@@ -111,7 +111,7 @@ class Thread {
     const res = await this.fetch(null);
     if (token !== this.token || !res) return;
     this.log.replaceChildren(...res.messages.map((m) => this.bubble(m)));
-    this.fixDays();
+    this.fixRuns();
     this.more = res.more;
     this.total = res.total;
     this.detached = false;
@@ -159,7 +159,7 @@ class Thread {
     const top = this.log.scrollTop;
     this.log.prepend(...res.messages.map((m) => this.bubble(m)));
     this.more = res.more;
-    this.fixDays();
+    this.fixRuns();
     this.log.scrollTop = top + (this.log.scrollHeight - height);
     this.trimNewest();
   }
@@ -186,7 +186,7 @@ class Thread {
     }
     if (dropped) {
       this.more = true;
-      this.fixDays();
+      this.fixRuns();
     }
   }
 
@@ -208,7 +208,7 @@ class Thread {
     }
     const follow = this.atBottom();
     this.log.append(this.bubble(entry));
-    this.fixDays();
+    this.fixRuns();
     if (follow) {
       this.trimOldest();
       this.log.scrollTop = this.log.scrollHeight;
@@ -295,15 +295,17 @@ class Thread {
     this.dialog.showModal();
   }
 
-  /** A day line above each message whose day differs from the one before it. */
-  fixDays() {
-    let before = null;
+  /** A day line above each message whose day differs from the one before it; a message from
+   * the sender of the one before it on the same day continues its run (no name again). */
+  fixRuns() {
+    let before = {};
     for (const li of this.log.children) {
       const day = li.dataset.day;
       const line = li.firstElementChild.classList.contains('day') ? li.firstElementChild : null;
-      if (day !== before && !line) li.prepend(el('div', 'day', day));
-      if (day === before && line) line.remove();
-      before = day;
+      if (day !== before.day && !line) li.prepend(el('div', 'day', day));
+      if (day === before.day && line) line.remove();
+      li.classList.toggle('cont', day === before.day && li.dataset.from === before.from);
+      before = { day, from: li.dataset.from };
     }
   }
 }
