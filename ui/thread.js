@@ -8,6 +8,8 @@ import * as sendas from './sendas.js';
 const PAGE = 50;
 const MAX_NODES = 300;
 const NEAR = 40;
+/** Paths of calls that change a delivered message: recall, revoke, rewrite. */
+const EDITS = /recall|revoke|rewrite/i;
 
 /** The thread key of a journal entry (the server computes the same). */
 export function threadKey(entry) {
@@ -72,6 +74,7 @@ class Thread {
     this.build();
     ctx.on('message', (entry) => this.live(entry));
     ctx.on('reset', () => this.reload());
+    ctx.on('request', (call) => this.changed(call));
   }
 
   build() {
@@ -121,9 +124,9 @@ class Thread {
     this.log.scrollTop = this.log.scrollHeight;
   }
 
-  async fetch(before) {
+  async fetch(before, limit = PAGE) {
     const q = new URLSearchParams({ provider: this.route.provider, tenant: this.route.tenant,
-      key: this.route.key, limit: String(PAGE) });
+      key: this.route.key, limit: String(limit) });
     if (before !== null) q.set('before', String(before));
     const res = await this.ctx.api('/_emulator/conversations/messages?' + q);
     if (res.status !== 200 || !res.json) {
@@ -234,6 +237,31 @@ class Thread {
     this.jump.hidden = !n && !this.detached;
     this.jump.textContent = n ? (n === 1 ? '1 new message ↓' : n + ' new messages ↓')
       : 'Newest messages ↓';
+  }
+
+  /** A call that recalls, rewrites or deletes a message of this tenant: the drawn messages are
+   * read again (the journal marks them; no message event says so). */
+  changed(call) {
+    if (call.provider !== this.route.provider || call.tenant !== this.route.tenant) return;
+    if (!EDITS.test(call.path) && call.method !== 'DELETE') return;
+    clearTimeout(this.changeTimer);
+    this.changeTimer = setTimeout(() => this.refreshShown(), 300);
+  }
+
+  async refreshShown() {
+    const last = this.log.lastElementChild;
+    if (!last || !this.node.isConnected) return;
+    const token = this.token;
+    const res = await this.fetch(Number(last.dataset.seq) + 1, this.log.children.length);
+    if (token !== this.token || !res) return;
+    for (const entry of res.messages) {
+      const li = this.log.querySelector('li.msg[data-seq="' + entry.seq + '"]');
+      if (li && (li.raw.recalled !== entry.recalled || li.raw.modified !== entry.modified ||
+        JSON.stringify(li.raw.content) !== JSON.stringify(entry.content))) {
+        li.replaceWith(this.bubble(entry));
+      }
+    }
+    this.fixRuns();
   }
 
   /** One message as a bubble: sender, body, time, provider id, marks and its raw record. */
