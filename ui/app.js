@@ -189,16 +189,16 @@ function show(next) {
   const root = main();
   root.className = 'main';
   root.replaceChildren();
-  const { ctx, dispose } = scope();
-  current = { route: next, dispose, open: null };
-  state.selection = { provider: next.provider || null, tenant: next.tenant || null,
-    conversation: null };
+  const view = scope();
+  current = { route: next, dispose: view.dispose, open: null };
+  state.selection = { ...state.selection, conversation: null };
   if (next.view === 'tenant') {
-    current.open = conversations.mount(root, ctx, next);
+    state.selection = { provider: next.provider, tenant: next.tenant, conversation: null };
+    current.open = conversations.mount(root, view.ctx, next);
   } else if (next.view === 'requests') {
-    mountPanel(requests, root, ctx, 'Request log');
+    mountPanel(requests, root, view, 'Request log');
   } else if (next.view === 'control') {
-    mountPanel(control, root, ctx, 'Control');
+    mountPanel(control, root, view, 'Control');
   } else {
     overview(root);
   }
@@ -206,13 +206,20 @@ function show(next) {
   emit('select', state.selection);
 }
 
-/** Mounts a panel module; a module without `mount` leaves a note instead. */
-function mountPanel(module, root, ctx, title) {
-  if (typeof module.mount === 'function') {
-    module.mount(root, ctx);
+/** Mounts a panel module (the tenant last looked at stays selected); a module without `mount`
+ * leaves a note instead. What `mount` answers, when a function, is called when the view goes. */
+function mountPanel(module, root, view, title) {
+  if (typeof module.mount !== 'function') {
+    root.append(h('h1', null, title), h('p', 'note', 'This view is not available in this build.'));
     return;
   }
-  root.append(h('h1', null, title), h('p', 'note', 'This view is not available in this build.'));
+  const cleanup = module.mount(root, view.ctx);
+  if (typeof cleanup === 'function') {
+    current.dispose = () => {
+      view.dispose();
+      cleanup();
+    };
+  }
 }
 
 function markTabs(r) {
@@ -317,9 +324,9 @@ function tenantItem(t) {
 }
 
 function markSidebar() {
-  const sel = state.selection;
+  const r = current ? current.route : {};
   for (const a of document.querySelectorAll('#sidebar a.tenant')) {
-    const here = a.dataset.provider === sel.provider && a.dataset.tenant === sel.tenant;
+    const here = a.dataset.provider === r.provider && a.dataset.tenant === r.tenant;
     if (here) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
