@@ -365,6 +365,7 @@ let lastEventId = null;
 async function listen() {
   let delay = 500;
   for (;;) {
+    await checkServer().catch(() => {});
     const outcome = await stream().catch(() => 'error');
     setLive(outcome === 'dropped' ? 'catching up…' : 'reconnecting…', false);
     if (outcome === 'dropped') {
@@ -375,6 +376,22 @@ async function listen() {
     }
     await sleep(delay);
     delay = Math.min(delay * 2, 15000);
+  }
+}
+
+let startedAt = null;
+
+/** A restarted emulator numbers its events afresh: then the stream starts over and the views
+ * reload, instead of resuming after an id of the previous run. */
+async function checkServer() {
+  const res = await api('/_emulator/health');
+  if (res.status !== 200 || !res.json) return;
+  const started = Date.now() - res.json.uptime_ms;
+  const restarted = startedAt !== null && Math.abs(started - startedAt) > 5000;
+  startedAt = started;
+  if (restarted) {
+    lastEventId = null;
+    reloadViews();
   }
 }
 
