@@ -298,8 +298,7 @@ async function anqicms(ctx, tenant, m) {
   }
   const base = tenant.name === 'default' ? '' : '/tenants/' + encodeURIComponent(tenant.name);
   const expiry = (await clockSeconds(ctx)) + 24 * 3600;
-  const token = await jwtHs256({ userId: m.from, t: String(expiry) },
-    (tenant.credentials || {}).token_secret + '-user-token');
+  const token = await jwtHs256({ userId: m.from, t: String(expiry) }, anqiKey(tenant));
   const res = await call(base + '/api/communication/message/send', { Token: token }, {
     comm_order_id: Number(m.to), sender_id: Number(m.from), message_type: 'text',
     content: m.text });
@@ -307,6 +306,13 @@ async function anqicms(ctx, tenant, m) {
   if (j && j.code === 0) return { ok: true, text: j.msg, answer: res.answer };
   const why = j && j.code !== undefined ? 'code ' + j.code + ' ' + j.msg : 'HTTP ' + res.status;
   return { ok: false, text: why, answer: res.answer };
+}
+
+/** The key a site signs user tokens with: its secret + `-user-token`; a site other than
+ * `default` has its own secret, the configured one + `-` + its name. */
+function anqiKey(tenant) {
+  const secret = (tenant.credentials || {}).token_secret;
+  return tenant.name === 'default' ? secret + '-user-token' : secret + '-' + tenant.name + '-user-token';
 }
 
 /** The merchant's message, through the emulator's merchant route (AnqiCMS has no public one). */
