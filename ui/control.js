@@ -77,17 +77,25 @@ function clockSection(ctx) {
   const reading = el('p', 'clock-reading');
   reading.dataset.testid = 'control-clock';
   const outcome = line();
+  let last = null;
+  const draw = () => {
+    const ms = last.frozen ? last.now_ms : last.now_ms + (Date.now() - last.read_at);
+    reading.textContent = new Date(ms).toISOString() + (last.frozen ? ' · pinned' : ' · running');
+  };
   const show = (json) => {
-    reading.textContent = new Date(json.now_ms).toISOString() +
-      (json.frozen ? ' · pinned' : ' · running (real time)');
+    last = { ...json, read_at: Date.now() };
+    draw();
     at.value = localInput(json.now_ms);
   };
+  const ticker = setInterval(() => {
+    if (!reading.isConnected) clearInterval(ticker);
+    else if (last) draw();
+  }, 1000);
   const call = async (path, method, body) => {
     const res = await ctx.api('/_emulator/clock' + path, { method, body });
     if (res.status === 200 && res.json) {
       show(res.json);
       outcome.textContent = '';
-      ctx.emit('clock', res.json);
     } else {
       outcome.textContent = 'Refused: ' + refusal(res);
     }
@@ -143,7 +151,7 @@ function localInput(ms) {
 const PROVIDERS = ['easemob', 'openim', 'yunxin', 'anqicms'];
 const METHODS = ['', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const FAULT_COLUMNS = ['Id', 'Provider', 'Tenant', 'Method', 'Path', 'Answer', 'Left',
-  'Probability', 'Fired', ''];
+  'Probability', 'Fired', 'Actions'];
 
 function faultsSection(ctx) {
   const section = box('Fault rules');
@@ -151,15 +159,7 @@ function faultsSection(ctx) {
   const body = el('tbody');
   const table = el('table', 'faults-table');
   table.dataset.testid = 'faults';
-  const head = el('tr');
-  for (const name of FAULT_COLUMNS) {
-    const th = el('th', null, name);
-    th.scope = 'col';
-    head.append(th);
-  }
-  const thead = el('thead');
-  thead.append(head);
-  table.append(thead, body);
+  table.append(tableHead(FAULT_COLUMNS), body);
   const load = async () => {
     const res = await ctx.api('/_emulator/faults');
     if (res.status !== 200 || !res.json) {
@@ -337,6 +337,19 @@ export function form(...items) {
   const f = el('form', 'inline-form');
   f.append(...items);
   return f;
+}
+
+/** A table's head row of column names. */
+export function tableHead(names) {
+  const head = el('tr');
+  for (const name of names) {
+    const th = el('th', null, name);
+    th.scope = 'col';
+    head.append(th);
+  }
+  const thead = el('thead');
+  thead.append(head);
+  return thead;
 }
 
 /** A control with its visible label. */

@@ -4,7 +4,7 @@
 // a row opens the call's headers and bodies in a dialog.
 
 import { el, clockTime } from './render.js';
-import { labelled, refusal } from './control.js';
+import { labelled, refusal, tableHead } from './control.js';
 
 const PAGE = 100;
 const MAX_ROWS = 300;
@@ -81,15 +81,7 @@ class RequestLog {
     const table = el('table', 'requests-table');
     table.dataset.testid = 'requests';
     const caption = el('caption', 'sr-only', 'Provider calls, newest first; Enter opens one');
-    const head = el('tr');
-    for (const name of COLUMNS) {
-      const th = el('th', null, name);
-      th.scope = 'col';
-      head.append(th);
-    }
-    const thead = el('thead');
-    thead.append(head);
-    table.append(caption, thead, this.body);
+    table.append(caption, tableHead(COLUMNS), this.body);
     const wrap = el('div', 'table-wrap');
     wrap.append(table);
     return wrap;
@@ -305,7 +297,8 @@ function row(e, open) {
     { text: e.tenant || '' },
     { text: e.method },
     { text: e.path + (e.query ? '?' + e.query : ''), cls: 'path' },
-    { text: e.closed ? 'closed' : String(e.status), testid: 'status' },
+    { text: e.closed ? 'closed' : String(e.status), testid: 'status',
+      cls: e.closed || e.status >= 400 ? 'bad' : null },
     { text: duration(e.duration_us) },
     { text: e.error ? String(e.error.code ?? e.status ?? '') : '', testid: 'error-code' },
     { text: e.error ? e.error.name : '', testid: 'error-name', title: e.error && e.error.message },
