@@ -33,7 +33,7 @@ class SendAs {
     this.form.setAttribute('aria-labelledby', 'send-as-title');
     const title = el('h3', null, 'Send as');
     title.id = 'send-as-title';
-    this.note = el('p', 'note');
+    this.about = el('p', 'note');
     this.from = field('input', 'From');
     this.members = el('datalist');
     this.members.id = 'send-as-members-' + (lists += 1);
@@ -53,7 +53,7 @@ class SendAs {
     const row = el('div', 'send-as-fields');
     row.append(labelled('From', this.from), this.members, labelled('To', this.to),
       labelled('Chat type', this.chatType));
-    this.form.append(title, this.note, row, labelled('Message', this.text), this.send,
+    this.form.append(title, this.about, row, labelled('Message', this.text), this.send,
       this.result, this.answer);
     this.form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -72,10 +72,10 @@ class SendAs {
     const types = CHAT_TYPES[provider];
     this.send.disabled = !types;
     if (!types) {
-      this.note.textContent = 'Pick a tenant to send a message as one of its users.';
+      this.about.textContent = 'Pick a tenant to send a message as one of its users.';
       return;
     }
-    this.note.textContent = 'A text message through ' + provider + '’s own API (tenant ' +
+    this.about.textContent = 'A text message through ' + provider + '’s own API (tenant ' +
       tenant + '), journaled and logged like any other call.';
     this.chatType.replaceChildren(...types.map(([value, text]) => new Option(text, value)));
     const members = c ? (c.members || []).map(String) : [];
@@ -102,29 +102,48 @@ class SendAs {
   }
 
   async submit() {
-    const info = this.ctx.tenants().find((t) => t.provider === this.provider &&
-      t.name === this.tenant);
     const message = {
       from: this.from.value.trim(),
       to: this.to.value.trim(),
       chatType: this.chatType.value,
       text: this.text.value,
     };
-    if (!info || !message.from || !message.to || !message.text.trim()) {
-      this.show({ ok: false, text: 'Give the tenant, From, To and a message.' });
+    if (!message.from || !message.to || !message.text.trim()) {
+      this.say('Give From, To and a message.');
       return;
     }
     this.send.disabled = true;
-    this.result.textContent = 'Sending…';
+    this.say('Sending…');
     try {
+      const info = await this.tenantInfo();
+      if (!info) {
+        this.say('The emulator has no ' + this.provider + ' tenant ' + this.tenant + '.');
+        return;
+      }
       const outcome = await SENDERS[this.provider](this.ctx, info, message);
       this.show(outcome);
       if (outcome.ok) this.text.value = '';
     } catch (err) {
-      this.show({ ok: false, text: 'The call failed: ' + err.message });
+      this.show({ ok: false, text: 'the call failed: ' + err.message });
     } finally {
       this.send.disabled = false;
     }
+  }
+
+  /** The selected tenant's listing (with its credentials), asked for when the shell's is older. */
+  async tenantInfo() {
+    const mine = (list) => list.find((t) => t.provider === this.provider && t.name === this.tenant);
+    const known = mine(this.ctx.tenants());
+    if (known) return known;
+    const res = await this.ctx.api('/_emulator/tenants?provider=' + encodeURIComponent(this.provider));
+    return mine((res.json && res.json.tenants) || []);
+  }
+
+  /** A line of the form's own (not the provider's answer). */
+  say(text) {
+    this.result.textContent = text;
+    this.result.classList.remove('ok', 'bad');
+    this.answer.hidden = true;
   }
 
   show({ ok, text, answer }) {
