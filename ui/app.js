@@ -273,6 +273,7 @@ function providerName(id) {
 // ---- the sidebar -----------------------------------------------------------------------------
 
 const counters = new Map();
+const counted = new Map();
 let reloadTimer = null;
 
 async function loadTenants() {
@@ -324,13 +325,20 @@ function markSidebar() {
   }
 }
 
+/** Counts a live message in its tenant's line; drawn by drawCounts once a batch is in. */
 function countMessage(entry) {
   const count = counters.get(entry.provider + '\n' + entry.tenant);
-  if (count) {
-    count.textContent = String(Number(count.textContent) + 1);
+  if (!count) {
+    reloadTenantsSoon();
     return;
   }
-  reloadTenantsSoon();
+  if (!counted.has(count)) counted.set(count, Number(count.textContent));
+  counted.set(count, counted.get(count) + 1);
+}
+
+function drawCounts() {
+  for (const [count, n] of counted) count.textContent = String(n);
+  counted.clear();
 }
 
 function reloadTenantsSoon() {
@@ -428,6 +436,7 @@ function flush() {
     if (kind === 'message') countMessage(data);
     emit(kind, data);
   }
+  drawCounts();
 }
 
 function setLive(text, ok) {

@@ -8,6 +8,8 @@ import * as sendas from './sendas.js';
 const PAGE = 50;
 const MAX_NODES = 300;
 const NEAR = 40;
+/** Paths of calls that change a delivered message: recall, revoke, rewrite. */
+const EDITS = /recall|revoke|rewrite/i;
 
 /** The thread key of a journal entry (the server computes the same). */
 export function threadKey(entry) {
@@ -72,6 +74,7 @@ class Thread {
     this.build();
     ctx.on('message', (entry) => this.live(entry));
     ctx.on('reset', () => this.reload());
+    ctx.on('request', (call) => this.changed(call));
   }
 
   build() {
@@ -111,7 +114,7 @@ class Thread {
     const res = await this.fetch(null);
     if (token !== this.token || !res) return;
     this.log.replaceChildren(...res.messages.map((m) => this.bubble(m)));
-    this.fixDays();
+    this.fixRuns();
     this.more = res.more;
     this.total = res.total;
     this.detached = false;
@@ -121,9 +124,9 @@ class Thread {
     this.log.scrollTop = this.log.scrollHeight;
   }
 
-  async fetch(before) {
+  async fetch(before, limit = PAGE) {
     const q = new URLSearchParams({ provider: this.route.provider, tenant: this.route.tenant,
-      key: this.route.key, limit: String(PAGE) });
+      key: this.route.key, limit: String(limit) });
     if (before !== null) q.set('before', String(before));
     const res = await this.ctx.api('/_emulator/conversations/messages?' + q);
     if (res.status !== 200 || !res.json) {
@@ -159,7 +162,7 @@ class Thread {
     const top = this.log.scrollTop;
     this.log.prepend(...res.messages.map((m) => this.bubble(m)));
     this.more = res.more;
-    this.fixDays();
+    this.fixRuns();
     this.log.scrollTop = top + (this.log.scrollHeight - height);
     this.trimNewest();
   }
@@ -186,7 +189,7 @@ class Thread {
     }
     if (dropped) {
       this.more = true;
-      this.fixDays();
+      this.fixRuns();
     }
   }
 
@@ -208,7 +211,7 @@ class Thread {
     }
     const follow = this.atBottom();
     this.log.append(this.bubble(entry));
-    this.fixDays();
+    this.fixRuns();
     if (follow) {
       this.trimOldest();
       this.log.scrollTop = this.log.scrollHeight;
@@ -236,9 +239,34 @@ class Thread {
       : 'Newest messages ↓';
   }
 
+  /** A call that recalls, rewrites or deletes a message of this tenant: the drawn messages are
+   * read again (the journal marks them; no message event says so). */
+  changed(call) {
+    if (call.provider !== this.route.provider || call.tenant !== this.route.tenant) return;
+    if (!EDITS.test(call.path) && call.method !== 'DELETE') return;
+    clearTimeout(this.changeTimer);
+    this.changeTimer = setTimeout(() => this.refreshShown(), 300);
+  }
+
+  async refreshShown() {
+    const last = this.log.lastElementChild;
+    if (!last || !this.node.isConnected) return;
+    const token = this.token;
+    const res = await this.fetch(Number(last.dataset.seq) + 1, this.log.children.length);
+    if (token !== this.token || !res) return;
+    for (const entry of res.messages) {
+      const li = this.log.querySelector('li.msg[data-seq="' + entry.seq + '"]');
+      if (li && (li.raw.recalled !== entry.recalled || li.raw.modified !== entry.modified ||
+        JSON.stringify(li.raw.content) !== JSON.stringify(entry.content))) {
+        li.replaceWith(this.bubble(entry));
+      }
+    }
+    this.fixRuns();
+  }
+
   /** One message as a bubble: sender, body, time, provider id, marks and its raw record. */
   bubble(entry) {
-    const li = el('li', 'msg ' + this.side(entry.from));
+    const li = el('li', 'msg ' + this.side(entry));
     li.dataset.testid = 'message';
     li.dataset.seq = String(entry.seq);
     li.dataset.id = String(entry.id);
@@ -246,7 +274,7 @@ class Thread {
     li.dataset.day = dayName(entry.received_at_ms);
     if (entry.recalled) li.dataset.recalled = 'true';
     const bubble = el('div', 'bubble');
-    bubble.append(el('div', 'sender', String(entry.from)));
+    bubble.append(el('div', 'sender', this.sender(entry)));
     const body = renderBody(entry);
     body.dataset.testid = 'message-body';
     bubble.append(body, this.meta(entry));
@@ -273,10 +301,18 @@ class Thread {
     return meta;
   }
 
-  /** Single chats: the second of the two users on the right; other chats all on the left. */
-  side(from) {
+  /** Single chats: the second of the two users on the right; orders: the merchant on the
+   * right (a user's message goes `to` "admin"); other chats all on the left. */
+  side(entry) {
     const members = this.conv.members || [];
-    return this.conv.chat_type === 'single' && from === members[1] ? 'right' : 'left';
+    if (entry.chat_type === 'order') return entry.to === 'admin' ? 'left' : 'right';
+    return entry.chat_type === 'single' && entry.from === members[1] ? 'right' : 'left';
+  }
+
+  /** Who sent it: the user, or in an order the user's id or the merchant. */
+  sender(entry) {
+    if (entry.chat_type !== 'order') return String(entry.from);
+    return entry.to === 'admin' ? 'user ' + entry.from : 'merchant';
   }
 
   clicked(event) {
@@ -287,15 +323,17 @@ class Thread {
     this.dialog.showModal();
   }
 
-  /** A day line above each message whose day differs from the one before it. */
-  fixDays() {
-    let before = null;
+  /** A day line above each message whose day differs from the one before it; a message from
+   * the sender of the one before it on the same day continues its run (no name again). */
+  fixRuns() {
+    let before = {};
     for (const li of this.log.children) {
       const day = li.dataset.day;
       const line = li.firstElementChild.classList.contains('day') ? li.firstElementChild : null;
-      if (day !== before && !line) li.prepend(el('div', 'day', day));
-      if (day === before && line) line.remove();
-      before = day;
+      if (day !== before.day && !line) li.prepend(el('div', 'day', day));
+      if (day === before.day && line) line.remove();
+      li.classList.toggle('cont', day === before.day && li.dataset.from === before.from);
+      before = { day, from: li.dataset.from };
     }
   }
 }
