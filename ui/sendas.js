@@ -15,6 +15,14 @@ const CHAT_TYPES = {
   anqicms: [['order', 'Order']],
 };
 
+/** What From and To hold, per provider. */
+const HINTS = {
+  easemob: ['username', 'username, group or room id'],
+  openim: ['userID', 'userID or groupID'],
+  yunxin: ['account id', 'account or team id'],
+  anqicms: ['user id, admin or system', 'order id'],
+};
+
 let lists = 0;
 
 /** Draws the send-as form into `root`, prefilled from the selection. */
@@ -78,11 +86,13 @@ class SendAs {
     this.about.textContent = 'A text message through ' + provider + '’s own API (tenant ' +
       tenant + '), journaled and logged like any other call.';
     this.chatType.replaceChildren(...types.map(([value, text]) => new Option(text, value)));
+    [this.from.placeholder, this.to.placeholder] = HINTS[provider];
     const members = c ? (c.members || []).map(String) : [];
     const names = provider === 'anqicms' ? [...members, 'admin', 'system'] : members;
     this.members.replaceChildren(...[...new Set(names)].map((m) => new Option(m, m)));
     if (!c) return;
     this.chatType.value = chatTypeOf(provider, c);
+    if (this.chatType.selectedIndex < 0) this.chatType.selectedIndex = 0;
     this.to.value = provider === 'anqicms' ? c.conversation : c.to;
     this.from.value = c.chat_type === 'single'
       ? members.find((m) => m !== String(c.to)) || members[0] || ''
