@@ -26,11 +26,15 @@ function resetSection(ctx) {
   const fill = async () => {
     const { provider, tenant } = ctx.selection();
     const chosen = which.value || (provider && tenant ? provider + ' ' + tenant : '');
-    which.replaceChildren(...(await tenants(ctx)).map((t) =>
+    which.replaceChildren(new Option('choose a tenant', ''), ...(await tenants(ctx)).map((t) =>
       new Option(t.provider + ' · ' + t.name, t.provider + ' ' + t.name)));
-    if (chosen) which.value = chosen;
+    which.value = chosen;
+    if (which.selectedIndex < 0) which.value = '';
     one.disabled = !which.value;
   };
+  which.addEventListener('change', () => {
+    one.disabled = !which.value;
+  });
   fill();
   ctx.on('select', fill);
   ctx.on('reset', fill);
@@ -296,10 +300,10 @@ function fillNames(list, res) {
   list.replaceChildren(...names.map((name) => new Option(name, name)));
 }
 
-// ---- small builders, shared with requests.js and sendas.js -----------------------------------------------------
+// ---- small builders (labelled, submit, tableHead and refusal serve the other panels too) -----------------------------------------------------
 
 /** A section with a heading. */
-export function box(heading) {
+function box(heading) {
   const section = el('section', 'control-box');
   const h = el('h2', null, heading);
   h.id = 'control-' + heading.toLowerCase().replace(/\W+/g, '-');
@@ -309,13 +313,13 @@ export function box(heading) {
 }
 
 /** An outcome line, read out when it changes. */
-export function line() {
+function line() {
   const p = el('p', 'outcome');
   p.setAttribute('role', 'status');
   return p;
 }
 
-export function button(text) {
+function button(text) {
   const b = el('button', null, text);
   b.type = 'button';
   return b;
@@ -327,13 +331,13 @@ export function submit(text) {
   return b;
 }
 
-export function buttons(...items) {
+function buttons(...items) {
   const div = el('div', 'buttons');
   div.append(...items);
   return div;
 }
 
-export function form(...items) {
+function form(...items) {
   const f = el('form', 'inline-form');
   f.append(...items);
   return f;
