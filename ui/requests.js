@@ -195,7 +195,8 @@ class RequestLog {
     if (total !== undefined) this.total = total;
     const shown = this.body.childElementCount;
     this.status.textContent = shown
-      ? 'Showing ' + shown + ' calls' + (this.total > shown ? ' of ' + this.total + ' matching' : '')
+      ? 'Showing ' + shown + ' calls' +
+        (this.total > shown ? ' of ' + this.total + ' matching' : '')
       : 'No calls yet: a call to any provider route shows here.';
   }
 
