@@ -26,11 +26,15 @@ function resetSection(ctx) {
   const fill = async () => {
     const { provider, tenant } = ctx.selection();
     const chosen = which.value || (provider && tenant ? provider + ' ' + tenant : '');
-    which.replaceChildren(...(await tenants(ctx)).map((t) =>
+    which.replaceChildren(new Option('choose a tenant', ''), ...(await tenants(ctx)).map((t) =>
       new Option(t.provider + ' · ' + t.name, t.provider + ' ' + t.name)));
-    if (chosen) which.value = chosen;
+    which.value = chosen;
+    if (which.selectedIndex < 0) which.value = '';
     one.disabled = !which.value;
   };
+  which.addEventListener('change', () => {
+    one.disabled = !which.value;
+  });
   fill();
   ctx.on('select', fill);
   ctx.on('reset', fill);
@@ -77,17 +81,25 @@ function clockSection(ctx) {
   const reading = el('p', 'clock-reading');
   reading.dataset.testid = 'control-clock';
   const outcome = line();
+  let last = null;
+  const draw = () => {
+    const ms = last.frozen ? last.now_ms : last.now_ms + (Date.now() - last.read_at);
+    reading.textContent = new Date(ms).toISOString() + (last.frozen ? ' · pinned' : ' · running');
+  };
   const show = (json) => {
-    reading.textContent = new Date(json.now_ms).toISOString() +
-      (json.frozen ? ' · pinned' : ' · running (real time)');
+    last = { ...json, read_at: Date.now() };
+    draw();
     at.value = localInput(json.now_ms);
   };
+  const ticker = setInterval(() => {
+    if (!reading.isConnected) clearInterval(ticker);
+    else if (last) draw();
+  }, 1000);
   const call = async (path, method, body) => {
     const res = await ctx.api('/_emulator/clock' + path, { method, body });
     if (res.status === 200 && res.json) {
       show(res.json);
       outcome.textContent = '';
-      ctx.emit('clock', res.json);
     } else {
       outcome.textContent = 'Refused: ' + refusal(res);
     }
@@ -143,7 +155,7 @@ function localInput(ms) {
 const PROVIDERS = ['easemob', 'openim', 'yunxin', 'anqicms'];
 const METHODS = ['', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const FAULT_COLUMNS = ['Id', 'Provider', 'Tenant', 'Method', 'Path', 'Answer', 'Left',
-  'Probability', 'Fired', ''];
+  'Probability', 'Fired', 'Actions'];
 
 function faultsSection(ctx) {
   const section = box('Fault rules');
@@ -151,15 +163,7 @@ function faultsSection(ctx) {
   const body = el('tbody');
   const table = el('table', 'faults-table');
   table.dataset.testid = 'faults';
-  const head = el('tr');
-  for (const name of FAULT_COLUMNS) {
-    const th = el('th', null, name);
-    th.scope = 'col';
-    head.append(th);
-  }
-  const thead = el('thead');
-  thead.append(head);
-  table.append(thead, body);
+  table.append(tableHead(FAULT_COLUMNS), body);
   const load = async () => {
     const res = await ctx.api('/_emulator/faults');
     if (res.status !== 200 || !res.json) {
@@ -167,7 +171,9 @@ function faultsSection(ctx) {
       return;
     }
     body.replaceChildren(...res.json.faults.map((rule) => faultRow(rule, remove)));
-    if (!res.json.faults.length) body.append(emptyRow('No fault rules: every call is answered normally.'));
+    if (!res.json.faults.length) {
+      body.append(emptyRow('No fault rules: every call is answered normally.'));
+    }
   };
   const remove = async (id) => {
     const res = await ctx.api('/_emulator/faults' + (id ? '/' + id : ''), { method: 'DELETE' });
@@ -203,7 +209,8 @@ function faultRow(rule, remove) {
   const tr = el('tr');
   tr.dataset.testid = 'fault';
   tr.dataset.id = String(rule.id);
-  const answer = [rule.error && 'error ' + rule.error, rule.latency_ms && rule.latency_ms + ' ms late',
+  const answer = [rule.error && 'error ' + rule.error,
+    rule.latency_ms && rule.latency_ms + ' ms late',
     rule.close && 'close the connection'].filter(Boolean).join(', ');
   const cells = [rule.id, rule.provider || 'any', rule.tenant || 'any', rule.method || 'any',
     rule.path || '*', answer, rule.left ?? 'every call', rule.probability ?? 1, rule.fired];
@@ -296,10 +303,10 @@ function fillNames(list, res) {
   list.replaceChildren(...names.map((name) => new Option(name, name)));
 }
 
-// ---- small builders, shared with requests.js and sendas.js -----------------------------------------------------
+// ---- small builders (labelled, submit, tableHead and refusal serve the other panels too) ----
 
 /** A section with a heading. */
-export function box(heading) {
+function box(heading) {
   const section = el('section', 'control-box');
   const h = el('h2', null, heading);
   h.id = 'control-' + heading.toLowerCase().replace(/\W+/g, '-');
@@ -309,13 +316,13 @@ export function box(heading) {
 }
 
 /** An outcome line, read out when it changes. */
-export function line() {
+function line() {
   const p = el('p', 'outcome');
   p.setAttribute('role', 'status');
   return p;
 }
 
-export function button(text) {
+function button(text) {
   const b = el('button', null, text);
   b.type = 'button';
   return b;
@@ -327,16 +334,29 @@ export function submit(text) {
   return b;
 }
 
-export function buttons(...items) {
+function buttons(...items) {
   const div = el('div', 'buttons');
   div.append(...items);
   return div;
 }
 
-export function form(...items) {
+function form(...items) {
   const f = el('form', 'inline-form');
   f.append(...items);
   return f;
+}
+
+/** A table's head row of column names. */
+export function tableHead(names) {
+  const head = el('tr');
+  for (const name of names) {
+    const th = el('th', null, name);
+    th.scope = 'col';
+    head.append(th);
+  }
+  const thead = el('thead');
+  thead.append(head);
+  return thead;
 }
 
 /** A control with its visible label. */
