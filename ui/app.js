@@ -44,12 +44,18 @@ function emit(kind, data) {
 let asking = null;
 let declined = false;
 
-/** A same-origin call; admin calls carry the admin token once the user gave one. */
+/** A same-origin call; admin calls carry the admin token once the user gave one. When the
+ * emulator cannot be reached the answer has status 0 and the reason as its text. */
 async function api(path, { method = 'GET', body, headers = {} } = {}) {
   for (let attempt = 0; ; attempt += 1) {
-    const res = await fetch(path, { method, headers: adminHeaders(headers, body), body: wire(body) });
+    let res;
+    try {
+      res = await fetch(path, { method, headers: adminHeaders(headers, body), body: wire(body) });
+    } catch (err) {
+      return { status: 0, json: null, text: String(err), headers: new Headers() };
+    }
     if (res.status === 401 && attempt < 3 && (await askToken())) continue;
-    const text = await res.text();
+    const text = await res.text().catch(() => '');
     return { status: res.status, json: parseJson(text), text, headers: res.headers };
   }
 }
@@ -189,16 +195,16 @@ function show(next) {
   const root = main();
   root.className = 'main';
   root.replaceChildren();
-  const { ctx, dispose } = scope();
-  current = { route: next, dispose, open: null };
-  state.selection = { provider: next.provider || null, tenant: next.tenant || null,
-    conversation: null };
+  const view = scope();
+  current = { route: next, dispose: view.dispose, open: null };
+  state.selection = { ...state.selection, conversation: null };
   if (next.view === 'tenant') {
-    current.open = conversations.mount(root, ctx, next);
+    state.selection = { provider: next.provider, tenant: next.tenant, conversation: null };
+    current.open = conversations.mount(root, view.ctx, next);
   } else if (next.view === 'requests') {
-    mountPanel(requests, root, ctx, 'Request log');
+    mountPanel(requests, root, view, 'Request log');
   } else if (next.view === 'control') {
-    mountPanel(control, root, ctx, 'Control');
+    mountPanel(control, root, view, 'Control');
   } else {
     overview(root);
   }
@@ -206,13 +212,20 @@ function show(next) {
   emit('select', state.selection);
 }
 
-/** Mounts a panel module; a module without `mount` leaves a note instead. */
-function mountPanel(module, root, ctx, title) {
-  if (typeof module.mount === 'function') {
-    module.mount(root, ctx);
+/** Mounts a panel module (the tenant last looked at stays selected); a module without `mount`
+ * leaves a note instead. What `mount` answers, when a function, is called when the view goes. */
+function mountPanel(module, root, view, title) {
+  if (typeof module.mount !== 'function') {
+    root.append(h('h1', null, title), h('p', 'note', 'This view is not available in this build.'));
     return;
   }
-  root.append(h('h1', null, title), h('p', 'note', 'This view is not available in this build.'));
+  const cleanup = module.mount(root, view.ctx);
+  if (typeof cleanup === 'function') {
+    current.dispose = () => {
+      view.dispose();
+      cleanup();
+    };
+  }
 }
 
 function markTabs(r) {
@@ -317,9 +330,9 @@ function tenantItem(t) {
 }
 
 function markSidebar() {
-  const sel = state.selection;
+  const r = current ? current.route : {};
   for (const a of document.querySelectorAll('#sidebar a.tenant')) {
-    const here = a.dataset.provider === sel.provider && a.dataset.tenant === sel.tenant;
+    const here = a.dataset.provider === r.provider && a.dataset.tenant === r.tenant;
     if (here) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
@@ -358,6 +371,7 @@ let lastEventId = null;
 async function listen() {
   let delay = 500;
   for (;;) {
+    await checkServer();
     const outcome = await stream().catch(() => 'error');
     setLive(outcome === 'dropped' ? 'catching up…' : 'reconnecting…', false);
     if (outcome === 'dropped') {
@@ -368,6 +382,22 @@ async function listen() {
     }
     await sleep(delay);
     delay = Math.min(delay * 2, 15000);
+  }
+}
+
+let startedAt = null;
+
+/** A restarted emulator numbers its events afresh: then the stream starts over and the views
+ * reload, instead of resuming after an id of the previous run. */
+async function checkServer() {
+  const res = await api('/_emulator/health');
+  if (res.status !== 200 || !res.json) return;
+  const started = Date.now() - res.json.uptime_ms;
+  const restarted = startedAt !== null && Math.abs(started - startedAt) > 5000;
+  startedAt = started;
+  if (restarted) {
+    lastEventId = null;
+    reloadViews();
   }
 }
 
@@ -461,14 +491,10 @@ let clockBusy = false;
 async function tick() {
   if (clockBusy) return;
   clockBusy = true;
-  try {
-    const res = await api('/_emulator/clock');
-    if (res.status === 200 && res.json) drawClock(res.json);
-  } catch (_) {
-    document.getElementById('clock').textContent = 'unreachable';
-  } finally {
-    clockBusy = false;
-  }
+  const res = await api('/_emulator/clock');
+  clockBusy = false;
+  if (res.status === 200 && res.json) drawClock(res.json);
+  else if (res.status === 0) document.getElementById('clock').textContent = 'unreachable';
 }
 
 function drawClock({ now_ms: ms, frozen }) {

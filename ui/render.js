@@ -25,7 +25,8 @@ export function preview(entry) {
   const place = v.lat !== undefined ? coord(v.lat) + ', ' + coord(v.lng) : '';
   const text = v.text || v.name || v.address || place || compact(v.json);
   const tag = v.kind === 'text' && !v.label ? '' : '[' + (v.label || v.kind) + '] ';
-  return oneLine(tag + text);
+  const length = duration(v.duration);
+  return oneLine(tag + text + (length ? ' · ' + length : ''));
 }
 
 /** What the entry holds, in the common shape. */
@@ -320,12 +321,11 @@ function oneLine(text) {
 /** `ms` on the emulator's clock as local time: the time alone today, else with the date. */
 export function shortTime(ms) {
   const d = new Date(ms);
-  const today = new Date();
-  if (d.toDateString() === today.toDateString()) return clockTime(d);
+  if (dayName(ms) === dayName(Date.now())) return clockTime(d);
   return dayName(ms) + ' ' + clockTime(d).slice(0, 5);
 }
 
-/** `ms` as local HH:MM:SS. */
+/** The Date `d` as local HH:MM:SS. */
 export function clockTime(d) {
   const two = (n) => String(n).padStart(2, '0');
   return two(d.getHours()) + ':' + two(d.getMinutes()) + ':' + two(d.getSeconds());

@@ -85,6 +85,10 @@ class Thread {
     name.append(el('span', 'badge badge-' + this.conv.chat_type, this.conv.chat_type));
     this.count = el('span', 'summary');
     head.append(name, this.count);
+    const members = this.conv.members || [];
+    if (this.conv.chat_type !== 'single' && members.length) {
+      head.append(el('span', 'summary members', 'with ' + members.join(', ')));
+    }
     this.log = el('ol', 'thread');
     this.log.dataset.testid = 'thread';
     this.log.setAttribute('role', 'log');
