@@ -4,6 +4,7 @@
 //! non-JSON writes, so that a web page cannot change a developer's emulator.
 
 mod clock;
+mod conversations;
 mod delivery;
 mod events;
 mod faults;
@@ -76,6 +77,8 @@ impl Admin {
 enum Route {
     Health,
     Messages,
+    Conversations,
+    Thread,
     Reset,
     Clock,
     Advance,
@@ -95,6 +98,8 @@ fn route_of(path: &str) -> Option<Route> {
     Some(match rest.trim_end_matches('/') {
         "/health" => Route::Health,
         "/messages" => Route::Messages,
+        "/conversations" => Route::Conversations,
+        "/conversations/messages" => Route::Thread,
         "/reset" => Route::Reset,
         "/clock" => Route::Clock,
         "/clock/advance" => Route::Advance,
@@ -133,6 +138,8 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
     let response = match (route, method) {
         (Route::Health, Method::GET) => health::health(&admin),
         (Route::Messages, Method::GET) => messages::list(&admin, &req).await,
+        (Route::Conversations, Method::GET) => conversations::list(&admin, &req),
+        (Route::Thread, Method::GET) => conversations::page(&admin, &req),
         (Route::Tenants, Method::GET) => tenants::list(&admin, &req),
         (Route::Tenants, Method::POST) => match read_body(&admin, &req, payload).await {
             Ok(body) => tenants::create(&admin, &body),
@@ -179,7 +186,13 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
 
 fn allowed(route: Route) -> &'static str {
     match route {
-        Route::Health | Route::Messages | Route::Requests | Route::Events | Route::OpenApi => "GET",
+        Route::Health
+        | Route::Messages
+        | Route::Conversations
+        | Route::Thread
+        | Route::Requests
+        | Route::Events
+        | Route::OpenApi => "GET",
         Route::Tenants | Route::Faults => "GET, POST, DELETE",
         Route::Fault(_) => "DELETE",
         Route::Reset | Route::Advance | Route::Merchant(..) | Route::Delivered => "POST",

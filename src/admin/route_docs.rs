@@ -39,6 +39,20 @@ pub const ROUTES: &[RouteDoc] = &[
     .errors(BAD),
     at(
         "GET",
+        "/_emulator/conversations",
+        "One tenant's conversations, newest activity first, with their newest message",
+    )
+    .query(&["provider", "tenant", "q", "limit", "offset"])
+    .errors(BAD),
+    at(
+        "GET",
+        "/_emulator/conversations/messages",
+        "One conversation's messages by key, a page back from its newest",
+    )
+    .query(&["provider", "tenant", "key", "before", "limit"])
+    .errors(BAD),
+    at(
+        "GET",
         "/_emulator/tenants",
         "Every tenant with state, its credentials and counts",
     )
@@ -192,7 +206,8 @@ pub const API: ApiDoc = ApiDoc {
     name: "admin",
     description: "The emulator's own control plane under /_emulator, in plain JSON; errors \
                   {error, message}. With --admin-token every call needs Authorization: \
-                  Bearer TOKEN; writes must be JSON and same-origin.",
+                  Bearer TOKEN; writes must be JSON and same-origin. The web inspector reading \
+                  it is at /_emulator/ui/.",
     security: Some(r#"{"type":"http","scheme":"bearer","description":"only with --admin-token"}"#),
     envelope: r#"{"type":"object"}"#,
     error: r#"{"type":"object","required":["error","message"],"properties":{"error":{"type":"string"},"message":{"type":"string"}}}"#,

@@ -23,6 +23,19 @@ struct Listed {
     provider: &'static str,
     #[serde(flatten)]
     tenant: TenantInfo,
+    /// The records the journal holds for it.
+    messages: usize,
+}
+
+impl Listed {
+    fn new(admin: &Admin, provider: &'static str, tenant: TenantInfo) -> Self {
+        let messages = admin.core.journal.tenant_len(provider, &tenant.name);
+        Self {
+            provider,
+            tenant,
+            messages,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -50,7 +63,7 @@ pub fn list(admin: &Admin, req: &HttpRequest) -> HttpResponse {
         .iter()
         .filter(|p| wanted.is_none_or(|w| w == p.name()))
         .flat_map(|p| p.tenants().into_iter().map(|t| (p.name(), t)))
-        .map(|(provider, tenant)| Listed { provider, tenant })
+        .map(|(provider, tenant)| Listed::new(admin, provider, tenant))
         .collect();
     tenants.sort_by(|a, b| (a.provider, &a.tenant.name).cmp(&(b.provider, &b.tenant.name)));
     let total = tenants.len();
@@ -74,10 +87,7 @@ pub fn create(admin: &Admin, body: &[u8]) -> HttpResponse {
         Err(refusal) => return refused(admin, provider.name(), refusal),
     };
     match provider.tenants().into_iter().find(|t| t.name == name) {
-        Some(tenant) => HttpResponse::Created().json(Listed {
-            provider: provider.name(),
-            tenant,
-        }),
+        Some(tenant) => HttpResponse::Created().json(Listed::new(admin, provider.name(), tenant)),
         None => refused(admin, provider.name(), Refusal::NotFound),
     }
 }

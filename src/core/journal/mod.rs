@@ -7,6 +7,7 @@ mod partition;
 mod query;
 mod record;
 mod snapshot;
+pub mod threads;
 mod watch;
 
 pub use partition::{Partition, Revision};
@@ -195,6 +196,21 @@ impl Journal {
             .map(|p| p.value().clone())
             .collect();
         cursor.read(&parts, filter, limit)
+    }
+
+    /// The partitions of `tenant` of `provider`: one, or none before its first message.
+    pub fn tenant_partitions(&self, provider: &str, tenant: &str) -> Vec<Arc<Partition>> {
+        self.partitions
+            .iter()
+            .filter(|p| p.provider == provider && *p.tenant == *tenant)
+            .map(|p| p.value().clone())
+            .collect()
+    }
+
+    /// How many records the journal holds for `tenant` of `provider`.
+    pub fn tenant_len(&self, provider: &str, tenant: &str) -> usize {
+        let parts = self.tenant_partitions(provider, tenant);
+        parts.iter().map(|p| p.len()).sum()
     }
 
     /// Every listed partition.
