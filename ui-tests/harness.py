@@ -180,7 +180,7 @@ def reason(error):
               if f.filename.startswith(str(ROOT / "ui-tests"))]
     where = f" [{Path(frames[-1].filename).name}:{frames[-1].lineno}]" if frames else ""
     text = str(error).strip() or type(error).__name__
-    lines = text.splitlines()
-    if len(lines) > 12:
-        lines = lines[:12] + ["  ..."]
+    lines = text.split("Aria snapshot:")[0].strip().splitlines()
+    if len(lines) > 8:
+        lines = lines[:8] + ["  ..."]
     return "\n    ".join(lines) + where
