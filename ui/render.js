@@ -53,7 +53,7 @@ function easemob(type, b) {
       { thumb: b.thumb, duration: b.length });
     case 'file': return media('file', b.url, b.filename, b.file_length);
     case 'loc': return { kind: 'location', lat: b.lat, lng: b.lng, address: str(b.addr) };
-    case 'cmd': return { kind: 'command', label: 'command', text: str(b.action), json: b };
+    case 'cmd': return { kind: 'command', label: 'command', text: str(b.action), json: rest(b) };
     case 'custom': return { kind: 'custom', label: 'custom', text: str(b.customEvent),
       json: b.customExts !== undefined ? b.customExts : b };
     default: return null;
@@ -139,11 +139,7 @@ const DRAW = {
   tip: (box, v) => box.append(el('span', 'tag', 'tip'), el('em', 'text', v.text)),
   image: (box, v) => {
     if (v.thumb) {
-      const img = el('img', 'thumb');
-      img.loading = 'lazy';
-      img.decoding = 'async';
-      img.alt = v.name || 'image';
-      img.src = v.thumb;
+      const img = thumb(v.thumb, v.name || 'image');
       box.append(v.url ? link(v.url, img) : img);
     }
     drawFile(box, v, dims(v));
@@ -163,7 +159,7 @@ const DRAW = {
   },
   command: (box, v) => {
     box.append(el('span', 'tag', 'command'), el('code', 'action', v.text || '(no action)'));
-    box.append(el('pre', 'json', pretty(v.json)));
+    if (v.json) box.append(el('pre', 'json', pretty(v.json)));
   },
   custom: (box, v) => {
     box.append(el('span', 'tag', 'custom'));
@@ -185,10 +181,13 @@ function drawFile(box, v, detail) {
   box.append(line);
 }
 
+/** A lazy thumbnail that steps aside when its address cannot be loaded (offline, say). */
 function thumb(src, alt) {
   const img = el('img', 'thumb');
   img.loading = 'lazy';
+  img.decoding = 'async';
   img.alt = alt;
+  img.addEventListener('error', () => (img.closest('a') || img).remove());
   img.src = src;
   return img;
 }
@@ -237,7 +236,13 @@ function dims(v) {
 
 function coord(n) {
   const v = Number(n);
-  return Number.isFinite(v) ? v.toFixed(5) : '?';
+  return Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : '?';
+}
+
+// An Easemob command body beyond its action, when it has more.
+function rest(body) {
+  const { action, ...more } = body;
+  return Object.keys(more).length ? more : null;
 }
 
 function mentions(users) {

@@ -238,7 +238,7 @@ class Thread {
 
   /** One message as a bubble: sender, body, time, provider id, marks and its raw record. */
   bubble(entry) {
-    const li = el('li', 'msg ' + this.side(entry.from));
+    const li = el('li', 'msg ' + this.side(entry));
     li.dataset.testid = 'message';
     li.dataset.seq = String(entry.seq);
     li.dataset.id = String(entry.id);
@@ -246,7 +246,7 @@ class Thread {
     li.dataset.day = dayName(entry.received_at_ms);
     if (entry.recalled) li.dataset.recalled = 'true';
     const bubble = el('div', 'bubble');
-    bubble.append(el('div', 'sender', String(entry.from)));
+    bubble.append(el('div', 'sender', this.sender(entry)));
     const body = renderBody(entry);
     body.dataset.testid = 'message-body';
     bubble.append(body, this.meta(entry));
@@ -273,10 +273,18 @@ class Thread {
     return meta;
   }
 
-  /** Single chats: the second of the two users on the right; other chats all on the left. */
-  side(from) {
+  /** Single chats: the second of the two users on the right; orders: the merchant on the
+   * right (a user's message goes `to` "admin"); other chats all on the left. */
+  side(entry) {
     const members = this.conv.members || [];
-    return this.conv.chat_type === 'single' && from === members[1] ? 'right' : 'left';
+    if (entry.chat_type === 'order') return entry.to === 'admin' ? 'left' : 'right';
+    return entry.chat_type === 'single' && entry.from === members[1] ? 'right' : 'left';
+  }
+
+  /** Who sent it: the user, or in an order the user's id or the merchant. */
+  sender(entry) {
+    if (entry.chat_type !== 'order') return String(entry.from);
+    return entry.to === 'admin' ? 'user ' + entry.from : 'merchant';
   }
 
   clicked(event) {

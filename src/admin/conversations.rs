@@ -64,7 +64,7 @@ struct Thread {
 pub fn list(admin: &Admin, req: &HttpRequest) -> HttpResponse {
     let query: ListQuery = match serde_urlencoded::from_str(req.query_string()) {
         Ok(q) => q,
-        Err(e) => return bad_request(format!("bad query: {e} (provider and tenant are needed)")),
+        Err(e) => return bad_request(format!("bad query: {e}")),
     };
     let limit = query.limit.unwrap_or(LIST_LIMIT).min(MAX_LIST_LIMIT);
     let parts = admin
@@ -95,11 +95,7 @@ pub fn list(admin: &Admin, req: &HttpRequest) -> HttpResponse {
 pub fn page(admin: &Admin, req: &HttpRequest) -> HttpResponse {
     let query: PageQuery = match serde_urlencoded::from_str(req.query_string()) {
         Ok(q) => q,
-        Err(e) => {
-            return bad_request(format!(
-                "bad query: {e} (provider, tenant and key are needed)"
-            ))
-        }
+        Err(e) => return bad_request(format!("bad query: {e}")),
     };
     let key = match ThreadKey::parse(&query.key) {
         Ok(key) => key,

@@ -13,6 +13,7 @@ pub const HOME: &str = "/_emulator/ui/";
 pub const FILES: &[(&str, &str, &str)] = &[
     ("index.html", HTML, include_str!("../../ui/index.html")),
     ("app.css", CSS, include_str!("../../ui/app.css")),
+    ("panels.css", CSS, include_str!("../../ui/panels.css")),
     ("app.js", JS, include_str!("../../ui/app.js")),
     (
         "conversations.js",
@@ -88,4 +89,28 @@ fn text_of(name: &str, compiled: &'static str) -> String {
     }
     let _ = name;
     compiled.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FILES;
+
+    #[test]
+    fn the_whole_inspector_weighs_under_150_kb() {
+        let bytes: usize = FILES.iter().map(|(_, _, text)| text.len()).sum();
+        assert!(bytes < 150 * 1024, "the inspector weighs {bytes} bytes");
+    }
+
+    #[test]
+    fn every_file_of_the_ui_folder_is_served() {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui");
+        for file in std::fs::read_dir(folder).expect("the ui folder") {
+            let name = file.expect("a file").file_name();
+            let name = name.to_string_lossy();
+            assert!(
+                FILES.iter().any(|(served, ..)| *served == name),
+                "ui/{name} is not in FILES"
+            );
+        }
+    }
 }

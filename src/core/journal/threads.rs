@@ -8,7 +8,7 @@
 use super::partition::Partition;
 use super::record::{ChatType, Entry, Record};
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 /// The most members a conversation summary names.
@@ -151,9 +151,7 @@ pub fn summarise(
     for part in partitions {
         part.each_from(0, |r, _| {
             let p = parts(r);
-            let mut h = hasher.build_hasher();
-            p.hash(&mut h);
-            let slots = index.entry(h.finish()).or_default();
+            let slots = index.entry(hasher.hash_one(p)).or_default();
             let found = slots.iter().copied().find(|&i| all[i].key.matches(r));
             let i = found.unwrap_or_else(|| {
                 all.push(Summary::new(r, p));
