@@ -124,8 +124,9 @@ class Yunxin:
         return urllib.parse.quote(f"{sender}|1|{to}", safe="")
 
     def send_text(self, sender, to, text, now_s=None):
-        status, answer = self.request("POST", f"/im/v2/conversations/{self.cid(sender, to)}/messages",
-                                      {"message": {"message_type": 0, "text": text}}, now_s)
+        path = f"/im/v2/conversations/{self.cid(sender, to)}/messages"
+        status, answer = self.request("POST", path, {"message": {"message_type": 0, "text": text}},
+                                      now_s)
         assert answer.get("code") == 200, f"Yunxin send: {status} {answer}"
         return answer["data"]["message_server_id"]
 

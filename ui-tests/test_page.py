@@ -72,12 +72,12 @@ def every_control_has_an_accessible_name_in_every_view(s):
          s.conversation(key)),
         ("thread", lambda: s.conversation(key).click(), s.messages().first),
         ("send as", lambda: None, s.page.locator('[data-testid="send-as"]')),
+        ("control", lambda: s.page.get_by_role("link", name="Control").click(),
+         s.page.get_by_role("button", name="Reset everything")),
         ("requests", lambda: s.page.get_by_role("link", name="Requests").click(),
          s.page.locator('[data-testid="request"]').first),
         ("request detail", lambda: s.page.locator('[data-testid="request"]').first.click(),
          s.page.locator('[data-testid="request-detail"]')),
-        ("control", lambda: s.page.get_by_role("link", name="Control").click(),
-         s.page.get_by_role("button", name="Reset everything")),
     ]
     unnamed = {}
     for view, go, shown in views:
