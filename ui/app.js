@@ -189,16 +189,16 @@ function show(next) {
   const root = main();
   root.className = 'main';
   root.replaceChildren();
-  const { ctx, dispose } = scope();
-  current = { route: next, dispose, open: null };
-  state.selection = { provider: next.provider || null, tenant: next.tenant || null,
-    conversation: null };
+  const view = scope();
+  current = { route: next, dispose: view.dispose, open: null };
+  state.selection = { ...state.selection, conversation: null };
   if (next.view === 'tenant') {
-    current.open = conversations.mount(root, ctx, next);
+    state.selection = { provider: next.provider, tenant: next.tenant, conversation: null };
+    current.open = conversations.mount(root, view.ctx, next);
   } else if (next.view === 'requests') {
-    mountPanel(requests, root, ctx, 'Request log');
+    mountPanel(requests, root, view, 'Request log');
   } else if (next.view === 'control') {
-    mountPanel(control, root, ctx, 'Control');
+    mountPanel(control, root, view, 'Control');
   } else {
     overview(root);
   }
@@ -206,13 +206,20 @@ function show(next) {
   emit('select', state.selection);
 }
 
-/** Mounts a panel module; a module without `mount` leaves a note instead. */
-function mountPanel(module, root, ctx, title) {
-  if (typeof module.mount === 'function') {
-    module.mount(root, ctx);
+/** Mounts a panel module (the tenant last looked at stays selected); a module without `mount`
+ * leaves a note instead. What `mount` answers, when a function, is called when the view goes. */
+function mountPanel(module, root, view, title) {
+  if (typeof module.mount !== 'function') {
+    root.append(h('h1', null, title), h('p', 'note', 'This view is not available in this build.'));
     return;
   }
-  root.append(h('h1', null, title), h('p', 'note', 'This view is not available in this build.'));
+  const cleanup = module.mount(root, view.ctx);
+  if (typeof cleanup === 'function') {
+    current.dispose = () => {
+      view.dispose();
+      cleanup();
+    };
+  }
 }
 
 function markTabs(r) {
@@ -273,6 +280,7 @@ function providerName(id) {
 // ---- the sidebar -----------------------------------------------------------------------------
 
 const counters = new Map();
+const counted = new Map();
 let reloadTimer = null;
 
 async function loadTenants() {
@@ -316,21 +324,28 @@ function tenantItem(t) {
 }
 
 function markSidebar() {
-  const sel = state.selection;
+  const r = current ? current.route : {};
   for (const a of document.querySelectorAll('#sidebar a.tenant')) {
-    const here = a.dataset.provider === sel.provider && a.dataset.tenant === sel.tenant;
+    const here = a.dataset.provider === r.provider && a.dataset.tenant === r.tenant;
     if (here) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
 }
 
+/** Counts a live message in its tenant's line; drawn by drawCounts once a batch is in. */
 function countMessage(entry) {
   const count = counters.get(entry.provider + '\n' + entry.tenant);
-  if (count) {
-    count.textContent = String(Number(count.textContent) + 1);
+  if (!count) {
+    reloadTenantsSoon();
     return;
   }
-  reloadTenantsSoon();
+  if (!counted.has(count)) counted.set(count, Number(count.textContent));
+  counted.set(count, counted.get(count) + 1);
+}
+
+function drawCounts() {
+  for (const [count, n] of counted) count.textContent = String(n);
+  counted.clear();
 }
 
 function reloadTenantsSoon() {
@@ -350,6 +365,7 @@ let lastEventId = null;
 async function listen() {
   let delay = 500;
   for (;;) {
+    await checkServer().catch(() => {});
     const outcome = await stream().catch(() => 'error');
     setLive(outcome === 'dropped' ? 'catching up…' : 'reconnecting…', false);
     if (outcome === 'dropped') {
@@ -360,6 +376,22 @@ async function listen() {
     }
     await sleep(delay);
     delay = Math.min(delay * 2, 15000);
+  }
+}
+
+let startedAt = null;
+
+/** A restarted emulator numbers its events afresh: then the stream starts over and the views
+ * reload, instead of resuming after an id of the previous run. */
+async function checkServer() {
+  const res = await api('/_emulator/health');
+  if (res.status !== 200 || !res.json) return;
+  const started = Date.now() - res.json.uptime_ms;
+  const restarted = startedAt !== null && Math.abs(started - startedAt) > 5000;
+  startedAt = started;
+  if (restarted) {
+    lastEventId = null;
+    reloadViews();
   }
 }
 
@@ -428,6 +460,7 @@ function flush() {
     if (kind === 'message') countMessage(data);
     emit(kind, data);
   }
+  drawCounts();
 }
 
 function setLive(text, ok) {

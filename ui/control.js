@@ -21,29 +21,45 @@ function resetSection(ctx) {
   const outcome = line();
   const all = button('Reset everything');
   const one = button('Reset this tenant');
-  const note = el('p', 'note');
-  const mark = () => {
+  const which = el('select');
+  which.setAttribute('aria-label', 'Tenant to reset');
+  const fill = async () => {
     const { provider, tenant } = ctx.selection();
-    one.disabled = !(provider && tenant);
-    note.textContent = provider && tenant
-      ? 'This tenant: ' + provider + ' · ' + tenant
-      : 'Pick a tenant in the sidebar to reset it alone.';
+    const chosen = which.value || (provider && tenant ? provider + ' ' + tenant : '');
+    which.replaceChildren(new Option('choose a tenant', ''), ...(await tenants(ctx)).map((t) =>
+      new Option(t.provider + ' · ' + t.name, t.provider + ' ' + t.name)));
+    which.value = chosen;
+    if (which.selectedIndex < 0) which.value = '';
+    one.disabled = !which.value;
   };
-  mark();
-  ctx.on('select', mark);
+  which.addEventListener('change', () => {
+    one.disabled = !which.value;
+  });
+  fill();
+  ctx.on('select', fill);
+  ctx.on('reset', fill);
   all.addEventListener('click', () => {
     const question = 'Reset everything? Every tenant, message, logged call and fault rule is ' +
       'forgotten; fixture tenants come back as the fixtures make them.';
     if (confirm(question)) reset(ctx, '', outcome);
   });
   one.addEventListener('click', () => {
-    const { provider, tenant } = ctx.selection();
-    if (!confirm('Reset ' + provider + ' tenant ' + tenant + '?')) return;
+    const [provider, ...rest] = which.value.split(' ');
+    const tenant = rest.join(' ');
+    if (!confirm('Reset ' + provider + ' tenant ' + tenant + '? Its state and messages are ' +
+      'forgotten; a fixture tenant comes back as the fixtures make it.')) return;
     reset(ctx, '?' + new URLSearchParams({ provider, tenant }), outcome);
   });
-  section.append(el('p', 'note', 'Resetting forgets state; it cannot be undone.'), note,
-    buttons(all, one), outcome);
+  section.append(el('p', 'note', 'Resetting forgets state; it cannot be undone.'),
+    buttons(all, labelled('Tenant', which), one), outcome);
   return section;
+}
+
+/** The tenants the shell listed, or (before it has) the listing itself. */
+async function tenants(ctx) {
+  if (ctx.tenants().length) return ctx.tenants();
+  const res = await ctx.api('/_emulator/tenants');
+  return (res.json && res.json.tenants) || [];
 }
 
 async function reset(ctx, query, outcome) {
@@ -65,17 +81,25 @@ function clockSection(ctx) {
   const reading = el('p', 'clock-reading');
   reading.dataset.testid = 'control-clock';
   const outcome = line();
+  let last = null;
+  const draw = () => {
+    const ms = last.frozen ? last.now_ms : last.now_ms + (Date.now() - last.read_at);
+    reading.textContent = new Date(ms).toISOString() + (last.frozen ? ' · pinned' : ' · running');
+  };
   const show = (json) => {
-    reading.textContent = new Date(json.now_ms).toISOString() +
-      (json.frozen ? ' · pinned' : ' · running (real time)');
+    last = { ...json, read_at: Date.now() };
+    draw();
     at.value = localInput(json.now_ms);
   };
+  const ticker = setInterval(() => {
+    if (!reading.isConnected) clearInterval(ticker);
+    else if (last) draw();
+  }, 1000);
   const call = async (path, method, body) => {
     const res = await ctx.api('/_emulator/clock' + path, { method, body });
     if (res.status === 200 && res.json) {
       show(res.json);
       outcome.textContent = '';
-      ctx.emit('clock', res.json);
     } else {
       outcome.textContent = 'Refused: ' + refusal(res);
     }
@@ -131,7 +155,7 @@ function localInput(ms) {
 const PROVIDERS = ['easemob', 'openim', 'yunxin', 'anqicms'];
 const METHODS = ['', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const FAULT_COLUMNS = ['Id', 'Provider', 'Tenant', 'Method', 'Path', 'Answer', 'Left',
-  'Probability', 'Fired', ''];
+  'Probability', 'Fired', 'Actions'];
 
 function faultsSection(ctx) {
   const section = box('Fault rules');
@@ -139,15 +163,7 @@ function faultsSection(ctx) {
   const body = el('tbody');
   const table = el('table', 'faults-table');
   table.dataset.testid = 'faults';
-  const head = el('tr');
-  for (const name of FAULT_COLUMNS) {
-    const th = el('th', null, name);
-    th.scope = 'col';
-    head.append(th);
-  }
-  const thead = el('thead');
-  thead.append(head);
-  table.append(thead, body);
+  table.append(tableHead(FAULT_COLUMNS), body);
   const load = async () => {
     const res = await ctx.api('/_emulator/faults');
     if (res.status !== 200 || !res.json) {
@@ -174,7 +190,15 @@ function faultsSection(ctx) {
     'any run of characters) and answer them with one of the provider\u2019s own errors, a ' +
     'delay, or a dropped connection.'), wrap, buttons(refresh, clear),
   faultForm(ctx, outcome, load), outcome);
+  let soon = 0;
   ctx.on('reset', load);
+  ctx.on('request', (entry) => {
+    if (entry.fault === null || entry.fault === undefined || soon) return;
+    soon = setTimeout(() => {
+      soon = 0;
+      load();
+    }, 300);
+  });
   load();
   return section;
 }
@@ -237,14 +261,7 @@ function faultForm(ctx, outcome, load) {
   probability.max = '1';
   probability.step = 'any';
   probability.placeholder = '1';
-  const known = async () => {
-    // The emulator names a provider's errors when it refuses an unknown one; nothing is added.
-    const res = await ctx.api('/_emulator/faults', { method: 'POST',
-      body: { provider: provider.value, error: '' } });
-    fillNames(names, res);
-  };
-  provider.addEventListener('change', known);
-  known();
+  provider.addEventListener('change', () => names.replaceChildren());
   f.append(el('h3', null, 'Add a rule'),
     labelled('Provider', provider), labelled('Tenant (optional)', tenant),
     labelled('Method', method), labelled('Path', path), labelled('Error', error), names,
@@ -283,10 +300,10 @@ function fillNames(list, res) {
   list.replaceChildren(...names.map((name) => new Option(name, name)));
 }
 
-// ---- small builders, shared with requests.js and sendas.js -----------------------------------------------------
+// ---- small builders (labelled, submit, tableHead and refusal serve the other panels too) -----------------------------------------------------
 
 /** A section with a heading. */
-export function box(heading) {
+function box(heading) {
   const section = el('section', 'control-box');
   const h = el('h2', null, heading);
   h.id = 'control-' + heading.toLowerCase().replace(/\W+/g, '-');
@@ -296,13 +313,13 @@ export function box(heading) {
 }
 
 /** An outcome line, read out when it changes. */
-export function line() {
+function line() {
   const p = el('p', 'outcome');
   p.setAttribute('role', 'status');
   return p;
 }
 
-export function button(text) {
+function button(text) {
   const b = el('button', null, text);
   b.type = 'button';
   return b;
@@ -314,16 +331,29 @@ export function submit(text) {
   return b;
 }
 
-export function buttons(...items) {
+function buttons(...items) {
   const div = el('div', 'buttons');
   div.append(...items);
   return div;
 }
 
-export function form(...items) {
+function form(...items) {
   const f = el('form', 'inline-form');
   f.append(...items);
   return f;
+}
+
+/** A table's head row of column names. */
+export function tableHead(names) {
+  const head = el('tr');
+  for (const name of names) {
+    const th = el('th', null, name);
+    th.scope = 'col';
+    head.append(th);
+  }
+  const thead = el('thead');
+  thead.append(head);
+  return thead;
 }
 
 /** A control with its visible label. */

@@ -8,6 +8,10 @@ import * as sendas from './sendas.js';
 
 const PAGE = 100;
 const MAX_ROWS = 300;
+const MAX_LIVE = 100;
+const APPLY_MS = 200;
+const REFRESH_QUIET_MS = 800;
+const REFRESH_MAX_MS = 5000;
 
 /** Draws the tenant `route` names into `root`; answers open(key) to show a conversation. */
 export function mount(root, ctx, route) {
@@ -29,15 +33,29 @@ export function mount(root, ctx, route) {
   return open;
 }
 
-/** What the detail pane shows when no conversation is open: the tenant's send-as. */
+/** What the detail pane shows when no conversation is open: the tenant's credentials and its
+ * send-as form. */
 function tenantHome(detail, ctx, route) {
   ctx.select({ conversation: null });
-  detail.append(el('h2', null, 'No conversation open'));
-  detail.append(el('p', 'note', 'Pick a conversation on the left, or send a message as one of ' +
-    route.tenant + '’s users.'));
+  const home = el('div', 'tenant-home');
+  home.append(el('h2', null, route.tenant));
+  home.append(el('p', 'note', 'Pick a conversation, or send a message as one of this ' +
+    'tenant’s users.'));
+  const info = ctx.tenantInfo(route.provider, route.tenant);
+  if (info && info.credentials) home.append(credentials(info.credentials));
   const box = el('div', 'sendas-box');
-  detail.append(box);
+  home.append(box);
+  detail.append(home);
   if (typeof sendas.mount === 'function') sendas.mount(box, ctx);
+}
+
+/** What a client of this tenant needs to call it. */
+function credentials(values) {
+  const list = el('dl', 'credentials');
+  for (const [name, value] of Object.entries(values)) {
+    list.append(el('dt', null, name), el('dd', null, String(value)));
+  }
+  return list;
 }
 
 /** The list pane. */
@@ -174,19 +192,28 @@ class ConversationList {
     if (now) now.a.setAttribute('aria-current', 'page');
   }
 
-  /** A live message: counted now, drawn once the events of this frame are in. */
+  /** A live message: drawn with the others of the next APPLY_MS, so that a flood of messages
+   * redraws the list a few times a second, not once per message. */
   live(entry) {
     if (entry.provider !== this.provider || entry.tenant !== this.tenant) return;
     const key = thread.threadKey(entry);
     const seen = this.pending.get(key);
     this.pending.delete(key);
     this.pending.set(key, { entry, n: (seen ? seen.n : 0) + 1 });
-    if (this.pending.size === 1 && !seen) queueMicrotask(() => this.apply());
+    if (this.applyTimer) return;
+    this.applyTimer = setTimeout(() => {
+      this.applyTimer = null;
+      if (this.node.isConnected) this.apply();
+    }, APPLY_MS);
   }
 
+  /** Only the newest MAX_LIVE conversations of a batch are drawn; older ones of a flood are
+   * left to the next page or refresh. */
   apply() {
     const batch = [...this.pending];
     this.pending.clear();
+    const skipped = batch.splice(0, Math.max(0, batch.length - MAX_LIVE));
+    if (skipped.length) this.done = false;
     for (const [key, { entry, n }] of batch) this.bump(key, entry, n);
     while (this.rows.size > MAX_ROWS) this.dropLast();
     this.summarize();
@@ -216,10 +243,14 @@ class ConversationList {
     this.done = false;
   }
 
-  /** A conversation that may lie beyond the drawn pages: its count comes from the server. */
+  /** A conversation that may lie beyond the drawn pages: its count comes from the server, once
+   * messages pause (or every REFRESH_MAX_MS in a flood). */
   reloadSoon() {
-    if (this.reloadTimer) return;
-    this.reloadTimer = setTimeout(() => this.refresh(), 1000);
+    const now = performance.now();
+    if (!this.reloadTimer) this.reloadFirst = now;
+    clearTimeout(this.reloadTimer);
+    const wait = Math.min(REFRESH_QUIET_MS, this.reloadFirst + REFRESH_MAX_MS - now);
+    this.reloadTimer = setTimeout(() => this.refresh(), Math.max(0, wait));
   }
 
   async refresh() {

@@ -25,7 +25,8 @@ export function preview(entry) {
   const place = v.lat !== undefined ? coord(v.lat) + ', ' + coord(v.lng) : '';
   const text = v.text || v.name || v.address || place || compact(v.json);
   const tag = v.kind === 'text' && !v.label ? '' : '[' + (v.label || v.kind) + '] ';
-  return oneLine(tag + text);
+  const length = duration(v.duration);
+  return oneLine(tag + text + (length ? ' · ' + length : ''));
 }
 
 /** What the entry holds, in the common shape. */
@@ -177,7 +178,7 @@ function drawFile(box, v, detail) {
   const name = v.name || v.kind;
   line.append(v.url ? link(v.url, document.createTextNode(name)) : el('span', 'name', name));
   const facts = [detail, humanSize(v.size)].filter(Boolean).join(' · ');
-  if (facts) line.append(el('span', 'facts', facts));
+  if (facts) line.append(el('span', 'media-facts', facts));
   box.append(line);
 }
 
@@ -325,7 +326,7 @@ export function shortTime(ms) {
   return dayName(ms) + ' ' + clockTime(d).slice(0, 5);
 }
 
-/** `ms` as local HH:MM:SS. */
+/** The Date `d` as local HH:MM:SS. */
 export function clockTime(d) {
   const two = (n) => String(n).padStart(2, '0');
   return two(d.getHours()) + ':' + two(d.getMinutes()) + ':' + two(d.getSeconds());

@@ -4,7 +4,7 @@
 // a row opens the call's headers and bodies in a dialog.
 
 import { el, clockTime } from './render.js';
-import { labelled, refusal } from './control.js';
+import { labelled, refusal, tableHead } from './control.js';
 
 const PAGE = 100;
 const MAX_ROWS = 300;
@@ -29,6 +29,8 @@ class RequestLog {
     this.queue = [];
     this.frame = 0;
     this.paused = false;
+    this.missed = 0;
+    this.loading = false;
     this.generation = 0;
     this.node = el('section', 'panel requests-panel');
     this.node.setAttribute('aria-labelledby', 'requests-title');
@@ -79,15 +81,7 @@ class RequestLog {
     const table = el('table', 'requests-table');
     table.dataset.testid = 'requests';
     const caption = el('caption', 'sr-only', 'Provider calls, newest first; Enter opens one');
-    const head = el('tr');
-    for (const name of COLUMNS) {
-      const th = el('th', null, name);
-      th.scope = 'col';
-      head.append(th);
-    }
-    const thead = el('thead');
-    thead.append(head);
-    table.append(caption, thead, this.body);
+    table.append(caption, tableHead(COLUMNS), this.body);
     const wrap = el('div', 'table-wrap');
     wrap.append(table);
     return wrap;
@@ -106,11 +100,14 @@ class RequestLog {
   async load() {
     const generation = ++this.generation;
     this.paused = false;
+    this.missed = 0;
+    this.loading = true;
     this.queue = [];
     this.newer.hidden = true;
     this.status.textContent = 'Loading…';
     const res = await this.ctx.api('/_emulator/requests?' + this.query({ limit: PAGE }));
     if (generation !== this.generation) return;
+    this.loading = false;
     if (res.status !== 200 || !res.json) {
       this.status.textContent = 'Could not read the request log: ' + refusal(res);
       return;
@@ -119,6 +116,7 @@ class RequestLog {
     this.body.replaceChildren(...entries.map((e) => row(e, () => this.open(e))));
     this.older.hidden = res.json.total <= entries.length;
     this.count(res.json.total);
+    this.flush();
   }
 
   /** Older calls than the last row: windows of sequence numbers below it, until a page. */
@@ -145,22 +143,27 @@ class RequestLog {
   live(entry) {
     if (!this.keeps(entry)) return;
     if (this.paused) {
-      this.queue.push(entry);
+      this.missed += 1;
       this.newer.hidden = false;
-      this.newer.textContent = 'Show the newest calls (' + this.queue.length + ' new)';
+      this.newer.textContent = 'Show the newest calls (' + this.missed + ' new)';
       return;
     }
     this.queue.push(entry);
     if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
   }
 
+  /** Draws the queued calls newer than the top row (a reload may have drawn some already). */
   flush() {
     this.frame = 0;
-    if (this.paused) return;
-    const rows = this.queue.splice(0).map((e) => row(e, () => this.open(e)));
+    if (this.paused || this.loading) return;
+    const top = this.body.firstElementChild;
+    const newest = top ? Number(top.dataset.seq) : 0;
+    const fresh = this.queue.splice(0).filter((e) => e.seq > newest);
+    if (!fresh.length) return;
+    const rows = fresh.map((e) => row(e, () => this.open(e)));
     this.body.prepend(...rows.reverse());
     this.trim(() => this.body.lastElementChild, false);
-    this.count();
+    this.count(this.total + fresh.length);
   }
 
   /** Drops rows past MAX_ROWS from one end; dropping the newest pauses the live rows. */
@@ -171,8 +174,13 @@ class RequestLog {
       dropped += 1;
     }
     if (!dropped) return;
-    if (newest) this.paused = true;
-    else this.older.hidden = false;
+    if (!newest) {
+      this.older.hidden = false;
+      return;
+    }
+    this.paused = true;
+    this.newer.hidden = false;
+    this.newer.textContent = 'Show the newest calls';
   }
 
   /** Whether the filters keep a live call. */
@@ -282,20 +290,22 @@ function row(e, open) {
   tr.tabIndex = 0;
   if (failed(e)) tr.classList.add('failed');
   const time = new Date(e.time_ms);
+  const millis = String(time.getMilliseconds()).padStart(3, '0');
   const cells = [
-    [clockTime(time) + '.' + String(time.getMilliseconds()).padStart(3, '0'), null, time.toISOString()],
-    [e.provider],
-    [e.tenant || ''],
-    [e.method],
-    [e.path + (e.query ? '?' + e.query : ''), 'path'],
-    [e.closed ? 'closed' : String(e.status), 'status'],
-    [duration(e.duration_us)],
-    [e.error ? String(e.error.code ?? e.status ?? '') : '', 'error-code'],
-    [e.error ? e.error.name || '' : '', 'error-name', e.error && e.error.message],
+    { text: clockTime(time) + '.' + millis, title: time.toISOString() },
+    { text: e.provider },
+    { text: e.tenant || '' },
+    { text: e.method },
+    { text: e.path + (e.query ? '?' + e.query : ''), cls: 'path' },
+    { text: e.closed ? 'closed' : String(e.status), testid: 'status',
+      cls: e.closed || e.status >= 400 ? 'bad' : null },
+    { text: duration(e.duration_us) },
+    { text: e.error ? String(e.error.code ?? e.status ?? '') : '', testid: 'error-code' },
+    { text: e.error ? e.error.name : '', testid: 'error-name', title: e.error && e.error.message },
   ];
-  for (const [text, testid, title] of cells) {
-    const td = el('td', testid === 'path' ? 'path' : null, text);
-    if (testid && testid !== 'path') td.dataset.testid = testid;
+  for (const { text, testid, cls, title } of cells) {
+    const td = el('td', cls, text);
+    if (testid) td.dataset.testid = testid;
     if (title) td.title = title;
     tr.append(td);
   }

@@ -15,6 +15,14 @@ const CHAT_TYPES = {
   anqicms: [['order', 'Order']],
 };
 
+/** What From and To hold, per provider. */
+const HINTS = {
+  easemob: ['username', 'username, group or room id'],
+  openim: ['userID', 'userID or groupID'],
+  yunxin: ['account id', 'account or team id'],
+  anqicms: ['user id, admin or system', 'order id'],
+};
+
 let lists = 0;
 
 /** Draws the send-as form into `root`, prefilled from the selection. */
@@ -33,7 +41,7 @@ class SendAs {
     this.form.setAttribute('aria-labelledby', 'send-as-title');
     const title = el('h3', null, 'Send as');
     title.id = 'send-as-title';
-    this.note = el('p', 'note');
+    this.about = el('p', 'note');
     this.from = field('input', 'From');
     this.members = el('datalist');
     this.members.id = 'send-as-members-' + (lists += 1);
@@ -53,7 +61,7 @@ class SendAs {
     const row = el('div', 'send-as-fields');
     row.append(labelled('From', this.from), this.members, labelled('To', this.to),
       labelled('Chat type', this.chatType));
-    this.form.append(title, this.note, row, labelled('Message', this.text), this.send,
+    this.form.append(title, this.about, row, labelled('Message', this.text), this.send,
       this.result, this.answer);
     this.form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -72,17 +80,19 @@ class SendAs {
     const types = CHAT_TYPES[provider];
     this.send.disabled = !types;
     if (!types) {
-      this.note.textContent = 'Pick a tenant to send a message as one of its users.';
+      this.about.textContent = 'Pick a tenant to send a message as one of its users.';
       return;
     }
-    this.note.textContent = 'A text message through ' + provider + '’s own API (tenant ' +
+    this.about.textContent = 'A text message through ' + provider + '’s own API (tenant ' +
       tenant + '), journaled and logged like any other call.';
     this.chatType.replaceChildren(...types.map(([value, text]) => new Option(text, value)));
+    [this.from.placeholder, this.to.placeholder] = HINTS[provider];
     const members = c ? (c.members || []).map(String) : [];
     const names = provider === 'anqicms' ? [...members, 'admin', 'system'] : members;
     this.members.replaceChildren(...[...new Set(names)].map((m) => new Option(m, m)));
     if (!c) return;
     this.chatType.value = chatTypeOf(provider, c);
+    if (this.chatType.selectedIndex < 0) this.chatType.selectedIndex = 0;
     this.to.value = provider === 'anqicms' ? c.conversation : c.to;
     this.from.value = c.chat_type === 'single'
       ? members.find((m) => m !== String(c.to)) || members[0] || ''
@@ -102,29 +112,48 @@ class SendAs {
   }
 
   async submit() {
-    const info = this.ctx.tenants().find((t) => t.provider === this.provider &&
-      t.name === this.tenant);
     const message = {
       from: this.from.value.trim(),
       to: this.to.value.trim(),
       chatType: this.chatType.value,
       text: this.text.value,
     };
-    if (!info || !message.from || !message.to || !message.text.trim()) {
-      this.show({ ok: false, text: 'Give the tenant, From, To and a message.' });
+    if (!message.from || !message.to || !message.text.trim()) {
+      this.say('Give From, To and a message.');
       return;
     }
     this.send.disabled = true;
-    this.result.textContent = 'Sending…';
+    this.say('Sending…');
     try {
+      const info = await this.tenantInfo();
+      if (!info) {
+        this.say('The emulator has no ' + this.provider + ' tenant ' + this.tenant + '.');
+        return;
+      }
       const outcome = await SENDERS[this.provider](this.ctx, info, message);
       this.show(outcome);
       if (outcome.ok) this.text.value = '';
     } catch (err) {
-      this.show({ ok: false, text: 'The call failed: ' + err.message });
+      this.show({ ok: false, text: 'the call failed: ' + err.message });
     } finally {
       this.send.disabled = false;
     }
+  }
+
+  /** The selected tenant's listing (with its credentials), asked for when the shell's is older. */
+  async tenantInfo() {
+    const mine = (list) => list.find((t) => t.provider === this.provider && t.name === this.tenant);
+    const known = mine(this.ctx.tenants());
+    if (known) return known;
+    const res = await this.ctx.api('/_emulator/tenants?provider=' + encodeURIComponent(this.provider));
+    return mine((res.json && res.json.tenants) || []);
+  }
+
+  /** A line of the form's own (not the provider's answer). */
+  say(text) {
+    this.result.textContent = text;
+    this.result.classList.remove('ok', 'bad');
+    this.answer.hidden = true;
   }
 
   show({ ok, text, answer }) {
@@ -298,8 +327,7 @@ async function anqicms(ctx, tenant, m) {
   }
   const base = tenant.name === 'default' ? '' : '/tenants/' + encodeURIComponent(tenant.name);
   const expiry = (await clockSeconds(ctx)) + 24 * 3600;
-  const token = await jwtHs256({ userId: m.from, t: String(expiry) },
-    (tenant.credentials || {}).token_secret + '-user-token');
+  const token = await jwtHs256({ userId: m.from, t: String(expiry) }, anqiKey(tenant));
   const res = await call(base + '/api/communication/message/send', { Token: token }, {
     comm_order_id: Number(m.to), sender_id: Number(m.from), message_type: 'text',
     content: m.text });
@@ -307,6 +335,13 @@ async function anqicms(ctx, tenant, m) {
   if (j && j.code === 0) return { ok: true, text: j.msg, answer: res.answer };
   const why = j && j.code !== undefined ? 'code ' + j.code + ' ' + j.msg : 'HTTP ' + res.status;
   return { ok: false, text: why, answer: res.answer };
+}
+
+/** The key a site signs user tokens with: its secret + `-user-token`; a site other than
+ * `default` has its own secret, the configured one + `-` + its name. */
+function anqiKey(tenant) {
+  const secret = (tenant.credentials || {}).token_secret;
+  return tenant.name === 'default' ? secret + '-user-token' : secret + '-' + tenant.name + '-user-token';
 }
 
 /** The merchant's message, through the emulator's merchant route (AnqiCMS has no public one). */

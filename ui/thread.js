@@ -8,6 +8,8 @@ import * as sendas from './sendas.js';
 const PAGE = 50;
 const MAX_NODES = 300;
 const NEAR = 40;
+/** Paths of calls that change a delivered message: recall, revoke, rewrite. */
+const EDITS = /recall|revoke|rewrite/i;
 
 /** The thread key of a journal entry (the server computes the same). */
 export function threadKey(entry) {
@@ -72,6 +74,7 @@ class Thread {
     this.build();
     ctx.on('message', (entry) => this.live(entry));
     ctx.on('reset', () => this.reload());
+    ctx.on('request', (call) => this.changed(call));
   }
 
   build() {
@@ -82,6 +85,10 @@ class Thread {
     name.append(el('span', 'badge badge-' + this.conv.chat_type, this.conv.chat_type));
     this.count = el('span', 'summary');
     head.append(name, this.count);
+    const members = this.conv.members || [];
+    if (this.conv.chat_type !== 'single' && members.length) {
+      head.append(el('span', 'summary members', 'with ' + members.join(', ')));
+    }
     this.log = el('ol', 'thread');
     this.log.dataset.testid = 'thread';
     this.log.setAttribute('role', 'log');
@@ -111,7 +118,7 @@ class Thread {
     const res = await this.fetch(null);
     if (token !== this.token || !res) return;
     this.log.replaceChildren(...res.messages.map((m) => this.bubble(m)));
-    this.fixDays();
+    this.fixRuns();
     this.more = res.more;
     this.total = res.total;
     this.detached = false;
@@ -121,9 +128,9 @@ class Thread {
     this.log.scrollTop = this.log.scrollHeight;
   }
 
-  async fetch(before) {
+  async fetch(before, limit = PAGE) {
     const q = new URLSearchParams({ provider: this.route.provider, tenant: this.route.tenant,
-      key: this.route.key, limit: String(PAGE) });
+      key: this.route.key, limit: String(limit) });
     if (before !== null) q.set('before', String(before));
     const res = await this.ctx.api('/_emulator/conversations/messages?' + q);
     if (res.status !== 200 || !res.json) {
@@ -159,7 +166,7 @@ class Thread {
     const top = this.log.scrollTop;
     this.log.prepend(...res.messages.map((m) => this.bubble(m)));
     this.more = res.more;
-    this.fixDays();
+    this.fixRuns();
     this.log.scrollTop = top + (this.log.scrollHeight - height);
     this.trimNewest();
   }
@@ -186,7 +193,7 @@ class Thread {
     }
     if (dropped) {
       this.more = true;
-      this.fixDays();
+      this.fixRuns();
     }
   }
 
@@ -208,7 +215,7 @@ class Thread {
     }
     const follow = this.atBottom();
     this.log.append(this.bubble(entry));
-    this.fixDays();
+    this.fixRuns();
     if (follow) {
       this.trimOldest();
       this.log.scrollTop = this.log.scrollHeight;
@@ -234,6 +241,31 @@ class Thread {
     this.jump.hidden = !n && !this.detached;
     this.jump.textContent = n ? (n === 1 ? '1 new message ↓' : n + ' new messages ↓')
       : 'Newest messages ↓';
+  }
+
+  /** A call that recalls, rewrites or deletes a message of this tenant: the drawn messages are
+   * read again (the journal marks them; no message event says so). */
+  changed(call) {
+    if (call.provider !== this.route.provider || call.tenant !== this.route.tenant) return;
+    if (!EDITS.test(call.path) && call.method !== 'DELETE') return;
+    clearTimeout(this.changeTimer);
+    this.changeTimer = setTimeout(() => this.refreshShown(), 300);
+  }
+
+  async refreshShown() {
+    const last = this.log.lastElementChild;
+    if (!last || !this.node.isConnected) return;
+    const token = this.token;
+    const res = await this.fetch(Number(last.dataset.seq) + 1, this.log.children.length);
+    if (token !== this.token || !res) return;
+    for (const entry of res.messages) {
+      const li = this.log.querySelector('li.msg[data-seq="' + entry.seq + '"]');
+      if (li && (li.raw.recalled !== entry.recalled || li.raw.modified !== entry.modified ||
+        JSON.stringify(li.raw.content) !== JSON.stringify(entry.content))) {
+        li.replaceWith(this.bubble(entry));
+      }
+    }
+    this.fixRuns();
   }
 
   /** One message as a bubble: sender, body, time, provider id, marks and its raw record. */
@@ -295,15 +327,17 @@ class Thread {
     this.dialog.showModal();
   }
 
-  /** A day line above each message whose day differs from the one before it. */
-  fixDays() {
-    let before = null;
+  /** A day line above each message whose day differs from the one before it; a message from
+   * the sender of the one before it on the same day continues its run (no name again). */
+  fixRuns() {
+    let before = {};
     for (const li of this.log.children) {
       const day = li.dataset.day;
       const line = li.firstElementChild.classList.contains('day') ? li.firstElementChild : null;
-      if (day !== before && !line) li.prepend(el('div', 'day', day));
-      if (day === before && line) line.remove();
-      before = day;
+      if (day !== before.day && !line) li.prepend(el('div', 'day', day));
+      if (day === before.day && line) line.remove();
+      li.classList.toggle('cont', day === before.day && li.dataset.from === before.from);
+      before = { day, from: li.dataset.from };
     }
   }
 }
