@@ -3,7 +3,6 @@ records console errors and uncaught exceptions, the inspector's DOM hooks (from 
 contract) as locators, and a small runner that reports "ui-tests: N passed, M failed"."""
 
 import json
-import os
 import subprocess
 import sys
 import time

@@ -9,7 +9,8 @@ import test_requests
 import test_scale
 import test_screenshots
 import test_sendas
+import test_thread
 
 if __name__ == "__main__":
-    harness.main([test_page, test_live, test_requests, test_sendas, test_control, test_scale,
-                  test_screenshots])
+    harness.main([test_page, test_live, test_thread, test_requests, test_sendas, test_control,
+                  test_scale, test_screenshots])

@@ -31,3 +31,36 @@ def reset_everything_empties_the_conversations_and_the_counts(s):
     s.tenant("easemob", "demo/chat").click()
     expect(s.page.get_by_role("searchbox", name="Search conversations")).to_be_visible()
     expect(s.conversations(), "the conversation list is empty").to_have_count(0)
+
+
+@test
+def the_clock_is_pinned_and_advanced_from_the_control_panel(s):
+    s.open("#/control")
+    s.page.get_by_label("Pin clock at").fill("2031-05-06T07:08:09")
+    s.page.get_by_role("button", name="Pin", exact=True).click()
+    clock = s.page.locator('[data-testid="clock"]')
+    expect(clock, "the header shows the pinned time").to_contain_text("2031-05-06T07:08:09")
+    pinned = s.emulator.get("/_emulator/clock")
+    assert pinned == {"now_ms": 1935817689000, "frozen": True}, f"the clock is {pinned}"
+    s.page.get_by_label("Advance by (ms)").fill("60000")
+    s.page.get_by_role("button", name="Advance", exact=True).click()
+    expect(clock).to_contain_text("2031-05-06T07:09:09")
+    s.page.get_by_role("button", name="Release clock").click()
+    expect(clock).not_to_contain_text("2031-05-06")
+
+
+@test
+def a_fault_added_in_the_control_panel_answers_the_next_call(s):
+    s.open("#/control")
+    s.page.get_by_label("Fault provider").select_option("easemob")
+    s.page.get_by_label("Fault path").fill("/*/*/messages/*")
+    s.page.get_by_label("Fault error").fill("reach_limit")
+    s.page.get_by_label("Fault times").fill("1")
+    s.page.get_by_role("button", name="Add fault").click()
+    rules = s.page.locator('[data-testid="faults"]')
+    expect(rules, "the rule is listed").to_contain_text("reach_limit")
+    easemob = Easemob(s.base)
+    status, answer = easemob.send("alice", "bob", {"msg": "meets the fault"})
+    assert status == 429, f"the faulted send answered {status} {answer}"
+    status, answer = easemob.send("alice", "bob", {"msg": "after the fault"})
+    assert status == 200, f"the send after the fault answered {status} {answer}"
