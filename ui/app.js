@@ -44,12 +44,18 @@ function emit(kind, data) {
 let asking = null;
 let declined = false;
 
-/** A same-origin call; admin calls carry the admin token once the user gave one. */
+/** A same-origin call; admin calls carry the admin token once the user gave one. When the
+ * emulator cannot be reached the answer has status 0 and the reason as its text. */
 async function api(path, { method = 'GET', body, headers = {} } = {}) {
   for (let attempt = 0; ; attempt += 1) {
-    const res = await fetch(path, { method, headers: adminHeaders(headers, body), body: wire(body) });
+    let res;
+    try {
+      res = await fetch(path, { method, headers: adminHeaders(headers, body), body: wire(body) });
+    } catch (err) {
+      return { status: 0, json: null, text: String(err), headers: new Headers() };
+    }
     if (res.status === 401 && attempt < 3 && (await askToken())) continue;
-    const text = await res.text();
+    const text = await res.text().catch(() => '');
     return { status: res.status, json: parseJson(text), text, headers: res.headers };
   }
 }
@@ -365,7 +371,7 @@ let lastEventId = null;
 async function listen() {
   let delay = 500;
   for (;;) {
-    await checkServer().catch(() => {});
+    await checkServer();
     const outcome = await stream().catch(() => 'error');
     setLive(outcome === 'dropped' ? 'catching up…' : 'reconnecting…', false);
     if (outcome === 'dropped') {
@@ -485,14 +491,10 @@ let clockBusy = false;
 async function tick() {
   if (clockBusy) return;
   clockBusy = true;
-  try {
-    const res = await api('/_emulator/clock');
-    if (res.status === 200 && res.json) drawClock(res.json);
-  } catch (_) {
-    document.getElementById('clock').textContent = 'unreachable';
-  } finally {
-    clockBusy = false;
-  }
+  const res = await api('/_emulator/clock');
+  clockBusy = false;
+  if (res.status === 200 && res.json) drawClock(res.json);
+  else if (res.status === 0) document.getElementById('clock').textContent = 'unreachable';
 }
 
 function drawClock({ now_ms: ms, frozen }) {

@@ -171,7 +171,9 @@ function faultsSection(ctx) {
       return;
     }
     body.replaceChildren(...res.json.faults.map((rule) => faultRow(rule, remove)));
-    if (!res.json.faults.length) body.append(emptyRow('No fault rules: every call is answered normally.'));
+    if (!res.json.faults.length) {
+      body.append(emptyRow('No fault rules: every call is answered normally.'));
+    }
   };
   const remove = async (id) => {
     const res = await ctx.api('/_emulator/faults' + (id ? '/' + id : ''), { method: 'DELETE' });
@@ -207,7 +209,8 @@ function faultRow(rule, remove) {
   const tr = el('tr');
   tr.dataset.testid = 'fault';
   tr.dataset.id = String(rule.id);
-  const answer = [rule.error && 'error ' + rule.error, rule.latency_ms && rule.latency_ms + ' ms late',
+  const answer = [rule.error && 'error ' + rule.error,
+    rule.latency_ms && rule.latency_ms + ' ms late',
     rule.close && 'close the connection'].filter(Boolean).join(', ');
   const cells = [rule.id, rule.provider || 'any', rule.tenant || 'any', rule.method || 'any',
     rule.path || '*', answer, rule.left ?? 'every call', rule.probability ?? 1, rule.fired];
@@ -300,7 +303,7 @@ function fillNames(list, res) {
   list.replaceChildren(...names.map((name) => new Option(name, name)));
 }
 
-// ---- small builders (labelled, submit, tableHead and refusal serve the other panels too) -----------------------------------------------------
+// ---- small builders (labelled, submit, tableHead and refusal serve the other panels too) ----
 
 /** A section with a heading. */
 function box(heading) {

@@ -8,8 +8,8 @@ import * as sendas from './sendas.js';
 
 const PAGE = 100;
 const MAX_ROWS = 300;
-const MAX_LIVE = 100;
-const APPLY_MS = 200;
+const MAX_LIVE = 30;
+const APPLY_MS = 250;
 const REFRESH_QUIET_MS = 800;
 const REFRESH_MAX_MS = 5000;
 
@@ -106,14 +106,18 @@ class ConversationList {
     this.searchTimer = setTimeout(() => this.load(), 250);
   }
 
-  /** The first page again (a new search, a reset). */
+  /** The first page again (a new search, a reset); the rows shown stay until it comes. */
   async load() {
     this.generation += 1;
+    const generation = this.generation;
+    this.loading = true;
+    const res = await this.fetch(0, PAGE);
+    if (generation !== this.generation) return;
+    this.loading = false;
     this.rows.clear();
     this.list.replaceChildren();
     this.done = false;
-    this.loading = false;
-    await this.page();
+    this.take(res);
   }
 
   /** The next page, when more remain and MAX_ROWS are not drawn yet. */
@@ -122,8 +126,13 @@ class ConversationList {
     this.loading = true;
     const generation = this.generation;
     const res = await this.fetch(this.rows.size, PAGE);
-    this.loading = false;
     if (generation !== this.generation) return;
+    this.loading = false;
+    this.take(res);
+  }
+
+  /** Draws a page the server answered. */
+  take(res) {
     if (res.status !== 200 || !res.json) {
       this.summary.textContent = 'Could not load conversations (HTTP ' + res.status + ').';
       return;

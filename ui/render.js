@@ -321,8 +321,7 @@ function oneLine(text) {
 /** `ms` on the emulator's clock as local time: the time alone today, else with the date. */
 export function shortTime(ms) {
   const d = new Date(ms);
-  const today = new Date();
-  if (d.toDateString() === today.toDateString()) return clockTime(d);
+  if (dayName(ms) === dayName(Date.now())) return clockTime(d);
   return dayName(ms) + ' ' + clockTime(d).slice(0, 5);
 }
 

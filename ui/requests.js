@@ -195,7 +195,8 @@ class RequestLog {
     if (total !== undefined) this.total = total;
     const shown = this.body.childElementCount;
     this.status.textContent = shown
-      ? 'Showing ' + shown + ' calls' + (this.total > shown ? ' of ' + this.total + ' matching' : '')
+      ? 'Showing ' + shown + ' calls' +
+        (this.total > shown ? ' of ' + this.total + ' matching' : '')
       : 'No calls yet: a call to any provider route shows here.';
   }
 
@@ -262,7 +263,7 @@ function bodyText(part) {
   if (!part) return '(none)';
   let text;
   if (typeof part.body_base64 === 'string') {
-    text = '(binary, base64)\n' + part.body_base64;
+    text = '(binary, ' + part.body_bytes + ' bytes, shown in base64)\n' + part.body_base64;
   } else if (part.body === null || part.body === undefined) {
     return '(the route read no body)';
   } else if (part.body === '') {

@@ -145,7 +145,8 @@ class SendAs {
     const mine = (list) => list.find((t) => t.provider === this.provider && t.name === this.tenant);
     const known = mine(this.ctx.tenants());
     if (known) return known;
-    const res = await this.ctx.api('/_emulator/tenants?provider=' + encodeURIComponent(this.provider));
+    const q = new URLSearchParams({ provider: this.provider });
+    const res = await this.ctx.api('/_emulator/tenants?' + q);
     return mine((res.json && res.json.tenants) || []);
   }
 
@@ -203,7 +204,7 @@ async function call(path, headers, body) {
 
 const tokens = new Map();
 
-/** A token from the cache, or a fresh one from `fetchToken` (which answers {token} or an outcome). */
+/** A token from the cache, or a fresh one from `fetchToken` ({token}, or an outcome to show). */
 async function cachedToken(key, fresh, fetchToken) {
   if (!fresh && tokens.has(key)) return { token: tokens.get(key) };
   tokens.delete(key);
@@ -243,7 +244,8 @@ async function easemob(ctx, tenant, m) {
   const fetchToken = async () => {
     const res = await call(base + '/token', {}, { grant_type: 'client_credentials',
       client_id: given(creds.client_id), client_secret: given(creds.client_secret) });
-    if (res.status === 200 && res.json && res.json.access_token) return { token: res.json.access_token };
+    const token = res.status === 200 && res.json && res.json.access_token;
+    if (token) return { token };
     return { ok: false, text: 'token: ' + easemobError(res), answer: res.answer };
   };
   const route = { single: 'users', group: 'chatgroups', room: 'chatrooms' }[m.chatType];
@@ -341,7 +343,8 @@ async function anqicms(ctx, tenant, m) {
  * `default` has its own secret, the configured one + `-` + its name. */
 function anqiKey(tenant) {
   const secret = (tenant.credentials || {}).token_secret;
-  return tenant.name === 'default' ? secret + '-user-token' : secret + '-' + tenant.name + '-user-token';
+  const site = tenant.name === 'default' ? '' : '-' + tenant.name;
+  return secret + site + '-user-token';
 }
 
 /** The merchant's message, through the emulator's merchant route (AnqiCMS has no public one). */
