@@ -3,6 +3,7 @@ records console errors and uncaught exceptions, the inspector's DOM hooks (from 
 contract) as locators, and a small runner that reports "ui-tests: N passed, M failed"."""
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -26,8 +27,8 @@ class Emulator:
     """The emulator started on a free port with a fixed seed (and, when given, a pinned
     clock); the port is read from its first line, "... listening on http://ADDR"."""
 
-    def __init__(self, binary, clock_ms=None):
-        args = [binary, "--bind", "127.0.0.1:0", "--seed", "42"]
+    def __init__(self, binary, clock_ms=None, extra=()):
+        args = [binary, "--bind", "127.0.0.1:0", "--seed", "42", *extra]
         if clock_ms is not None:
             args += ["--clock", str(clock_ms)]
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -52,8 +53,8 @@ class Emulator:
 class Session:
     """One test's world: its emulator and a page of its own (1280x800, UTC, English)."""
 
-    def __init__(self, browser, binary, clock_ms=None):
-        self.emulator = Emulator(binary, clock_ms)
+    def __init__(self, browser, binary, clock_ms=None, extra=()):
+        self.emulator = Emulator(binary, clock_ms, extra)
         self.base = self.emulator.base
         self.context = browser.new_context(viewport={"width": 1280, "height": 800},
                                            timezone_id="UTC", locale="en-US")
@@ -65,9 +66,18 @@ class Session:
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
 
     def open(self, hash_=""):
-        """Loads the inspector through the `/` redirect, at `hash_` when given."""
+        """Loads the inspector through the `/` redirect, at `hash_` when given, and waits until
+        its event stream is connected."""
         self.page.goto(self.base + "/" + hash_)
         expect(self.page.get_by_role("navigation", name="Providers and tenants")).to_be_visible()
+        self.wait_live()
+
+    def wait_live(self):
+        """Waits for the header's status to say "live": from then on every call and message
+        reaches the page (one made between the page's first load and the stream's start would
+        be missed, since the stream starts at the newest event)."""
+        expect(self.page.get_by_role("status").filter(has_text=re.compile(r"^\s*live\s*$")),
+               "the page's event stream is connected").to_be_visible()
 
     def close(self):
         self.context.close()
@@ -115,13 +125,13 @@ def count_of(locator):
 
 
 class Test:
-    """A test function and how its world is made."""
+    """A test function and how its world is made: the emulator's clock and other flags."""
 
-    def __init__(self, fn, clock_ms=None):
-        self.fn, self.clock_ms, self.name = fn, clock_ms, fn.__name__
+    def __init__(self, fn, clock_ms=None, args=()):
+        self.fn, self.clock_ms, self.args, self.name = fn, clock_ms, args, fn.__name__
 
     def run(self, browser, binary):
-        session = Session(browser, binary, self.clock_ms)
+        session = Session(browser, binary, self.clock_ms, self.args)
         try:
             self.fn(session)
             assert not session.errors, "the page reported errors:\n  " + "\n  ".join(
@@ -137,10 +147,10 @@ class Test:
             session.close()
 
 
-def test(fn=None, *, clock_ms=None):
-    """Marks a test: `@test` or `@test(clock_ms=PINNED_MS)`."""
+def test(fn=None, *, clock_ms=None, args=()):
+    """Marks a test: `@test`, or `@test(clock_ms=PINNED_MS, args=[emulator flags])`."""
     if fn is None:
-        return lambda f: Test(f, clock_ms)
+        return lambda f: Test(f, clock_ms, args)
     return Test(fn)
 
 

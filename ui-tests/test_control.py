@@ -34,6 +34,22 @@ def reset_everything_empties_the_conversations_and_the_counts(s):
 
 
 @test
+def reset_this_tenant_empties_that_tenant_only(s):
+    Easemob(s.base).send_text("alice", "bob", "forgotten")
+    Yunxin(s.base).send_text("alice", "bob", "kept")
+    s.open("#/control")
+    expect(s.tenant_count("yunxin", "demo-appkey")).to_have_text("1")
+    s.page.get_by_label("Tenant to reset").select_option("easemob demo/chat")
+    s.page.once("dialog", lambda d: d.accept())
+    s.page.get_by_role("button", name="Reset this tenant").click()
+    expect(s.tenant_count("easemob", "demo/chat")).to_have_text("0")
+    expect(s.tenant_count("yunxin", "demo-appkey"), "another tenant keeps its messages") \
+        .to_have_text("1")
+    left = [m["provider"] for m in s.emulator.get("/_emulator/messages")["messages"]]
+    assert left == ["yunxin"], f"after the reset the journal holds messages of {left}"
+
+
+@test
 def the_clock_is_pinned_and_advanced_from_the_control_panel(s):
     s.open("#/control")
     s.page.get_by_label("Pin clock at").fill("2031-05-06T07:08:09")

@@ -87,3 +87,33 @@ def every_control_has_an_accessible_name_in_every_view(s):
         if found:
             unnamed[view] = found
     assert not unnamed, f"controls without an accessible name: {unnamed}"
+
+
+@test
+def the_search_box_narrows_the_conversation_list(s):
+    easemob = Easemob(s.base)
+    for friend in ("bob", "carol", "dave"):
+        easemob.send_text("alice", friend, f"hello {friend}")
+    s.open()
+    s.tenant("easemob", "demo/chat").click()
+    expect(s.conversations()).to_have_count(3)
+    s.page.get_by_role("searchbox", name="Search conversations").fill("CAR")
+    expect(s.conversations(), "only alice and carol match 'CAR'").to_have_count(1)
+    expect(s.conversations().first).to_have_attribute("data-key",
+                                                      thread_key("single", "alice", "carol"))
+
+
+@test(args=["--admin-token", "the-admin-secret"])
+def the_page_asks_for_the_admin_token_when_the_admin_api_wants_one(s):
+    s.page.goto(s.base + "/")
+    dialog = s.page.get_by_role("dialog", name="Admin token")
+    expect(dialog, "the page asks for the admin token").to_be_visible()
+    s.errors.clear()  # the admin API's first 401 is how the page learns it needs a token
+    dialog.get_by_label("Token").fill("the-admin-secret")
+    dialog.get_by_role("button", name="Use token").click()
+    expect(s.tenant_count("easemob", "demo/chat"), "with the token the sidebar fills") \
+        .to_have_text("0")
+    s.wait_live()
+    Easemob(s.base).send_text("alice", "bob", "seen with the token")
+    expect(s.tenant_count("easemob", "demo/chat"), "live events flow with the token") \
+        .to_have_text("1")

@@ -61,3 +61,16 @@ def a_call_made_while_the_log_is_open_shows_at_once(s):
     s.page.keyboard.press("Enter")
     expect(s.page.locator('[data-testid="request-detail"]')).to_contain_text(
         "authentication failed")
+
+
+@test
+def failed_only_shows_the_failed_calls(s):
+    easemob = Easemob(s.base)
+    easemob.send_text("alice", "bob", "works")
+    easemob.send("alice", "bob", {"msg": "refused"}, token="not-a-token")
+    s.open("#/requests")
+    rows = s.page.locator('[data-testid="request"]')
+    expect(rows).to_have_count(3)
+    s.page.get_by_label("Failed only").check()
+    expect(rows, "only the refused call is left").to_have_count(1)
+    expect(rows.first).to_contain_class("failed")

@@ -64,3 +64,19 @@ def message_content_is_shown_as_text_never_as_markup(s):
         if link.get_attribute("target") == "_blank":
             rel = (link.get_attribute("rel") or "").split()
             assert "noopener" in rel, f"a link opening a new tab lacks rel=noopener: {rel}"
+
+
+@test
+def a_groups_messages_from_several_senders_share_one_thread(s):
+    easemob = Easemob(s.base)
+    for sender in ("alice", "bob", "carol"):
+        status, answer = call("POST", easemob.root + "/messages/chatgroups",
+                              {"from": sender, "to": ["hikers"], "type": "txt",
+                               "body": {"msg": f"{sender} joins the hike"}},
+                              {"Authorization": f"Bearer {easemob.token}"})
+        assert status == 200, f"Easemob group send: {status} {answer}"
+    s.open()
+    s.open_thread("easemob", "demo/chat", thread_key("group", "hikers"))
+    expect(s.messages()).to_have_count(3)
+    senders = [s.messages().nth(i).get_attribute("data-from") for i in range(3)]
+    assert senders == ["alice", "bob", "carol"], f"the thread's senders, oldest first: {senders}"
