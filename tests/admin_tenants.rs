@@ -233,6 +233,39 @@ async fn an_anqicms_site_created_at_run_time_has_the_users_its_body_gives() {
     assert_eq!(journal_total(&app, "anqicms", "site-1").await, 1);
 }
 
+#[tokio::test]
+async fn an_anqicms_sites_listing_gives_the_key_its_user_tokens_are_signed_with() {
+    let app = anqi::spawn_anqi_with(strict()).await;
+    let body = json!({"provider": "anqicms", "name": "site-2", "users": [
+        {"user_name": "zoe", "password": "zoe12345", "email": "zoe@example.com"}]});
+    let tenant = created(&app, &body).await;
+    let key = tenant["credentials"]["token_key"]
+        .as_str()
+        .expect("token_key");
+    let site = Site::tenant(&app, "site-2");
+    let user_id = anqi::claims(&site.token("zoe", "zoe12345").await)["userId"].clone();
+    let expiry = (chrono::Utc::now().timestamp() + 3600).to_string();
+    let forged = anqi::forge(user_id.as_str().unwrap(), &expiry, key);
+    let (orders, total) = site.orders(&forged, "current=1&page_size=10").await;
+    assert_eq!(
+        (orders.len(), total),
+        (0, 0),
+        "a token signed with token_key is good"
+    );
+    let other = anqi::forge(
+        user_id.as_str().unwrap(),
+        &expiry,
+        "anqicms-emulator-token-secret-user-token",
+    );
+    let reply = site
+        .get(
+            "/communication/orders?current=1&page_size=10",
+            Some(&other),
+        )
+        .await;
+    anqi::assert_no_login("another site's key", &reply);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Refusals
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // navigate), the hash router, the admin-token prompt, the live event stream from
 // /_emulator/events, the header clock and the sidebar of providers and tenants.
 
+import { el } from './render.js';
 import * as conversations from './conversations.js';
 import * as requests from './requests.js';
 import * as control from './control.js';
@@ -216,7 +217,8 @@ function show(next) {
  * leaves a note instead. What `mount` answers, when a function, is called when the view goes. */
 function mountPanel(module, root, view, title) {
   if (typeof module.mount !== 'function') {
-    root.append(h('h1', null, title), h('p', 'note', 'This view is not available in this build.'));
+    const note = el('p', 'note', 'This view is not available in this build.');
+    root.append(el('h1', null, title), note);
     return;
   }
   const cleanup = module.mount(root, view.ctx);
@@ -249,13 +251,13 @@ function tenantHash(provider, tenant) {
 
 function overview(root) {
   root.classList.add('overview');
-  root.append(h('h1', null, 'Tenants'));
-  root.append(h('p', 'note', 'Pick a tenant to see its conversations. Counts are the messages ' +
+  root.append(el('h1', null, 'Tenants'));
+  root.append(el('p', 'note', 'Pick a tenant to see its conversations. Counts are the messages ' +
     'the journal holds; they update live.'));
-  const table = h('table', 'tenants-table');
+  const table = el('table', 'tenants-table');
   table.append(row('th', ['Provider', 'Tenant', 'Origin', 'Messages', 'Holds']));
   for (const t of state.tenants) {
-    const link = h('a', null, t.name);
+    const link = el('a', null, t.name);
     link.href = tenantHash(t.provider, t.name);
     table.append(row('td', [providerName(t.provider), link, t.origin || '',
       String(t.messages ?? 0), countsText(t.counts)]));
@@ -264,9 +266,9 @@ function overview(root) {
 }
 
 function row(cell, values) {
-  const tr = h('tr');
+  const tr = el('tr');
   for (const v of values) {
-    const td = h(cell);
+    const td = el(cell);
     td.append(v);
     tr.append(td);
   }
@@ -301,30 +303,30 @@ function drawSidebar() {
   const nav = document.getElementById('sidebar');
   counters.clear();
   const lists = PROVIDERS.map(([id, name]) => {
-    const section = h('section', 'provider');
-    section.append(h('h2', null, name));
-    const ul = h('ul');
+    const section = el('section', 'provider');
+    section.append(el('h2', null, name));
+    const ul = el('ul');
     for (const t of state.tenants.filter((x) => x.provider === id)) ul.append(tenantItem(t));
-    if (!ul.children.length) ul.append(h('li', 'none', 'no tenants'));
+    if (!ul.children.length) ul.append(el('li', 'none', 'no tenants'));
     section.append(ul);
     return section;
   });
-  nav.replaceChildren(h('h2', 'sr-only', 'Providers and tenants'), ...lists);
+  nav.replaceChildren(el('h2', 'sr-only', 'Providers and tenants'), ...lists);
   markSidebar();
 }
 
 function tenantItem(t) {
-  const a = h('a', 'tenant');
+  const a = el('a', 'tenant');
   a.href = tenantHash(t.provider, t.name);
   a.dataset.testid = 'tenant';
   a.dataset.provider = t.provider;
   a.dataset.tenant = t.name;
-  const count = h('span', 'count', String(t.messages ?? 0));
+  const count = el('span', 'count', String(t.messages ?? 0));
   count.dataset.testid = 'tenant-count';
   count.title = 'messages in the journal';
-  a.append(h('span', 'name', t.name), count);
+  a.append(el('span', 'name', t.name), count);
   counters.set(t.provider + '\n' + t.name, count);
-  const li = h('li');
+  const li = el('li');
   li.append(a);
   return li;
 }
@@ -508,14 +510,6 @@ function drawClock({ now_ms: ms, frozen }) {
 }
 
 // ---- start -----------------------------------------------------------------------------------
-
-/** An element with a class and text. */
-function h(tag, cls, text) {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (text !== undefined && text !== null) node.textContent = text;
-  return node;
-}
 
 function keys(event) {
   if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;

@@ -6,7 +6,7 @@
 const encoder = new TextEncoder();
 
 /** The UTF-8 bytes of `data` (a string), or `data` itself (bytes). */
-export function bytes(data) {
+function bytes(data) {
   return typeof data === 'string' ? encoder.encode(data) : data;
 }
 

@@ -339,12 +339,9 @@ async function anqicms(ctx, tenant, m) {
   return { ok: false, text: why, answer: res.answer };
 }
 
-/** The key a site signs user tokens with: its secret + `-user-token`; a site other than
- * `default` has its own secret, the configured one + `-` + its name. */
+/** The key a site signs user tokens with, as the tenants listing gives it. */
 function anqiKey(tenant) {
-  const secret = (tenant.credentials || {}).token_secret;
-  const site = tenant.name === 'default' ? '' : '-' + tenant.name;
-  return secret + site + '-user-token';
+  return (tenant.credentials || {}).token_key;
 }
 
 /** The merchant's message, through the emulator's merchant route (AnqiCMS has no public one). */

@@ -40,7 +40,7 @@ export function mount(root, ctx, route) {
   const box = el('div', 'sendas-box');
   root.append(box);
   if (typeof sendas.mount === 'function') sendas.mount(box, ctx);
-  view.start();
+  view.reload();
 }
 
 /** What the selection says of a conversation. */
@@ -67,7 +67,7 @@ class Thread {
     this.ctx = ctx;
     this.route = route;
     this.conv = conv;
-    this.oldest = null;
+    this.held = null;
     this.more = false;
     this.detached = false;
     this.unseen = 0;
@@ -107,17 +107,20 @@ class Thread {
     this.node.append(head, body, this.dialog);
   }
 
-  start() {
-    this.reload();
-  }
-
-  /** The newest page, scrolled to the bottom. */
+  /** The newest page, scrolled to the bottom; live messages that come meanwhile are held and
+   * drawn after it unless it has them. */
   async reload() {
     this.token = {};
     const token = this.token;
+    this.held = [];
     const res = await this.fetch(null);
-    if (token !== this.token || !res) return;
-    this.log.replaceChildren(...res.messages.map((m) => this.bubble(m)));
+    if (token !== this.token) return;
+    const held = this.held;
+    this.held = null;
+    if (!res) return;
+    const last = res.messages.length ? res.messages[res.messages.length - 1].seq : -1;
+    const messages = res.messages.concat(held.filter((m) => m.seq > last));
+    this.log.replaceChildren(...messages.map((m) => this.bubble(m)));
     this.fixRuns();
     this.more = res.more;
     this.total = res.total;
@@ -206,6 +209,10 @@ class Thread {
   live(entry) {
     if (entry.provider !== this.route.provider || entry.tenant !== this.route.tenant) return;
     if (threadKey(entry) !== this.route.key) return;
+    if (this.held) {
+      this.held.push(entry);
+      return;
+    }
     this.total = (this.total ?? 0) + 1;
     this.summarize();
     if (this.detached) {

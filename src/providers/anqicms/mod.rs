@@ -110,7 +110,10 @@ impl crate::providers::Provider for State {
     fn tenants(&self) -> Vec<super::TenantInfo> {
         super::tenant_infos(&self.tenants, &self.fixtures, |t| {
             let (orders, messages, bytes) = t.orders.counts();
-            let credentials = vec![("token_secret", t.settings.token_secret.clone())];
+            let credentials = vec![
+                ("token_secret", t.settings.token_secret.clone()),
+                ("token_key", t.token_key()),
+            ];
             (
                 credentials,
                 vec![
