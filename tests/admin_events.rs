@@ -153,3 +153,22 @@ async fn bad_subscriptions_are_refused_in_the_admin_envelope() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_subscriber_resuming_from_a_tenants_listing_misses_nothing_made_after_it() {
+    let app = spawn_app().await;
+    let token = app.app_token().await;
+    let resp = app.send_text(&token, "alice", &["bob"], "before").await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let (status, listing) = admin(&app, Method::GET, "/tenants", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let position = listing["event_id"].as_str().expect("event_id").to_owned();
+    let resp = app.send_text(&token, "alice", &["bob"], "after").await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let mut events = Events::subscribe(&app, "kinds=messages,requests", Some(&position)).await;
+    let got = events.take(2).await;
+    assert_eq!(got[0].event, "message");
+    assert_eq!(got[0].data["content"]["msg"], "after", "{:?}", got[0]);
+    assert_eq!(got[1].event, "request");
+    assert_eq!(got[1].data["path"], "/demo/chat/messages/users");
+}

@@ -258,10 +258,7 @@ async fn an_anqicms_sites_listing_gives_the_key_its_user_tokens_are_signed_with(
         "anqicms-emulator-token-secret-user-token",
     );
     let reply = site
-        .get(
-            "/communication/orders?current=1&page_size=10",
-            Some(&other),
-        )
+        .get("/communication/orders?current=1&page_size=10", Some(&other))
         .await;
     anqi::assert_no_login("another site's key", &reply);
 }

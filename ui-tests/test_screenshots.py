@@ -1,7 +1,9 @@
 """The README's pictures, taken on a pinned clock and a fixed seed so that they change only when
 the inspector does: a thread with one message of each kind, and the request log with a failed
-call open."""
+call open. They are written to target/ui-tests/pictures, or to the folder UI_TESTS_PICTURES
+names: `UI_TESTS_PICTURES=docs ui-tests/run picture` refreshes the README's."""
 
+import os
 import struct
 import zlib
 
@@ -10,7 +12,7 @@ from playwright.sync_api import expect
 from harness import PINNED_MS, ROOT, test, thread_key
 from providers import AnqiCMS, Easemob, OpenIM, Yunxin, admin
 
-DOCS = ROOT / "docs"
+DOCS = ROOT / os.environ.get("UI_TESTS_PICTURES", "target/ui-tests/pictures")
 PHOTO_URL = "https://files.example.com/chat/harbour.png"
 MOST_BYTES = 150_000
 
@@ -32,7 +34,7 @@ def photo_png(width=160, height=100):
 
 
 def save(s, name):
-    DOCS.mkdir(exist_ok=True)
+    DOCS.mkdir(parents=True, exist_ok=True)
     path = DOCS / name
     s.page.screenshot(path=str(path))
     size = path.stat().st_size

@@ -295,6 +295,8 @@ async function loadTenants() {
   const res = await api('/_emulator/tenants');
   if (res.status !== 200 || !res.json) return;
   state.tenants = res.json.tenants || [];
+  // Live events start right after this listing, so that nothing made since is missed.
+  if (lastEventId === null && res.json.event_id) lastEventId = res.json.event_id;
   drawSidebar();
   if (current && current.route.view === 'overview') show(current.route);
 }
@@ -374,6 +376,7 @@ async function listen() {
   let delay = 500;
   for (;;) {
     await checkServer();
+    if (lastEventId === null) await loadTenants();
     const outcome = await stream().catch(() => 'error');
     setLive(outcome === 'dropped' ? 'catching up…' : 'reconnecting…', false);
     if (outcome === 'dropped') {

@@ -42,6 +42,18 @@ struct Query {
     path: Option<String>,
 }
 
+/// Where the live events stand now: the journal's next record and the log's newest call.
+fn position(core: &crate::core::Core) -> (u64, u64) {
+    (core.journal.next_seq(), core.requests.last_seq())
+}
+
+/// The id of the newest event now, as `Last-Event-ID` takes it: a client that reads a listing
+/// and then subscribes with it misses nothing that came after the listing.
+pub fn event_id(core: &crate::core::Core) -> String {
+    let (messages, calls) = position(core);
+    format!("{messages}.{calls}")
+}
+
 /// One subscriber's position and filters.
 struct Subscriber {
     admin: web::Data<Admin>,
@@ -153,8 +165,7 @@ impl Subscriber {
                 // Everything before now is skipped: a read that copies nothing.
                 let all = MessageFilter::default();
                 core.journal.read(&all, &mut self.cursor, 0);
-                self.message_seq = core.journal.next_seq();
-                self.call_seq = core.requests.last_seq();
+                (self.message_seq, self.call_seq) = position(core);
             }
         }
     }

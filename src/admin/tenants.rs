@@ -42,6 +42,8 @@ impl Listed {
 struct Listing {
     tenants: Vec<Listed>,
     total: usize,
+    /// The live events' position as the listing was read (see [`super::events::event_id`]).
+    event_id: String,
 }
 
 /// The tenants, by provider and then by name.
@@ -58,6 +60,7 @@ pub fn list(admin: &Admin, req: &HttpRequest) -> HttpResponse {
             known.join(", ")
         ));
     }
+    let event_id = super::events::event_id(&admin.core);
     let mut tenants: Vec<Listed> = admin
         .providers
         .iter()
@@ -67,7 +70,11 @@ pub fn list(admin: &Admin, req: &HttpRequest) -> HttpResponse {
         .collect();
     tenants.sort_by(|a, b| (a.provider, &a.tenant.name).cmp(&(b.provider, &b.tenant.name)));
     let total = tenants.len();
-    HttpResponse::Ok().json(Listing { tenants, total })
+    HttpResponse::Ok().json(Listing {
+        tenants,
+        total,
+        event_id,
+    })
 }
 
 /// `POST /_emulator/tenants` with `{"provider": ..., ...one tenant of the provider's fixture
