@@ -160,9 +160,17 @@ async fn a_subscriber_resuming_from_a_tenants_listing_misses_nothing_made_after_
     let token = app.app_token().await;
     let resp = app.send_text(&token, "alice", &["bob"], "before").await;
     assert_eq!(resp.status(), StatusCode::OK);
-    let (status, listing) = admin(&app, Method::GET, "/tenants", None).await;
-    assert_eq!(status, StatusCode::OK);
-    let position = listing["event_id"].as_str().expect("event_id").to_owned();
+    let listing = app
+        .client
+        .get(format!("{}/_emulator/tenants", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listing.status(), StatusCode::OK);
+    let position = listing.headers()["last-event-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let resp = app.send_text(&token, "alice", &["bob"], "after").await;
     assert_eq!(resp.status(), StatusCode::OK);
     let mut events = Events::subscribe(&app, "kinds=messages,requests", Some(&position)).await;

@@ -296,7 +296,8 @@ async function loadTenants() {
   if (res.status !== 200 || !res.json) return;
   state.tenants = res.json.tenants || [];
   // Live events start right after this listing, so that nothing made since is missed.
-  if (lastEventId === null && res.json.event_id) lastEventId = res.json.event_id;
+  const position = res.headers.get('Last-Event-ID');
+  if (lastEventId === null && position) lastEventId = position;
   drawSidebar();
   if (current && current.route.view === 'overview') show(current.route);
 }
