@@ -102,6 +102,15 @@ pub struct Config {
         default_value_t = 10_000
     )]
     pub max_requests: usize,
+    /// Callback attempts /_emulator/callbacks keeps; the oldest are evicted first (0: none
+    /// kept).
+    #[arg(
+        long,
+        env = "IM_EMULATOR_MAX_CALLBACKS",
+        value_name = "N",
+        default_value_t = 1_000
+    )]
+    pub max_callbacks: usize,
     /// Long-poll readers of /_emulator/messages that may wait at once; past it a read answers
     /// at once.
     #[arg(
@@ -157,6 +166,7 @@ impl Default for Config {
             workers: None,
             max_messages: 200_000,
             max_requests: 10_000,
+            max_callbacks: 1_000,
             max_waiters: 4_096,
             max_tenants: 1_000,
             request_timeout: Duration::from_secs(10),

@@ -144,12 +144,14 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let core = self.core.clone();
         let ring = tokio::spawn(async move { core.journal.ring().await });
+        let callbacks = tokio::spawn(core::callbacks::Callbacks::run(self.core.clone()));
         let saver = self.state_file.clone().and_then(|(path, every)| {
             let admin = self.admin.clone();
             (!every.is_zero()).then(|| tokio::spawn(save_every(admin, path, every)))
         });
         let served = self.server.await;
         ring.abort();
+        callbacks.abort();
         if let Some(saver) = saver {
             saver.abort();
         }
@@ -188,6 +190,7 @@ fn core_of(config: &Config) -> Result<core::Core, String> {
         seed: config.seed,
         max_messages: config.max_messages,
         max_requests: config.max_requests,
+        max_callbacks: config.max_callbacks,
         max_waiters: config.max_waiters,
         max_tenants: config.max_tenants,
         request_timeout: config.request_timeout,

@@ -34,6 +34,7 @@ struct Health<'a> {
     now_ms: i64,
     messages: Counts,
     requests: crate::core::requests::Counts,
+    callbacks: CallbackHealth,
     /// Per provider: tenants, messages, calls, evictions and the bytes they keep.
     providers: BTreeMap<&'static str, ProviderHealth>,
     /// Long-poll readers waiting now.
@@ -42,6 +43,15 @@ struct Health<'a> {
     usage: BTreeMap<&'static str, BTreeMap<&'static str, u64>>,
     memory: Memory,
     limits: &'a Runtime,
+}
+
+/// The callbacks store and queue.
+#[derive(Serialize)]
+struct CallbackHealth {
+    #[serde(flatten)]
+    store: crate::core::callbacks::store::Counts,
+    queued: usize,
+    in_flight: usize,
 }
 
 #[derive(Serialize)]
@@ -88,6 +98,11 @@ pub fn health(admin: &Admin) -> HttpResponse {
         now_ms: admin.core.clock.now_ms(),
         messages: admin.core.journal.counts(),
         requests: admin.core.requests.counts(),
+        callbacks: CallbackHealth {
+            store: admin.core.callbacks.store.counts(),
+            queued: admin.core.callbacks.queued(),
+            in_flight: admin.core.callbacks.in_flight(),
+        },
         providers: providers
             .clone()
             .map(|p| (p.name(), provider_health(admin, p.as_ref())))

@@ -3,6 +3,7 @@
 //! resets, the clock, the AnqiCMS merchant's side and Easemob deliveries, behind [`guard`]: the optional admin token, and no cross-origin or
 //! non-JSON writes, so that a web page cannot change a developer's emulator.
 
+mod callbacks;
 mod clock;
 mod conversations;
 mod delivery;
@@ -86,6 +87,8 @@ enum Route {
     Delivered,
     Tenants,
     Requests,
+    Callbacks,
+    Replay(u64),
     Events,
     Faults,
     Fault(u64),
@@ -105,6 +108,8 @@ fn route_of(path: &str) -> Option<Route> {
         "/clock/advance" => Route::Advance,
         "/tenants" => Route::Tenants,
         "/requests" => Route::Requests,
+        "/callbacks" => Route::Callbacks,
+        other if other.starts_with("/callbacks/") => Route::Replay(callbacks::replay_of(other)?),
         "/events" => Route::Events,
         "/faults" => Route::Faults,
         other if other.starts_with("/faults/") => Route::Fault(faults::id_of(other)?),
@@ -147,6 +152,8 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
         },
         (Route::Tenants, Method::DELETE) => tenants::delete(&admin, &req),
         (Route::Requests, Method::GET) => requests::list(&admin, &req).await,
+        (Route::Callbacks, Method::GET) => callbacks::list(&admin, &req).await,
+        (Route::Replay(id), Method::POST) => callbacks::replay(&admin, id),
         (Route::Events, Method::GET) => events::subscribe(&admin, &req),
         (Route::Faults, Method::GET) => faults::list(&admin),
         (Route::Faults, Method::POST) => match read_body(&admin, &req, payload).await {
@@ -191,11 +198,16 @@ fn allowed(route: Route) -> &'static str {
         | Route::Conversations
         | Route::Thread
         | Route::Requests
+        | Route::Callbacks
         | Route::Events
         | Route::OpenApi => "GET",
         Route::Tenants | Route::Faults => "GET, POST, DELETE",
         Route::Fault(_) => "DELETE",
-        Route::Reset | Route::Advance | Route::Merchant(..) | Route::Delivered => "POST",
+        Route::Reset
+        | Route::Replay(_)
+        | Route::Advance
+        | Route::Merchant(..)
+        | Route::Delivered => "POST",
         Route::Clock => "GET, PUT, DELETE",
         Route::State => "GET, PUT",
     }
@@ -232,7 +244,7 @@ struct Problem<'a> {
 }
 
 /// An admin error: `{"error": kind, "message": ...}`.
-fn problem(status: StatusCode, error: &str, message: String) -> HttpResponse {
+pub(crate) fn problem(status: StatusCode, error: &str, message: String) -> HttpResponse {
     HttpResponse::build(status).json(Problem { error, message })
 }
 

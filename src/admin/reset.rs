@@ -43,8 +43,9 @@ pub fn reset(admin: &Admin, req: &HttpRequest) -> HttpResponse {
         p.reset(tenant);
     }
     if provider.is_none() && tenant.is_none() {
-        // Everything: the request log and the fault rules too.
+        // Everything: the request log, the callbacks and the fault rules too.
         admin.core.requests.clear();
+        admin.core.callbacks.store.clear();
         admin.core.faults.remove(None);
     }
     HttpResponse::Ok().json(Done {

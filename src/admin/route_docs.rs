@@ -102,6 +102,22 @@ pub const ROUTES: &[RouteDoc] = &[
     .errors(BAD),
     at(
         "GET",
+        "/_emulator/callbacks",
+        "Every attempt to deliver a provider's callback to the application: request, answer, latency, outcome",
+    )
+    .query(&[
+        "provider", "tenant", "event", "outcome", "after", "limit", "wait_ms", "min_count",
+    ])
+    .errors(BAD),
+    at(
+        "POST",
+        "/_emulator/callbacks/{callback}/replay",
+        "Send a callback's exact request again, as a new callback",
+    )
+    .answer(r#"{"callback":7}"#)
+    .errors(&[(404, "not_found", "no attempt of that callback is kept")]),
+    at(
+        "GET",
         "/_emulator/events",
         "Server-Sent Events: messages and calls as they happen; Last-Event-ID resumes",
     )
@@ -234,6 +250,7 @@ mod tests {
                 Route::Merchant(1, Action::Quote),
             ],
             Route::Fault(_) => vec![Route::Fault(1)],
+            Route::Replay(_) => vec![Route::Replay(1)],
             other => vec![other],
         };
         Route::iter().flat_map(expand).collect()

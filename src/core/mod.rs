@@ -1,7 +1,8 @@
 //! Provider-neutral machinery: the clock, identifier sources, rate windows, tenant-partitioned
-//! state, capped body reading, path decoding, process limits and the message journal. Nothing
-//! here knows any provider's wire format or envelope.
+//! state, capped body reading, path decoding, process limits, the message journal and the
+//! callbacks sent to applications. Nothing here knows any provider's wire format or envelope.
 
+pub mod callbacks;
 pub mod clock;
 pub mod created;
 pub mod faults;
@@ -33,6 +34,8 @@ pub struct Settings {
     pub max_messages: usize,
     /// Calls the request log keeps (0: none).
     pub max_requests: usize,
+    /// Callback attempts the callbacks store keeps (0: none).
+    pub max_callbacks: usize,
     /// Long-poll readers that may wait at once.
     pub max_waiters: usize,
     /// Tenants each provider keeps (0: no bound).
@@ -49,6 +52,7 @@ impl Default for Settings {
             seed: None,
             max_messages: 0,
             max_requests: 0,
+            max_callbacks: 1000,
             max_waiters: 4096,
             max_tenants: 0,
             request_timeout: Duration::from_secs(10),
@@ -65,6 +69,7 @@ pub struct Core {
     pub ids: ids::Ids,
     pub journal: journal::Journal,
     pub requests: requests::RequestLog,
+    pub callbacks: callbacks::Callbacks,
     pub faults: faults::Faults,
     pub started: Instant,
     pub request_timeout: Duration,
@@ -79,6 +84,10 @@ impl Core {
             ids: ids::Ids::new(settings.seed),
             journal: journal::Journal::new(settings.max_messages, settings.max_waiters),
             requests: requests::RequestLog::new(settings.max_requests, requests::DEFAULT_MAX_BYTES),
+            callbacks: callbacks::Callbacks::new(
+                settings.max_callbacks,
+                callbacks::store::DEFAULT_MAX_BYTES,
+            ),
             faults: faults::Faults::new(settings.seed),
             started: Instant::now(),
             request_timeout: settings.request_timeout,

@@ -1,6 +1,7 @@
 //! Yunxin fixtures: the apps (AppKey and AppSecret) the server hosts, the CheckSum window, the
 //! code of an authentication failure, the recall window, the meaning of `descending`, the accounts that exist from the
-//! start and the bounds of each store. The built-in file is `fixtures/yunxin/tenants.json`;
+//! start, the bounds of each store and the message copy (消息抄送): its URL (nothing is sent
+//! without one), extra attempts, success statuses and timeout, the last three UNVERIFIED. The built-in file is `fixtures/yunxin/tenants.json`;
 //! `--fixtures DIR` replaces it with `DIR/yunxin/tenants.json`. An unknown AppKey whose
 //! CheckSum was computed with the default AppSecret is made from `defaults` by its first
 //! successful call.
@@ -34,6 +35,10 @@ struct TenantFixture {
     max_teams: Option<usize>,
     max_messages: Option<usize>,
     accounts: Option<Vec<AccountFixture>>,
+    message_copy_url: Option<String>,
+    message_copy_retries: Option<u32>,
+    message_copy_success: Option<Vec<u16>>,
+    message_copy_timeout_ms: Option<u64>,
 }
 
 /// An account that exists from the start.
@@ -65,6 +70,26 @@ pub struct Settings {
     pub max_teams: usize,
     pub max_messages: usize,
     pub accounts: Vec<AccountFixture>,
+    /// Where message copies are POSTed; none are sent without it.
+    #[serde(default)]
+    pub message_copy_url: Option<String>,
+    /// Attempts after a first unsuccessful one (UNVERIFIED: the docs give no count).
+    #[serde(default)]
+    pub message_copy_retries: u32,
+    /// The answer statuses that count as received (the docs say 200, once "200 or 500").
+    #[serde(default = "copy_success")]
+    pub message_copy_success: Vec<u16>,
+    /// How long one attempt may take (5 s, as documented).
+    #[serde(default = "copy_timeout_ms")]
+    pub message_copy_timeout_ms: u64,
+}
+
+fn copy_success() -> Vec<u16> {
+    vec![200]
+}
+
+fn copy_timeout_ms() -> u64 {
+    5_000
 }
 
 /// The loaded fixtures: settings per AppKey, and those of apps made on first use.
@@ -119,6 +144,7 @@ fn check(settings: &Settings, tenant: &str) -> Result<(), String> {
     if !matches!(settings.auth_failure_code, 403 | 414) {
         return Err(format!("tenant {tenant}: auth_failure_code is 403 or 414"));
     }
+    check_copy(settings).map_err(|e| format!("tenant {tenant}: {e}"))?;
     let mut seen = std::collections::HashSet::new();
     for account in &settings.accounts {
         let id = account.account_id.to_ascii_lowercase();
@@ -138,6 +164,25 @@ fn check(settings: &Settings, tenant: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Refuses message copy settings that could never deliver.
+fn check_copy(settings: &Settings) -> Result<(), &'static str> {
+    let url = settings.message_copy_url.as_deref();
+    if url.is_some_and(|u| !(u.starts_with("http://") || u.starts_with("https://"))) {
+        return Err("message_copy_url is an http:// URL");
+    }
+    if settings.message_copy_retries > 10 {
+        return Err("message_copy_retries is at most 10");
+    }
+    let statuses = &settings.message_copy_success;
+    if statuses.is_empty() || statuses.iter().any(|s| !(100..=599).contains(s)) {
+        return Err("message_copy_success lists HTTP statuses (100 to 599)");
+    }
+    if !(1..=60_000).contains(&settings.message_copy_timeout_ms) {
+        return Err("message_copy_timeout_ms is 1 to 60000");
+    }
+    Ok(())
+}
+
 impl Settings {
     fn builtin() -> Self {
         Self {
@@ -150,6 +195,10 @@ impl Settings {
             max_teams: 1_000,
             max_messages: 100_000,
             accounts: Vec::new(),
+            message_copy_url: None,
+            message_copy_retries: 0,
+            message_copy_success: copy_success(),
+            message_copy_timeout_ms: copy_timeout_ms(),
         }
     }
 
@@ -168,6 +217,13 @@ impl Settings {
             max_teams: f.max_teams.unwrap_or(self.max_teams),
             max_messages: f.max_messages.unwrap_or(self.max_messages),
             accounts: f.accounts.clone().unwrap_or_else(|| self.accounts.clone()),
+            message_copy_url: (f.message_copy_url.clone())
+                .or_else(|| self.message_copy_url.clone()),
+            message_copy_retries: f.message_copy_retries.unwrap_or(self.message_copy_retries),
+            message_copy_success: (f.message_copy_success.clone())
+                .unwrap_or_else(|| self.message_copy_success.clone()),
+            message_copy_timeout_ms: (f.message_copy_timeout_ms)
+                .unwrap_or(self.message_copy_timeout_ms),
         }
     }
 }

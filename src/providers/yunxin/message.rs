@@ -68,6 +68,15 @@ pub struct TargetOption {
     pub receiver_account_ids: Option<Vec<String>>,
 }
 
+/// `route_config`: `route_enabled` false sends no message copy for this message; the
+/// environment is read and not used (the emulator has one copy URL per app).
+#[derive(Deserialize, Default)]
+pub struct RouteConfig {
+    pub route_enabled: Option<bool>,
+    #[serde(rename = "route_environment")]
+    _environment: Option<String>,
+}
+
 /// The body of a send and of a batch send (`sender_id` and `receiver_ids` are the batch's).
 #[derive(Deserialize)]
 pub struct SendBody {
@@ -83,6 +92,14 @@ pub struct SendBody {
     pub thread_config: Option<Box<RawValue>>,
     pub sender_id: Option<String>,
     pub receiver_ids: Option<Vec<String>>,
+    pub route_config: Option<RouteConfig>,
+}
+
+impl SendBody {
+    /// Whether the message is copied to the app's message copy URL (`route_enabled`).
+    pub fn routed(&self) -> bool {
+        (self.route_config.as_ref()).and_then(|r| r.route_enabled) != Some(false)
+    }
 }
 
 /// A message that passed the checks, ready to store.

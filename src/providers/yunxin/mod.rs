@@ -10,6 +10,7 @@ mod call;
 mod checks;
 mod contacts;
 mod conversation;
+mod copy;
 mod error;
 mod faults;
 mod fixtures;

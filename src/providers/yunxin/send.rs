@@ -1,7 +1,7 @@
 //! Sending (contract §4): `POST /conversations/{conversation_id}/messages` checked in the
 //! contract's order (§4.5), its answer echoing the message (§4.4), and the batch P2P send `POST
 //! /conversations/messages` (at most 100 receivers, `success_list` and `failed_list`). Every
-//! stored message also lands in the journal.
+//! stored message also lands in the journal and, when the app has a copy URL, is copied to it.
 
 use super::call::{Answer, Call};
 use super::checks::{check_p2p, check_sender, check_team};
@@ -141,10 +141,14 @@ pub async fn send(call: &Call, cid: &str, payload: web::Payload) -> Answer {
     });
     let extension = body.extension.as_deref().map(json_text);
     let journal = record(&m, &Arc::from(checked.raw.get()), extension.as_ref());
+    let copy = super::copy::of(&tenant, &m, body.routed(), call.now_ms);
     store(&tenant, &conversation.key(), m)?;
     let core = &call.state.core;
     core.journal
         .append(&tenant.journal, std::iter::once(journal));
+    if let Some(copy) = copy {
+        core.callbacks.enqueue(call.now_ms, copy);
+    }
     answer
 }
 
@@ -216,10 +220,14 @@ pub async fn batch_send(call: &Call, payload: web::Payload) -> Answer {
     let records: Vec<Record> = (sent.iter())
         .map(|m| record(m, &content, extension.as_ref()))
         .collect();
-    call.state
-        .core
-        .journal
-        .append(&tenant.journal, records.into_iter());
+    let core = &call.state.core;
+    core.journal.append(&tenant.journal, records.into_iter());
+    let routed = body.routed();
+    for m in &sent {
+        if let Some(copy) = super::copy::of(&tenant, m, routed, call.now_ms) {
+            core.callbacks.enqueue(call.now_ms, copy);
+        }
+    }
     call.ok(&Batch {
         success_list: (sent.iter())
             .map(|message| Echo {
