@@ -7,6 +7,7 @@ pub mod control;
 pub mod easemob_groups;
 pub mod openim;
 pub mod process;
+pub mod receiver;
 pub mod yunxin;
 
 use im_emulator::config::Config;
