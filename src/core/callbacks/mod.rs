@@ -98,12 +98,15 @@ pub struct Exchanged {
     pub error: Option<String>,
 }
 
+/// A queued callback: its id and what to send.
+type Queued = (u64, Arc<Delivery>);
+
 /// The callbacks service: the queue, its senders and the attempts store.
 #[derive(Debug)]
 pub struct Callbacks {
     pub store: store::Store,
-    queue: mpsc::Sender<(u64, Arc<Delivery>)>,
-    waiting: Mutex<Option<mpsc::Receiver<(u64, Arc<Delivery>)>>>,
+    queue: mpsc::Sender<Queued>,
+    waiting: Mutex<Option<mpsc::Receiver<Queued>>>,
     slots: Arc<Semaphore>,
     next_callback: AtomicU64,
 }
@@ -227,7 +230,7 @@ impl Callbacks {
         }
     }
 
-    fn take_queue(&self) -> Option<mpsc::Receiver<(u64, Arc<Delivery>)>> {
+    fn take_queue(&self) -> Option<mpsc::Receiver<Queued>> {
         self.waiting
             .lock()
             .unwrap_or_else(|p| p.into_inner())
