@@ -11,7 +11,7 @@ pub mod store;
 use crate::core::clock::Clock;
 use actix_web::web::Bytes;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, Semaphore};
 
@@ -109,6 +109,8 @@ pub struct Callbacks {
     waiting: Mutex<Option<mpsc::Receiver<Queued>>>,
     slots: Arc<Semaphore>,
     next_callback: AtomicU64,
+    /// Made on first use, on the server's runtime.
+    client: OnceLock<reqwest::Client>,
 }
 
 impl Callbacks {
@@ -121,6 +123,7 @@ impl Callbacks {
             waiting: Mutex::new(Some(waiting)),
             slots: Arc::new(Semaphore::new(IN_FLIGHT)),
             next_callback: AtomicU64::new(1),
+            client: OnceLock::new(),
         }
     }
 
@@ -140,6 +143,14 @@ impl Callbacks {
             self.record(callback, 1, now_ms, &delivery, done, 0);
         }
         callback
+    }
+
+    /// Sends `delivery` now, outside the queue, for a hook the provider's call waits for (its
+    /// timeout bounds the wait); its callback id and the last attempt's outcome and answer.
+    pub async fn send_now(&self, clock: &Clock, delivery: Delivery) -> (u64, Exchanged) {
+        let callback = self.next_callback.fetch_add(1, Ordering::Relaxed);
+        let done = self.deliver(clock, callback, Arc::new(delivery)).await;
+        (callback, done)
     }
 
     /// Sends again the exact request of the callback `callback`, as a new callback; its id,
@@ -183,16 +194,11 @@ impl Callbacks {
 
     /// Makes the attempts of one callback, one after the other, until one is delivered; the
     /// last one's outcome and answer.
-    pub async fn deliver(
-        &self,
-        client: &reqwest::Client,
-        clock: &Clock,
-        callback: u64,
-        d: Arc<Delivery>,
-    ) -> Exchanged {
+    async fn deliver(&self, clock: &Clock, callback: u64, d: Arc<Delivery>) -> Exchanged {
         let mut attempt = 1;
         loop {
             let (time_ms, started) = (clock.now_ms(), Instant::now());
+            let client = self.client.get_or_init(exchange::client);
             let done = exchange::attempt(client, &d).await;
             let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let last = Exchanged {
@@ -214,17 +220,14 @@ impl Callbacks {
         let Some(mut waiting) = core.callbacks.take_queue() else {
             return;
         };
-        let client = exchange::client();
         while let Some((callback, delivery)) = waiting.recv().await {
             let Ok(slot) = core.callbacks.slots.clone().acquire_owned().await else {
                 return;
             };
-            let (core, client) = (core.clone(), client.clone());
+            let core = core.clone();
             tokio::spawn(async move {
                 let clock = &core.clock;
-                core.callbacks
-                    .deliver(&client, clock, callback, delivery)
-                    .await;
+                core.callbacks.deliver(clock, callback, delivery).await;
                 drop(slot);
             });
         }
