@@ -4,7 +4,7 @@
 //! message copy is the callback fired here.
 
 mod common;
-use common::control::admin;
+use common::control::{admin, callbacks, wait_for_callbacks as wait_for};
 use common::receiver::Receiver;
 use common::yunxin::{self as yx, Yx};
 use common::*;
@@ -20,19 +20,6 @@ const SECRET: &str = "copy-secret";
 async fn copy_app(receiver: &Receiver, config: Config) -> TestApp {
     let tenant = json!({"app_key": KEY, "app_secret": SECRET, "message_copy_url": receiver.url});
     yx::spawn_yunxin_with(&yx::fixture_file(json!([tenant])), config).await
-}
-
-async fn callbacks(app: &TestApp, query: &str) -> Value {
-    let (status, body) = admin(app, Method::GET, &format!("/callbacks?{query}"), None).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body
-}
-
-async fn wait_for(app: &TestApp, n: usize, query: &str) -> Vec<Value> {
-    let listing = callbacks(app, &format!("wait_ms=10000&min_count={n}&{query}")).await;
-    let found = listing["callbacks"].as_array().unwrap().clone();
-    assert!(found.len() >= n, "{n} attempts expected: {listing}");
-    found
 }
 
 async fn send(app: &TestApp, text: &str) {

@@ -5,7 +5,7 @@
 //! `GET /_emulator/callbacks` lists them, none of which changes the send's answer.
 
 mod common;
-use common::control::admin;
+use common::control::{admin, callbacks, wait_for_callbacks as wait_for};
 use common::receiver::{closed_url, Hit, Receiver};
 use common::yunxin::{self as yx, Yx};
 use common::*;
@@ -28,21 +28,6 @@ async fn copy_app_with(settings: Value, config: Config) -> TestApp {
     let mut tenant = json!({"app_key": KEY, "app_secret": SECRET});
     yx::merge(&mut tenant, settings);
     yx::spawn_yunxin_with(&yx::fixture_file(json!([tenant])), config).await
-}
-
-/// `GET /_emulator/callbacks?{query}`, which must answer 200.
-async fn callbacks(app: &TestApp, query: &str) -> Value {
-    let (status, body) = admin(app, Method::GET, &format!("/callbacks?{query}"), None).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body
-}
-
-/// The attempts matching `query`, once at least `n` of them are recorded.
-async fn wait_for(app: &TestApp, n: usize, query: &str) -> Vec<Value> {
-    let listing = callbacks(app, &format!("wait_ms=10000&min_count={n}&{query}")).await;
-    let found = listing["callbacks"].as_array().unwrap().clone();
-    assert!(found.len() >= n, "{n} attempts expected: {listing}");
-    found
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -37,6 +37,21 @@ pub async fn requests(app: &TestApp, query: &str) -> Value {
     body
 }
 
+/// `GET /_emulator/callbacks?{query}`, which must answer 200.
+pub async fn callbacks(app: &TestApp, query: &str) -> Value {
+    let (status, body) = admin(app, Method::GET, &format!("/callbacks?{query}"), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+/// The callback attempts matching `query`, once at least `n` of them are recorded.
+pub async fn wait_for_callbacks(app: &TestApp, n: usize, query: &str) -> Vec<Value> {
+    let listing = callbacks(app, &format!("wait_ms=10000&min_count={n}&{query}")).await;
+    let found = listing["callbacks"].as_array().unwrap().clone();
+    assert!(found.len() >= n, "{n} attempts expected: {listing}");
+    found
+}
+
 /// One Server-Sent Event.
 #[derive(Debug, Clone)]
 pub struct Event {
