@@ -4,6 +4,7 @@
 //! non-JSON writes, so that a web page cannot change a developer's emulator.
 
 mod callbacks;
+mod client_send;
 mod clock;
 mod conversations;
 mod delivery;
@@ -89,6 +90,7 @@ enum Route {
     Requests,
     Callbacks,
     Replay(u64),
+    ClientSend(client_send::Client),
     Events,
     Faults,
     Fault(u64),
@@ -116,6 +118,9 @@ fn route_of(path: &str) -> Option<Route> {
         "/openapi.json" => Route::OpenApi,
         "/state" => Route::State,
         other if delivery::route_of(other).is_some() => Route::Delivered,
+        other if client_send::route_of(other).is_some() => {
+            Route::ClientSend(client_send::route_of(other)?)
+        }
         other => {
             let (id, action) = merchant::route_of(other)?;
             Route::Merchant(id, action)
@@ -179,6 +184,10 @@ pub async fn dispatch(req: HttpRequest, payload: web::Payload) -> HttpResponse {
             }
         }
         (Route::Delivered, Method::POST) => delivery::deliver(&req),
+        (Route::ClientSend(client), Method::POST) => match read_body(&admin, &req, payload).await {
+            Ok(body) => client_send::send(&req, client, &body).await,
+            Err(refused) => refused,
+        },
         (Route::Advance, Method::POST) => match read_body(&admin, &req, payload).await {
             Ok(body) => clock::advance(&admin, &body),
             Err(refused) => refused,
@@ -207,7 +216,8 @@ fn allowed(route: Route) -> &'static str {
         | Route::Replay(_)
         | Route::Advance
         | Route::Merchant(..)
-        | Route::Delivered => "POST",
+        | Route::Delivered
+        | Route::ClientSend(_) => "POST",
         Route::Clock => "GET, PUT, DELETE",
         Route::State => "GET, PUT",
     }

@@ -211,6 +211,38 @@ pub const ROUTES: &[RouteDoc] = &[
         "Mark every message to an Easemob user delivered",
     ),
     at(
+        "POST",
+        "/_emulator/easemob/client-send",
+        "Send a message as an Easemob client device: the pre-send callback may pass, block or change it",
+    )
+    .query(&["tenant"])
+    .errors(&[
+        (400, "bad_request", "a malformed message"),
+        (404, "not_found", "no such tenant, user or group"),
+    ]),
+    at(
+        "POST",
+        "/_emulator/yunxin/client-send",
+        "Send a message as a Yunxin client device: the third-party callback may pass, block or change it",
+    )
+    .query(&["tenant"])
+    .errors(&[
+        (400, "bad_request", "a malformed message"),
+        (404, "not_found", "no such tenant, user or group"),
+    ]),
+    at(
+        "POST",
+        "/_emulator/openim/client-send",
+        "Not emulated: OpenIM fires its webhooks for /msg/send_msg itself",
+    )
+    .errors(&[(404, "not_found", "always")]),
+    at(
+        "POST",
+        "/_emulator/anqicms/client-send",
+        "Not emulated: AnqiCMS has no callbacks",
+    )
+    .errors(&[(404, "not_found", "always")]),
+    at(
         "GET",
         "/_emulator/openapi.json",
         "This OpenAPI 3.1 document of the admin API and every emulated provider route",
@@ -238,6 +270,7 @@ fn error_example(code: &str, what: &str) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests {
+    use super::super::client_send::Client;
     use super::super::{merchant::Action, route_of, Route};
     use super::ROUTES;
     use strum::IntoEnumIterator;
@@ -251,6 +284,11 @@ mod tests {
             ],
             Route::Fault(_) => vec![Route::Fault(1)],
             Route::Replay(_) => vec![Route::Replay(1)],
+            Route::ClientSend(_) => vec![
+                Route::ClientSend(Client::Easemob),
+                Route::ClientSend(Client::Yunxin),
+                Route::ClientSend(Client::Other),
+            ],
             other => vec![other],
         };
         Route::iter().flat_map(expand).collect()

@@ -117,3 +117,26 @@ pub fn fixture_summary<'a>(source: &str, tenants: impl Iterator<Item = &'a Strin
     };
     format!("{source} fixtures, tenants {names}")
 }
+
+/// What `POST /_emulator/{provider}/client-send` gave: a message sent as a client device sends
+/// it, through the provider's before-send callback when the tenant configures one.
+#[derive(Debug)]
+pub enum ClientSend {
+    /// The message was delivered: as the provider stores it (after any change the callback
+    /// asked for), and the before-send callback's id when one was sent.
+    Sent {
+        message: serde_json::Value,
+        callback: Option<u64>,
+    },
+    /// The message was refused, with the error the provider's client SDK reports.
+    Blocked {
+        code: i64,
+        name: String,
+        message: String,
+        callback: Option<u64>,
+    },
+    /// The request is malformed: 400.
+    Invalid(String),
+    /// The tenant, or a user or group it names, does not exist: 404.
+    NotFound(String),
+}

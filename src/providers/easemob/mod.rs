@@ -11,6 +11,7 @@ mod chat_joined;
 mod chat_members;
 mod chat_store;
 mod chats;
+mod client_send;
 mod contact_pages;
 mod error;
 mod faults;
@@ -45,6 +46,7 @@ mod users;
 mod validate;
 mod wire;
 
+pub use client_send::client_send;
 pub use fixtures::Fixtures;
 pub use msgid::CLOCK_RANGE;
 pub use routes::{claims, dispatch, split};

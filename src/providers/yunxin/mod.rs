@@ -8,6 +8,7 @@ mod accounts;
 mod auth;
 mod call;
 mod checks;
+mod client_send;
 mod contacts;
 mod conversation;
 mod copy;
@@ -27,6 +28,7 @@ mod teams;
 mod tenant;
 mod wire;
 
+pub use client_send::client_send;
 pub use fixtures::Fixtures;
 pub use routes::{claims, dispatch};
 
