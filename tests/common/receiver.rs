@@ -1,6 +1,6 @@
 //! An application server for callback tests: listens on 127.0.0.1, records every request
-//! (method, path, headers, raw body bytes) and answers the status the test chooses, or never
-//! answers when that status is 0.
+//! (method, path, headers, raw body bytes) and answers the status and body the test chooses,
+//! or never answers when that status is 0.
 
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use std::sync::atomic::{AtomicU16, Ordering};
@@ -34,6 +34,7 @@ pub struct Receiver {
     pub url: String,
     hits: Arc<Mutex<Vec<Hit>>>,
     status: Arc<AtomicU16>,
+    body: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Receiver {
@@ -41,12 +42,13 @@ impl Receiver {
     pub async fn start(status: u16) -> Self {
         let hits = Arc::new(Mutex::new(Vec::new()));
         let status = Arc::new(AtomicU16::new(status));
-        let (h, s) = (hits.clone(), status.clone());
+        let answer_body = Arc::new(Mutex::new(b"receiver answer".to_vec()));
+        let (h, s, a) = (hits.clone(), status.clone(), answer_body.clone());
         let server = HttpServer::new(move || {
-            let (h, s) = (h.clone(), s.clone());
+            let (h, s, a) = (h.clone(), s.clone(), a.clone());
             App::new().default_service(web::to(move |req: HttpRequest, body: web::Bytes| {
-                let (h, s) = (h.clone(), s.clone());
-                async move { answer(req, body, h, s).await }
+                let (h, s, a) = (h.clone(), s.clone(), a.clone());
+                async move { answer(req, body, h, s, a).await }
             }))
         })
         .workers(1)
@@ -55,7 +57,24 @@ impl Receiver {
         .expect("the receiver binds");
         let url = format!("http://{}", server.addrs()[0]);
         tokio::spawn(server.run());
-        Self { url, hits, status }
+        Self {
+            url,
+            hits,
+            status,
+            body: answer_body,
+        }
+    }
+
+    /// A receiver answering `status` with the JSON `body` to every request.
+    pub async fn start_json(status: u16, body: serde_json::Value) -> Self {
+        let receiver = Self::start(status).await;
+        receiver.answer_body(body.to_string().as_bytes());
+        receiver
+    }
+
+    /// Answers with `body` (bytes as they are) from now on.
+    pub fn answer_body(&self, body: &[u8]) {
+        *self.body.lock().unwrap() = body.to_vec();
     }
 
     /// Answers `status` from now on.
@@ -74,6 +93,7 @@ async fn answer(
     body: web::Bytes,
     hits: Arc<Mutex<Vec<Hit>>>,
     status: Arc<AtomicU16>,
+    answer_body: Arc<Mutex<Vec<u8>>>,
 ) -> HttpResponse {
     let headers = (req.headers().iter())
         .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
@@ -88,7 +108,8 @@ async fn answer(
         0 => std::future::pending().await,
         code => {
             let code = actix_web::http::StatusCode::from_u16(code).unwrap();
-            HttpResponse::build(code).body("receiver answer")
+            let body = answer_body.lock().unwrap().clone();
+            HttpResponse::build(code).body(body)
         }
     }
 }
