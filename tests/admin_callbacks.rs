@@ -1,10 +1,11 @@
 //! `GET /_emulator/callbacks` and `POST /_emulator/callbacks/{callback}/replay`: the attempts
 //! store as a test suite reads it (long-polled, filtered, bounded by `--max-callbacks`, cleared
-//! by a reset), a callback sent again byte for byte, and refusals of bad input. Yunxin's
+//! by a reset), a callback sent again byte for byte, attempts streamed as live events
+//! (`event: callback`, resumed with `Last-Event-ID`), and refusals of bad input. Yunxin's
 //! message copy is the callback fired here.
 
 mod common;
-use common::control::{admin, callbacks, wait_for_callbacks as wait_for};
+use common::control::{admin, callbacks, wait_for_callbacks as wait_for, Events};
 use common::receiver::Receiver;
 use common::yunxin::{self as yx, Yx};
 use common::*;
@@ -142,4 +143,82 @@ async fn bad_listing_parameters_are_refused_with_400() {
     }
     let (status, _) = admin(&app, Method::DELETE, "/callbacks", None).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn attempts_are_streamed_as_callback_events_after_the_call_that_fired_them() {
+    let receiver = Receiver::start(500).await;
+    let tenant = json!({"app_key": KEY, "app_secret": SECRET,
+        "message_copy_url": receiver.url, "message_copy_retries": 1});
+    let app = yx::spawn_yunxin_with(&yx::fixture_file(json!([tenant])), Config::default()).await;
+    let mut events =
+        Events::subscribe(&app, "kinds=callbacks,requests&provider=yunxin", None).await;
+    send(&app, "streamed").await;
+    let got = events.take(3).await;
+    // The call is logged once answered, and the copy may be tried before or after that.
+    let calls = got.iter().filter(|e| e.event == "request").count();
+    assert_eq!(calls, 1, "{got:?}");
+    let got: Vec<_> = got.into_iter().filter(|e| e.event == "callback").collect();
+    let listed = wait_for(&app, 2, "").await;
+    for (event, attempt) in got.iter().zip(&listed) {
+        assert_eq!(
+            &event.data, attempt,
+            "the same JSON as /_emulator/callbacks"
+        );
+    }
+    assert_eq!(got[0].data["attempt"], 1);
+    assert_eq!(got[1].data["attempt"], 2);
+    assert_eq!(got[1].data["outcome"], "rejected");
+    assert_eq!(got[1].data["response"]["status"], 500);
+    let ids: Vec<Vec<u64>> = got
+        .iter()
+        .map(|e| e.id.split('.').map(|p| p.parse().unwrap()).collect())
+        .collect();
+    assert!(ids.iter().all(|id| id.len() == 3), "{ids:?}");
+    assert_eq!(ids[1][2], listed[1]["id"].as_u64().unwrap());
+}
+
+#[tokio::test]
+async fn last_event_id_resumes_callbacks_and_filters_pick_them() {
+    let receiver = Receiver::start(200).await;
+    let app = copy_app(&receiver, Config::default()).await;
+    let mut first = Events::subscribe(&app, "kinds=callbacks", None).await;
+    send(&app, "one").await;
+    let seen = first.take(1).await.remove(0);
+    drop(first);
+    send(&app, "two").await;
+    send(&app, "three").await;
+    wait_for(&app, 3, "").await;
+
+    let mut again = Events::subscribe(&app, "kinds=callbacks", Some(&seen.id)).await;
+    let resumed = again.take(2).await;
+    let bodies: Vec<Value> = resumed
+        .iter()
+        .map(|e| serde_json::from_str(e.data["request"]["body"].as_str().unwrap()).unwrap())
+        .collect();
+    assert_eq!(
+        (bodies[0]["body"].as_str(), bodies[1]["body"].as_str()),
+        (Some("two"), Some("three"))
+    );
+
+    let query = "kinds=callbacks&outcome=rejected&event=message_copy";
+    let mut rejected = Events::subscribe(&app, query, None).await;
+    send(&app, "delivered").await;
+    wait_for(&app, 4, "").await;
+    receiver.answer(503);
+    send(&app, "refused").await;
+    let got = rejected.take(1).await.remove(0);
+    let body: Value = serde_json::from_str(got.data["request"]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        body["body"], "refused",
+        "the delivered copy was filtered out"
+    );
+    let (status, body) = admin(
+        &app,
+        Method::GET,
+        "/events?kinds=callbacks&outcome=lost",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }

@@ -89,7 +89,7 @@ pub fn replay(admin: &Admin, callback: u64) -> HttpResponse {
 }
 
 /// One attempt as the admin API shows it.
-fn shown(a: &Arc<Attempt>) -> Value {
+pub(super) fn shown(a: &Arc<Attempt>) -> Value {
     let d = &a.delivery;
     let headers: serde_json::Map<String, Value> = (d.headers.iter())
         .map(|(n, v)| ((*n).to_owned(), Value::from(v.as_str())))

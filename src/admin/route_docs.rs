@@ -119,7 +119,7 @@ pub const ROUTES: &[RouteDoc] = &[
     at(
         "GET",
         "/_emulator/events",
-        "Server-Sent Events: messages and calls as they happen; Last-Event-ID resumes",
+        "Server-Sent Events: messages, calls and callback attempts as they happen; Last-Event-ID resumes",
     )
     .query(&[
         "kinds",
@@ -134,6 +134,8 @@ pub const ROUTES: &[RouteDoc] = &[
         "status",
         "failed",
         "path",
+        "event",
+        "outcome",
     ])
     .errors(&[
         (400, "bad_request", "a malformed parameter"),

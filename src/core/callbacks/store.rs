@@ -146,6 +146,12 @@ impl Store {
         ring.bytes = 0;
     }
 
+    /// The id of the oldest attempt kept; one past the newest when none is.
+    pub fn oldest_id(&self) -> u64 {
+        let ring = self.ring();
+        ring.entries.front().map_or(ring.last_id + 1, |a| a.id)
+    }
+
     /// The id of the newest attempt made.
     pub fn last_id(&self) -> u64 {
         self.ring().last_id
