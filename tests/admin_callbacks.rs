@@ -111,6 +111,11 @@ async fn the_store_keeps_at_most_max_callbacks_attempts_and_counts_what_it_evict
     assert_eq!(health["callbacks"]["evicted"], 2, "{health}");
     assert_eq!(health["callbacks"]["max"], 3, "{health}");
     assert_eq!(health["callbacks"]["queued"], 0, "{health}");
+    assert_eq!(
+        health["callbacks"]["outcomes"],
+        json!({"delivered": 5, "rejected": 0, "timeout": 0, "failed": 0, "dropped": 0}),
+        "every attempt counted, evicted or kept"
+    );
 }
 
 #[tokio::test]

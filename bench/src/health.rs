@@ -1,5 +1,5 @@
 //! What the emulator's `GET /_emulator/health` says about its message journal,
-//! its long-poll readers and its memory.
+//! its long-poll readers, its memory and its callbacks.
 
 use std::time::Duration;
 
@@ -42,13 +42,35 @@ impl Health {
 
     /// GETs the health route of `ep` on a new connection.
     pub fn read(ep: &Endpoint, timeout: Duration) -> Result<Self, String> {
-        let raw = ep.request("GET", HEALTH_PATH, None, None);
-        let reply = oneshot::call(ep, &raw, timeout)?;
-        if reply.status != 200 {
-            return Err(format!("GET {HEALTH_PATH}: status {}", reply.status));
-        }
-        Self::parse(&reply.body)
+        Self::parse(&body(ep, timeout)?)
     }
+
+    /// The callbacks' attempts by outcome since the start, and those still
+    /// queued or being sent (`callbacks.outcomes`, `queued`, `in_flight`).
+    pub fn callbacks(ep: &Endpoint, timeout: Duration) -> Result<Vec<(String, u64)>, String> {
+        let json: serde_json::Value = serde_json::from_slice(&body(ep, timeout)?)
+            .map_err(|e| format!("{HEALTH_PATH}: {e}"))?;
+        let callbacks = &json["callbacks"];
+        let outcomes = callbacks["outcomes"]
+            .as_object()
+            .ok_or_else(|| format!("{HEALTH_PATH} has no callbacks.outcomes"))?;
+        let pending = ["queued", "in_flight"].map(|k| (k.to_string(), callbacks[k].clone()));
+        let counts = outcomes.iter().map(|(k, v)| (k.clone(), v.clone()));
+        Ok(counts
+            .chain(pending)
+            .map(|(k, v)| (k, v.as_u64().unwrap_or(0)))
+            .collect())
+    }
+}
+
+/// The body of a 200 health reply of `ep`.
+fn body(ep: &Endpoint, timeout: Duration) -> Result<Vec<u8>, String> {
+    let raw = ep.request("GET", HEALTH_PATH, None, None);
+    let reply = oneshot::call(ep, &raw, timeout)?;
+    if reply.status != 200 {
+        return Err(format!("GET {HEALTH_PATH}: status {}", reply.status));
+    }
+    Ok(reply.body)
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ pub struct Check {
 type Measure = fn(&Row, &[Row]) -> Option<(String, bool)>;
 
 /// Every target: its text, the scenario it reads, and the comparison.
-const TARGETS: [(&str, &str, Measure); 14] = [
+const TARGETS: [(&str, &str, Measure); 15] = [
     (
         "easemob-send-1 >= 0.6 x baseline rps, 0 errors",
         "easemob-send-1",
@@ -35,6 +35,11 @@ const TARGETS: [(&str, &str, Measure); 14] = [
         "yunxin-send-1 >= 0.6 x baseline rps, 0 errors",
         "yunxin-send-1",
         send_one,
+    ),
+    (
+        "yunxin-send-1 with message copies >= 0.8 x without, 0 errors, 0 copies dropped",
+        "yunxin-send-1-callbacks",
+        with_callbacks,
     ),
     (
         "anqicms-send-1 >= 0.6 x baseline rps, 0 errors",
@@ -108,6 +113,21 @@ fn send_one(r: &Row, _: &[Row]) -> Option<(String, bool)> {
     Some((
         format!("{ratio:.2} x, {errors} errors"),
         ratio >= 0.6 && errors == 0,
+    ))
+}
+
+/// Sends with a callback each against the same sends without.
+fn with_callbacks(r: &Row, rows: &[Row]) -> Option<(String, bool)> {
+    let (rps, errors) = (r.requests_per_sec?, r.errors?);
+    let without = rows
+        .iter()
+        .find(|o| o.scenario == "yunxin-send-1")?
+        .requests_per_sec?;
+    let dropped = r.detail("callbacks_dropped")?;
+    let share = rps / without.max(1e-9);
+    Some((
+        format!("{share:.2} x, {errors} errors, {dropped} dropped"),
+        share >= 0.8 && errors == 0 && dropped == 0.0,
     ))
 }
 

@@ -66,6 +66,9 @@ impl Runner {
             Kind::BaselineHalfLoad(w) => throughput::baseline_half_load(self, &s.name, &w),
             Kind::Load(w) => throughput::load(self, s, &w),
             Kind::LoadStalledSubscriber(w) => throughput::load_stalled_subscriber(self, s, &w),
+            Kind::LoadCallbacks { load, tenant, .. } => {
+                throughput::load_callbacks(self, s, &load, tenant)
+            }
             Kind::HalfLoad(w) => throughput::half_load(self, s, &w),
             Kind::HalfLoadWaiters {
                 load,

@@ -72,6 +72,46 @@ pub fn load_stalled_subscriber(r: &mut Runner, s: &Scenario, w: &Workload) -> Re
     Ok(subject.finish(row))
 }
 
+/// The closed-loop run of `w` on a tenant that `tenant` makes fire a callback
+/// at a receiver (a baseline server) for every request; the row notes how the
+/// callbacks ended, from the emulator's health.
+pub fn load_callbacks(
+    r: &mut Runner,
+    s: &Scenario,
+    w: &Workload,
+    tenant: fn(&str) -> String,
+) -> Result<Row, String> {
+    let receiver = spawn_baseline()?;
+    let subject = r.subject(s.emulator_args)?;
+    let ep = subject.endpoint().clone();
+    let url = format!("http://{}", receiver.endpoint.addr);
+    let create = ep.request("POST", "/_emulator/tenants", None, Some(&tenant(&url)));
+    let created = crate::oneshot::call(&ep, &create, Duration::from_secs(10))?;
+    if created.status != 201 {
+        let body = String::from_utf8_lossy(&created.body);
+        return Err(format!(
+            "POST /_emulator/tenants: {} {body}",
+            created.status
+        ));
+    }
+    let requests: Requests = Arc::new((w.requests)(&ep, &r.login(w, &ep)?));
+    let summary = r.closed(ep.addr, requests, r.window())?;
+    let mut row = Row::named(&s.name).with_load(&summary);
+    row.vs_baseline = r.ratio(summary.requests_per_sec);
+    row.server_rss_bytes = subject.rss();
+    let outcomes = Health::callbacks(&ep, Duration::from_secs(2))?;
+    let row = outcomes.iter().fold(row, |row, (name, n)| {
+        row.with_detail(&format!("callbacks_{name}"), *n)
+    });
+    let note = outcomes.iter().map(|(name, n)| format!("{n} {name}"));
+    let row = row.noted(format!(
+        "callbacks: {}",
+        note.collect::<Vec<_>>().join(", ")
+    ));
+    let row = stop_noted(receiver, row);
+    Ok(subject.finish(row))
+}
+
 /// Latency of the baseline server in an open-loop run at half its maximum.
 pub fn baseline_half_load(r: &mut Runner, name: &str, w: &Workload) -> Result<Row, String> {
     let max = r.baseline_rps.ok_or("the baseline did not run")?;

@@ -49,6 +49,15 @@ pub enum Kind {
     /// The closed-loop run of the workload with one subscriber of
     /// `/_emulator/events` that never reads what it is sent.
     LoadStalledSubscriber(Workload),
+    /// The closed-loop run of `load`, whose tenant (`tenant` gives its
+    /// `POST /_emulator/tenants` body from a receiver's URL) fires a callback
+    /// for every request at a receiver that answers at once; compared with
+    /// the run of `without`.
+    LoadCallbacks {
+        load: Workload,
+        without: &'static str,
+        tenant: fn(&str) -> String,
+    },
     /// Median time from spawn to the first healthy reply.
     Startup,
     /// Resident memory of a fresh, idle emulator.
@@ -166,6 +175,16 @@ pub fn catalog() -> Vec<Scenario> {
     all.extend([easemob::mixed(), easemob::send_many()].map(load));
     all.push(load(openim::send_one()));
     all.push(load(yunxin::send_one()));
+    let copied = yunxin::send_one_copied();
+    all.push(Scenario::new(
+        copied.name,
+        copied.about,
+        Kind::LoadCallbacks {
+            load: copied,
+            without: "yunxin-send-1",
+            tenant: yunxin::copy_tenant,
+        },
+    ));
     all.extend(
         [
             anqicms::send_one(),
@@ -235,6 +254,9 @@ pub fn select(names: &[String]) -> Result<Vec<Scenario>, String> {
                 wanted.extend([w.name.to_string(), BASELINE.to_string()])
             }
             Kind::Load(_) | Kind::BaselineHalfLoad(_) => wanted.push(BASELINE.to_string()),
+            Kind::LoadCallbacks { without, .. } => {
+                wanted.extend([without.to_string(), BASELINE.to_string()])
+            }
             _ => {}
         }
     }
@@ -291,6 +313,14 @@ mod tests {
             .unwrap()
             .listing()
             .ends_with("[emulator --max-messages 0]"));
+    }
+
+    #[test]
+    fn callbacks_bring_the_run_without_them() {
+        assert_eq!(
+            names(&["yunxin-send-1-callbacks"]),
+            ["baseline", "yunxin-send-1", "yunxin-send-1-callbacks"]
+        );
     }
 
     #[test]

@@ -17,15 +17,41 @@ struct Ring {
     bytes: usize,
     last_id: u64,
     evicted: u64,
+    outcomes: Outcomes,
 }
 
-/// How many attempts the store holds and has evicted, and its bound.
+/// How many attempts the store holds and has evicted, its bound, and how every attempt made
+/// since the start ended.
 #[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct Counts {
     pub stored: usize,
     pub evicted: u64,
     pub max: usize,
     pub bytes: usize,
+    pub outcomes: Outcomes,
+}
+
+/// Attempts made since the start, by outcome (kept or not).
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Outcomes {
+    pub delivered: u64,
+    pub rejected: u64,
+    pub timeout: u64,
+    pub failed: u64,
+    pub dropped: u64,
+}
+
+impl Outcomes {
+    fn count(&mut self, outcome: Outcome) {
+        let n = match outcome {
+            Outcome::Delivered => &mut self.delivered,
+            Outcome::Rejected => &mut self.rejected,
+            Outcome::Timeout => &mut self.timeout,
+            Outcome::Failed => &mut self.failed,
+            Outcome::Dropped => &mut self.dropped,
+        };
+        *n += 1;
+    }
 }
 
 /// What one reader asks of the store.
@@ -80,6 +106,7 @@ impl Store {
         let mut ring = self.ring();
         ring.last_id += 1;
         let attempt = make(ring.last_id);
+        ring.outcomes.count(attempt.outcome);
         if self.max > 0 {
             ring.bytes += attempt.bytes();
             ring.entries.push_back(Arc::new(attempt));
@@ -165,6 +192,7 @@ impl Store {
             evicted: ring.evicted,
             max: self.max,
             bytes: ring.bytes,
+            outcomes: ring.outcomes,
         }
     }
 }
