@@ -342,6 +342,21 @@ async fn without_a_callback_url_the_message_is_sent_directly_to_the_default_app(
     assert_eq!(history.len(), 1);
     assert_eq!(history[0]["text"], "direct");
     assert_eq!(callbacks(&app, "").await["total"], 0);
+
+    // A state document keeps the device: restored, the history still shows it.
+    let (status, state) = admin(&app, Method::GET, "/state", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(app.reset("").await.status(), 200);
+    assert!(Yx::new(&app)
+        .history_items(&yx::p2p("bob", "alice"), "")
+        .await
+        .is_empty());
+    let (status, restored) = admin(&app, Method::PUT, "/state", Some(&state)).await;
+    assert_eq!(status, StatusCode::OK, "{restored}");
+    let history = Yx::new(&app)
+        .history_items(&yx::p2p("bob", "alice"), "")
+        .await;
+    assert_eq!(history[0]["sender_client_type"], 1, "{history:?}");
 }
 
 #[tokio::test]

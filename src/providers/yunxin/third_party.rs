@@ -109,7 +109,7 @@ pub fn of(
     })
 }
 
-/// What the callback decided.
+/// A message the callback let pass, and what the answer asked for.
 #[derive(Debug, Default)]
 pub struct Pass {
     pub changes: Changes,
