@@ -52,11 +52,7 @@ async fn send(req: &HttpRequest, body: &[u8]) -> Result<ClientSend, ClientSend> 
     let state = (req.app_data::<web::Data<State>>().cloned())
         .ok_or_else(|| ClientSend::NotFound("Yunxin is not served".into()))?;
     let tenant = tenant_of(&state, req)?;
-    let invalid = |e: serde_json::Error| ClientSend::Invalid(format!("the body: {e}"));
-    let fields: ClientFields = serde_json::from_slice(body).map_err(invalid)?;
-    let options: SendBody = serde_json::from_slice(body).map_err(invalid)?;
-    let (device, port) = device_of(&fields, req)?;
-    let conversation = conversation_of(&fields)?;
+    let (options, conversation, device, port) = read(req, body)?;
     let checked = options.check().map_err(|e| {
         ClientSend::Invalid(format!(
             "message: {} {} (as the v2 send checks it)",
@@ -66,27 +62,16 @@ async fn send(req: &HttpRequest, body: &[u8]) -> Result<ClientSend, ClientSend> 
     let receiver_blocks = permit(&tenant, &conversation, &options, &checked)?;
     let now_ms = state.core.clock.now_ms();
     let id = state.message_ids(now_ms, 1);
-    let parts = (
-        conversation.sender.as_str(),
-        conversation.kind,
-        conversation.receiver.as_str(),
+    let (sender, receiver) = (conversation.sender.as_str(), conversation.receiver.as_str());
+    let mut m = message(
+        &state.core,
+        now_ms,
+        &checked,
+        id,
+        (sender, conversation.kind, receiver),
     );
-    let mut m = message(&state.core, now_ms, &checked, id, parts);
     m.extension = options.extension.clone();
-    let (verdict, callback) = match third_party::of(&tenant, &m, &device, port, now_ms) {
-        None => (Ok(Pass::default()), None),
-        Some(delivery) => {
-            let (callback, done) = state
-                .core
-                .callbacks
-                .send_now(&state.core.clock, delivery)
-                .await;
-            (
-                third_party::verdict(&tenant.settings, &done),
-                Some(callback),
-            )
-        }
-    };
+    let (verdict, callback) = ask(&state, &tenant, &m, &device, port).await;
     let pass = verdict.map_err(|code| blocked(code, callback))?;
     if receiver_blocks {
         return Err(blocked(IN_BLOCK_LIST, callback));
@@ -107,6 +92,38 @@ async fn send(req: &HttpRequest, body: &[u8]) -> Result<ClientSend, ClientSend> 
         pass.callback_ext,
         callback,
     ))
+}
+
+/// The body: the v2 send's fields, the conversation, the device and its port.
+fn read(
+    req: &HttpRequest,
+    body: &[u8],
+) -> Result<(SendBody, ConversationId, Device, u16), ClientSend> {
+    let invalid = |e: serde_json::Error| ClientSend::Invalid(format!("the body: {e}"));
+    let fields: ClientFields = serde_json::from_slice(body).map_err(invalid)?;
+    let options: SendBody = serde_json::from_slice(body).map_err(invalid)?;
+    let (device, port) = device_of(&fields, req)?;
+    Ok((options, conversation_of(&fields)?, device, port))
+}
+
+/// The callback's verdict on `m`, sent from `device` and `port`, and the callback's id; a pass
+/// without asking when the app has no callback URL.
+async fn ask(
+    state: &State,
+    tenant: &Tenant,
+    m: &Message,
+    device: &Device,
+    port: u16,
+) -> (Result<Pass, i64>, Option<u64>) {
+    let Some(delivery) = third_party::of(tenant, m, device, port, m.create_time) else {
+        return (Ok(Pass::default()), None);
+    };
+    let core = &state.core;
+    let (callback, done) = core.callbacks.send_now(&core.clock, delivery).await;
+    (
+        third_party::verdict(&tenant.settings, &done),
+        Some(callback),
+    )
 }
 
 /// The app `?tenant=` names, or the first fixture app by AppKey.
