@@ -1,11 +1,13 @@
 //! 消息抄送 (message copy, eventType `"1"`): for every message sent through the API, an app
 //! with a `message_copy_url` receives a POST of the message as a flat JSON object of strings
-//! (webhooks contract §3.5), signed with `AppKey`, `CurTime` (milliseconds), `MD5` of the exact
+//! (webhooks contract §3.5; a client-sent message with its device's client type, device ID and
+//! `ip`), signed with `AppKey`, `CurTime` (milliseconds), `MD5` of the exact
 //! body bytes and `CheckSum` = sha1hex(AppSecret + MD5 + CurTime) (§3.2). Unless the send's
 //! `route_config.route_enabled` is false. Sent through the core's callbacks queue, so that the
 //! send's answer never waits for it.
 
 use super::conversation::{P2P, SUPER_TEAM};
+use super::device::{client_type_name, REST};
 use super::msg_store::Message;
 use super::tenant::Tenant;
 use crate::core::callbacks::Delivery;
@@ -26,7 +28,7 @@ struct Copy<'a> {
     to: &'a str,
     from_account: &'a str,
     from_client_type: &'static str,
-    from_device_id: &'static str,
+    from_device_id: &'a str,
     from_nick: &'a str,
     msg_timestamp: String,
     msg_type: &'static str,
@@ -39,6 +41,8 @@ struct Copy<'a> {
     resend_flag: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ip: Option<&'a str>,
 }
 
 /// `convType` of a conversation type; a super team's is `SUPER_TEAM` (UNVERIFIED).
@@ -51,7 +55,7 @@ fn conv_type(kind: i64) -> &'static str {
 }
 
 /// `msgType` of a v2 `message_type`.
-fn msg_type(message_type: i64) -> &'static str {
+pub fn msg_type(message_type: i64) -> &'static str {
     match message_type {
         0 => "TEXT",
         1 => "PICTURE",
@@ -85,6 +89,15 @@ fn hex(bytes: &[u8]) -> String {
         })
 }
 
+/// `fromNick` of `sender`: its name, or its account ID when it has none.
+pub fn from_nick(tenant: &Tenant, sender: &str) -> String {
+    let name = tenant
+        .accounts
+        .with(sender, |a| a.user_information.name.clone());
+    name.filter(|n| !n.is_empty())
+        .unwrap_or_else(|| sender.to_owned())
+}
+
 /// The copy of `m` for `tenant` at `now_ms`, when the app has a copy URL and the send did not
 /// turn routing off.
 pub fn of(tenant: &Tenant, m: &Message, route_enabled: bool, now_ms: i64) -> Option<Delivery> {
@@ -93,18 +106,16 @@ pub fn of(tenant: &Tenant, m: &Message, route_enabled: bool, now_ms: i64) -> Opt
         .message_copy_url
         .as_ref()
         .filter(|_| route_enabled)?;
-    let name = tenant
-        .accounts
-        .with(&m.sender, |a| a.user_information.name.clone());
-    let nick = name.filter(|n| !n.is_empty());
+    let nick = from_nick(tenant, &m.sender);
+    let device = m.device.as_ref();
     let copy = Copy {
         event_type: "1",
         conv_type: conv_type(m.conversation_type),
         to: &m.receiver,
         from_account: &m.sender,
-        from_client_type: "REST",
-        from_device_id: "",
-        from_nick: nick.as_deref().unwrap_or(&m.sender),
+        from_client_type: client_type_name(device.map_or(REST.1, |d| d.client_type)),
+        from_device_id: device.map_or("", |d| &d.device_id),
+        from_nick: &nick,
         msg_timestamp: m.create_time.to_string(),
         msg_type: msg_type(m.message_type),
         body: m.text.as_deref(),
@@ -113,6 +124,7 @@ pub fn of(tenant: &Tenant, m: &Message, route_enabled: bool, now_ms: i64) -> Opt
         msgid_server: m.server_id.to_string(),
         resend_flag: "0",
         ext: m.extension.as_deref(),
+        ip: device.map(|d| d.ip.as_str()),
     };
     let body = serde_json::to_vec(&copy).ok()?;
     let cur_time = now_ms.to_string();

@@ -1,7 +1,10 @@
 //! Yunxin fixtures: the apps (AppKey and AppSecret) the server hosts, the CheckSum window, the
 //! code of an authentication failure, the recall window, the meaning of `descending`, the accounts that exist from the
 //! start, the bounds of each store and the message copy (消息抄送): its URL (nothing is sent
-//! without one), extra attempts, success statuses and timeout, the last three UNVERIFIED. The built-in file is `fixtures/yunxin/tenants.json`;
+//! without one), extra attempts, success statuses and timeout, the last three UNVERIFIED; and
+//! the third-party callback (第三方回调) of client-sent messages: its URL, timeout, the result
+//! used when it fails (the console's 默认回调结果) and the custom codes an answer may give the
+//! sender. The built-in file is `fixtures/yunxin/tenants.json`;
 //! `--fixtures DIR` replaces it with `DIR/yunxin/tenants.json`. An unknown AppKey whose
 //! CheckSum was computed with the default AppSecret is made from `defaults` by its first
 //! successful call.
@@ -39,6 +42,10 @@ struct TenantFixture {
     message_copy_retries: Option<u32>,
     message_copy_success: Option<Vec<u16>>,
     message_copy_timeout_ms: Option<u64>,
+    third_party_callback_url: Option<String>,
+    third_party_callback_timeout_ms: Option<u64>,
+    third_party_callback_on_failure: Option<OnFailure>,
+    third_party_callback_codes: Option<[i64; 2]>,
 }
 
 /// An account that exists from the start.
@@ -82,6 +89,38 @@ pub struct Settings {
     /// How long one attempt may take (5 s, as documented).
     #[serde(default = "copy_timeout_ms")]
     pub message_copy_timeout_ms: u64,
+    /// Where the third-party callback of a client-sent message is POSTed; none is sent
+    /// without it.
+    #[serde(default)]
+    pub third_party_callback_url: Option<String>,
+    /// How long the callback may take (2 s, as documented).
+    #[serde(default = "callback_timeout_ms")]
+    pub third_party_callback_timeout_ms: u64,
+    /// What a failed or timed-out callback means for the message.
+    #[serde(default)]
+    pub third_party_callback_on_failure: OnFailure,
+    /// The lowest and highest `responseCode` a blocking answer may give the sender; another
+    /// one gives 403 (UNVERIFIED).
+    #[serde(default = "callback_codes")]
+    pub third_party_callback_codes: [i64; 2],
+}
+
+/// The console's 默认回调结果: the message passes (放行) or is blocked (不放行) when the
+/// third-party callback fails (UNVERIFIED default: pass).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnFailure {
+    #[default]
+    Pass,
+    Block,
+}
+
+fn callback_timeout_ms() -> u64 {
+    2_000
+}
+
+fn callback_codes() -> [i64; 2] {
+    [20_000, 20_099]
 }
 
 fn copy_success() -> Vec<u16> {
@@ -145,6 +184,7 @@ fn check(settings: &Settings, tenant: &str) -> Result<(), String> {
         return Err(format!("tenant {tenant}: auth_failure_code is 403 or 414"));
     }
     check_copy(settings).map_err(|e| format!("tenant {tenant}: {e}"))?;
+    check_callback(settings).map_err(|e| format!("tenant {tenant}: {e}"))?;
     let mut seen = std::collections::HashSet::new();
     for account in &settings.accounts {
         let id = account.account_id.to_ascii_lowercase();
@@ -183,6 +223,22 @@ fn check_copy(settings: &Settings) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// Refuses third-party callback settings that could never work.
+fn check_callback(settings: &Settings) -> Result<(), &'static str> {
+    let url = settings.third_party_callback_url.as_deref();
+    if url.is_some_and(|u| !(u.starts_with("http://") || u.starts_with("https://"))) {
+        return Err("third_party_callback_url is an http:// URL");
+    }
+    if !(1..=60_000).contains(&settings.third_party_callback_timeout_ms) {
+        return Err("third_party_callback_timeout_ms is 1 to 60000");
+    }
+    let [low, high] = settings.third_party_callback_codes;
+    if low < 1 || low > high {
+        return Err("third_party_callback_codes is [lowest, highest], positive");
+    }
+    Ok(())
+}
+
 impl Settings {
     fn builtin() -> Self {
         Self {
@@ -199,6 +255,10 @@ impl Settings {
             message_copy_retries: 0,
             message_copy_success: copy_success(),
             message_copy_timeout_ms: copy_timeout_ms(),
+            third_party_callback_url: None,
+            third_party_callback_timeout_ms: callback_timeout_ms(),
+            third_party_callback_on_failure: OnFailure::Pass,
+            third_party_callback_codes: callback_codes(),
         }
     }
 
@@ -224,6 +284,14 @@ impl Settings {
                 .unwrap_or_else(|| self.message_copy_success.clone()),
             message_copy_timeout_ms: (f.message_copy_timeout_ms)
                 .unwrap_or(self.message_copy_timeout_ms),
+            third_party_callback_url: (f.third_party_callback_url.clone())
+                .or_else(|| self.third_party_callback_url.clone()),
+            third_party_callback_timeout_ms: (f.third_party_callback_timeout_ms)
+                .unwrap_or(self.third_party_callback_timeout_ms),
+            third_party_callback_on_failure: (f.third_party_callback_on_failure)
+                .unwrap_or(self.third_party_callback_on_failure),
+            third_party_callback_codes: (f.third_party_callback_codes)
+                .unwrap_or(self.third_party_callback_codes),
         }
     }
 }

@@ -12,6 +12,7 @@ mod client_send;
 mod contacts;
 mod conversation;
 mod copy;
+mod device;
 mod error;
 mod faults;
 mod fixtures;
@@ -26,6 +27,7 @@ mod team_members;
 mod team_store;
 mod teams;
 mod tenant;
+mod third_party;
 mod wire;
 
 pub use client_send::client_send;

@@ -9,8 +9,7 @@ use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-/// `sender_client_type` of a message sent through the server API.
-pub const REST_CLIENT: i64 = 32;
+use super::device::{Device, REST};
 
 /// A stored message.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -34,6 +33,9 @@ pub struct Message {
     pub in_history: bool,
     /// Sent with a no-sense flag: shown only with `include_no_sense_msg`.
     pub no_sense: bool,
+    /// The client device it was sent from; none for the server API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<Device>,
 }
 
 /// A message as the history routes show it: `receiver_id` for a P2P message, `team_id` (a
@@ -64,7 +66,8 @@ impl Serialize for Item<'_> {
             map.serialize_entry("sub_type", &sub_type)?;
         }
         map.serialize_entry("create_time", &m.create_time)?;
-        map.serialize_entry("sender_client_type", &REST_CLIENT)?;
+        let client_type = m.device.as_ref().map_or(REST.1, |d| d.client_type);
+        map.serialize_entry("sender_client_type", &client_type)?;
         if let Some(text) = &m.text {
             map.serialize_entry("text", text)?;
         }

@@ -64,12 +64,19 @@ fn client_id(core: &Core) -> String {
         .to_string()
 }
 
-/// The message `checked` from `sender` to `receiver` in a conversation of `kind`.
-fn message(call: &Call, checked: &Checked<'_>, id: u64, parts: (&str, i64, &str)) -> Message {
+/// The message `checked` from `sender` to `receiver` in a conversation of `kind`, sent at
+/// `now_ms`.
+pub(super) fn message(
+    core: &Core,
+    now_ms: i64,
+    checked: &Checked<'_>,
+    id: u64,
+    parts: (&str, i64, &str),
+) -> Message {
     let (sender, kind, receiver) = parts;
     Message {
         server_id: id,
-        client_id: (checked.client_id.clone()).unwrap_or_else(|| client_id(&call.state.core)),
+        client_id: (checked.client_id.clone()).unwrap_or_else(|| client_id(core)),
         conversation_type: kind,
         sender: sender.to_owned(),
         receiver: receiver.to_owned(),
@@ -78,14 +85,15 @@ fn message(call: &Call, checked: &Checked<'_>, id: u64, parts: (&str, i64, &str)
         text: checked.text.clone(),
         attachment: checked.attachment.clone(),
         extension: None,
-        create_time: call.now_ms,
+        create_time: now_ms,
         in_history: checked.in_history,
         no_sense: checked.no_sense,
+        device: None,
     }
 }
 
 /// The journal record of `m`, whose `message` was sent as `content`; `extension` as JSON text.
-fn record(m: &Message, content: &Arc<str>, extension: Option<&Arc<str>>) -> Record {
+pub(super) fn record(m: &Message, content: &Arc<str>, extension: Option<&Arc<str>>) -> Record {
     let chat_type = if m.conversation_type == P2P {
         ChatType::Single
     } else {
@@ -108,7 +116,7 @@ fn record(m: &Message, content: &Arc<str>, extension: Option<&Arc<str>>) -> Reco
 }
 
 /// Stores `m` in the conversation `key`: 107306 when its client ID was used there already.
-fn store(tenant: &Tenant, key: &str, m: Message) -> Result<(), YunxinError> {
+pub(super) fn store(tenant: &Tenant, key: &str, m: Message) -> Result<(), YunxinError> {
     let max = tenant.settings.max_messages;
     (tenant.messages.insert(key, m, max)).map_err(|()| YunxinError::DUPLICATE_CLIENT_ID)
 }
@@ -133,7 +141,7 @@ pub async fn send(call: &Call, cid: &str, payload: web::Payload) -> Answer {
     let tenant = call.keep()?;
     let id = call.state.message_ids(call.now_ms, 1);
     let parts = (sender, conversation.kind, conversation.receiver.as_str());
-    let mut m = message(call, &checked, id, parts);
+    let mut m = message(&call.state.core, call.now_ms, &checked, id, parts);
     m.extension = body.extension.clone();
     let answer = call.ok(&Echo {
         message: &m,
@@ -153,7 +161,7 @@ pub async fn send(call: &Call, cid: &str, payload: web::Payload) -> Answer {
 }
 
 /// `text` as a JSON string.
-fn json_text(text: &str) -> Arc<str> {
+pub(super) fn json_text(text: &str) -> Arc<str> {
     Arc::from(serde_json::Value::from(text).to_string())
 }
 
@@ -200,7 +208,9 @@ pub async fn batch_send(call: &Call, payload: web::Payload) -> Answer {
     let mut failed = Vec::new();
     for (i, receiver) in receivers.iter().enumerate() {
         let outcome = check_p2p(&tenant, &sender, receiver, checked.check_friend).and_then(|()| {
-            let mut m = message(call, &checked, first + i as u64, (&sender, P2P, receiver));
+            let parts = (sender.as_str(), P2P, receiver.as_str());
+            let core = &call.state.core;
+            let mut m = message(core, call.now_ms, &checked, first + i as u64, parts);
             m.extension = body.extension.clone();
             let key = super::conversation::p2p_key(&sender, receiver);
             store(&tenant, &key, m.clone()).map(|()| m)
