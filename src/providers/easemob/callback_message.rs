@@ -18,11 +18,13 @@ pub fn security(call_id: &str, secret: &str, timestamp: i64) -> String {
     md5.update(call_id.as_bytes());
     md5.update(secret.as_bytes());
     md5.update(itoa::Buffer::new().format(timestamp).as_bytes());
-    md5.finalize().iter().fold(String::with_capacity(32), |mut s, b| {
-        use std::fmt::Write;
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    md5.finalize()
+        .iter()
+        .fold(String::with_capacity(32), |mut s, b| {
+            use std::fmt::Write;
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// The message body as sent (`body_json`, an object) with its `type`.

@@ -180,7 +180,14 @@ fn enqueue(
         return;
     };
     let tenant = shared.tenant.clone();
-    let delivery = cm::delivery(tenant, event.name(), &rule.url, bytes, rule.timeout_ms, ATTEMPTS);
+    let delivery = cm::delivery(
+        tenant,
+        event.name(),
+        &rule.url,
+        bytes,
+        rule.timeout_ms,
+        ATTEMPTS,
+    );
     core.callbacks.enqueue(shared.timestamp, delivery);
 }
 

@@ -257,7 +257,13 @@ fn distinct<'a>(to: &'a [Cow<'a, str>]) -> Vec<&'a str> {
 }
 
 /// Journals one record per message of `pairs` (recipient, id) received at `now_ms`.
-pub fn record(core: &Core, tenant: &Tenant, out: &Outgoing<'_>, pairs: &[(&str, u64)], now_ms: i64) {
+pub fn record(
+    core: &Core,
+    tenant: &Tenant,
+    out: &Outgoing<'_>,
+    pairs: &[(&str, u64)],
+    now_ms: i64,
+) {
     let from: Arc<str> = Arc::from(out.from);
     let content: Arc<str> = Arc::from(out.body.get());
     let ext: Option<Arc<str>> = out.ext.map(|e| Arc::from(e.get()));
