@@ -120,7 +120,7 @@ fn body(rule: &PreSend, m: &Message<'_>, call_id: &str, now_ms: i64) -> Vec<u8> 
         from: m.from,
         to: m.to,
         msg_id: &msg_id,
-        payload: &*payload,
+        payload: &payload,
         security: &security,
     };
     serde_json::to_vec(&body).unwrap_or_default()
