@@ -681,3 +681,35 @@ async fn a_bad_client_message_is_a_400_and_an_unknown_name_a_404() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{query} {body}: {answer}");
     }
 }
+
+#[tokio::test]
+async fn a_sender_outside_the_group_or_muted_in_it_is_refused_before_any_callback() {
+    let pre = Receiver::start_json(200, json!({"valid": true})).await;
+    let post = Receiver::start(200).await;
+    let app = pre_app(&pre, &post, json!({})).await;
+    let token = app.app_token().await;
+    let group = app.create_group(&token, "alice", &["bob"]).await;
+    let room = app.create_room(&token, "alice", &["bob"]).await;
+    let from_carol = |to: &str, chat_type: &str| {
+        let mut body = text_from_alice(to, chat_type);
+        body["from"] = json!("carol");
+        body
+    };
+    let (_, answer) = client_send(&app, "", &from_carol(&group, "groupchat")).await;
+    assert_eq!(answer["sent"], false, "{answer}");
+    assert_eq!(answer["error"]["code"], 602);
+    assert_eq!(answer["error"]["name"], "GROUP_NOT_JOINED");
+    assert_eq!(answer["callback"], Value::Null);
+    let (_, answer) = client_send(&app, "", &from_carol(&room, "chatroom")).await;
+    assert_eq!(answer["error"]["name"], "CHATROOM_NOT_JOINED", "{answer}");
+
+    let mute = json!({"usernames": ["bob"], "mute_duration": 60_000});
+    let path = format!("/chatgroups/{group}/mute");
+    ok_json(app.post(&path, Some(&token), &mute).await).await;
+    let mut from_bob = text_from_alice(&group, "groupchat");
+    from_bob["from"] = json!("bob");
+    let (_, answer) = client_send(&app, "", &from_bob).await;
+    assert_eq!(answer["error"]["name"], "USER_MUTED", "{answer}");
+    assert!(pre.hits().is_empty());
+    assert!(journal_texts(&app).await.is_empty());
+}

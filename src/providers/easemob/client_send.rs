@@ -3,7 +3,8 @@
 //! client SDK messages. Body `{"from", "to", "chat_type": "chat"|"groupchat"|"chatroom",
 //! "type", "body", "ext"?}`, checked as the REST send checks `body` and `ext`. A message let
 //! through is stored and journaled as a REST send stores it and fires the post-send callbacks
-//! of `sdk_messages` rules; a blocked one is neither.
+//! of `sdk_messages` rules; a blocked one is neither. A sender outside the group or room, or
+//! muted in it, is refused before any callback, as the client SDK reports it.
 
 use super::callback_message as cm;
 use super::callback_rules::{ChatKind, PreSend, Rule};
@@ -72,6 +73,9 @@ pub async fn client_send(req: &HttpRequest, body: &[u8]) -> ClientSend {
         return ClientSend::NotFound(missing);
     }
     let now_ms = state.core.clock.now_ms();
+    if let Some(refused) = refused_sender(&tenant, chat, &msg.from, &msg.to, now_ms) {
+        return refused;
+    }
     let Some(msg_id) = state.message_ids.take(now_ms, 1).next() else {
         return ClientSend::Invalid("no message id left".into());
     };
@@ -162,6 +166,37 @@ fn exists(tenant: &Tenant, chat: ChatKind, from: &str, to: &str) -> Result<(), S
         true => Ok(()),
         false => Err(format!("no {} {to}", chat_name(chat))),
     }
+}
+
+/// The client SDK's error for a sender who is not in the group or room, or is muted there
+/// (`docs/document/android/error.md`); no callback is sent for such a message.
+fn refused_sender(
+    tenant: &Tenant,
+    chat: ChatKind,
+    from: &str,
+    to: &str,
+    now_ms: i64,
+) -> Option<ClientSend> {
+    let kind = match chat {
+        ChatKind::Chat => return None,
+        ChatKind::Groupchat => Kind::Group,
+        ChatKind::Chatroom => Kind::Room,
+    };
+    let from = from.to_ascii_lowercase();
+    let id = to.parse::<u64>().ok()?;
+    let seen = |c: &super::chat_store::Chat| (c.has(&from), c.silences(&from, now_ms));
+    let (code, name, message) = match (tenant.chats(kind).with(id, seen).ok()?, kind) {
+        ((false, _), Kind::Group) => (602, "GROUP_NOT_JOINED", "not a member of the group"),
+        ((false, _), Kind::Room) => (702, "CHATROOM_NOT_JOINED", "not a member of the room"),
+        ((true, true), _) => (215, "USER_MUTED", "the sender is muted"),
+        ((true, false), _) => return None,
+    };
+    Some(ClientSend::Blocked {
+        code,
+        name: name.into(),
+        message: message.into(),
+        callback: None,
+    })
 }
 
 fn chat_name(chat: ChatKind) -> &'static str {
