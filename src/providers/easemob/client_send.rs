@@ -215,7 +215,8 @@ fn rule_for(tenant: &Tenant, chat: ChatKind) -> Option<&PreSend> {
     })
 }
 
-/// The body and `ext` the answer's `payload` asked for: a text message's `msg`, any `ext`.
+/// The body and `ext` the answer's `payload` asked for: a text message's `msg`, the `ext` of
+/// any message but a command (which cannot be changed).
 fn changed(
     m: &pre_send::Message<'_>,
     msg: Option<String>,
@@ -226,6 +227,7 @@ fn changed(
         body.insert("msg".into(), Value::String(text));
         to_raw_value(&body).ok()
     });
+    let ext = ext.filter(|_| m.kind != MsgKind::Cmd);
     (body, ext.and_then(|e| to_raw_value(&e).ok()))
 }
 
