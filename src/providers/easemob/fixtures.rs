@@ -1,9 +1,10 @@
 //! Easemob fixtures: the tenants (org/app pairs) the server hosts, their credentials, users,
-//! token lifetime, registration mode and limits. The built-in file is
+//! token lifetime, registration mode, limits and callback rules (see [`super::callback_rules`]). The built-in file is
 //! `fixtures/easemob/tenants.json`; `--fixtures DIR` replaces it with `DIR/easemob/tenants.json`.
 //! Every field is documented in `fixtures/README.md`; a missing field takes the value of
 //! `defaults`, then the built-in default.
 
+use super::callback_rules::{check as check_rules, Rule};
 use crate::core::{created, fixtures};
 use crate::providers::Fixture;
 use serde::Deserialize;
@@ -39,6 +40,7 @@ struct TenantFixture {
     max_stored_file_bytes: Option<u64>,
     limits: Option<LimitsFixture>,
     users: Option<Vec<UserFixture>>,
+    callback_rules: Option<Vec<Rule>>,
 }
 
 /// A user that exists from the start.
@@ -153,6 +155,9 @@ pub struct Settings {
     pub limits: Limits,
     #[serde(skip)]
     pub users: Vec<UserFixture>,
+    /// The callback rules (none: no callback is sent).
+    #[serde(default)]
+    pub callback_rules: Vec<Rule>,
 }
 
 /// The loaded fixtures: settings per `org/app`, and those of tenants created on first use.
@@ -168,6 +173,7 @@ impl Fixtures {
         let file: File = serde_json::from_str(text).map_err(|e| e.to_string())?;
         check_users(&file.defaults, "defaults")?;
         let defaults = Settings::builtin().merged(&file.defaults);
+        check_rules(&defaults.callback_rules).map_err(|e| format!("defaults: {e}"))?;
         let mut loaded = Self::new(defaults);
         for t in &file.tenants {
             let (key, settings) = loaded.listed(t)?;
@@ -192,7 +198,9 @@ impl Fixtures {
             }
         }
         check_users(t, &key)?;
-        Ok((key, self.defaults.merged(t)))
+        let settings = self.defaults.merged(t);
+        check_rules(&settings.callback_rules).map_err(|e| format!("tenant {key}: {e}"))?;
+        Ok((key, settings))
     }
 
     /// The key and settings of a tenant created at run time from `fixture`, one entry of the
@@ -256,6 +264,7 @@ impl Settings {
             max_stored_file_bytes: 100 * 1024 * 1024,
             limits: Limits::documented(),
             users: Vec::new(),
+            callback_rules: Vec::new(),
         }
     }
 
@@ -280,6 +289,8 @@ impl Settings {
                 .as_ref()
                 .map_or(self.limits, |l| self.limits.merged(l)),
             users: f.users.clone().unwrap_or_else(|| self.users.clone()),
+            callback_rules: (f.callback_rules.clone())
+                .unwrap_or_else(|| self.callback_rules.clone()),
         }
     }
 }

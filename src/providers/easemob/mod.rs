@@ -7,6 +7,8 @@
 mod account_routes;
 mod auth;
 mod call;
+mod callback_message;
+mod callback_rules;
 mod chat_joined;
 mod chat_members;
 mod chat_store;
@@ -29,6 +31,8 @@ mod mute_store;
 mod mutes;
 mod offline;
 mod offline_store;
+mod post_send;
+mod pre_send;
 mod recall;
 mod relation_store;
 mod relations;

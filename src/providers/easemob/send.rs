@@ -6,10 +6,12 @@
 use super::call::Call;
 use super::error::EasemobError;
 use super::json;
+use super::post_send::Source;
 use super::tenant::{Target, Tenant};
 use super::validate::{self, MsgKind};
 use super::wire::Meta;
 use crate::core::journal::{MessageId, MessageType, Record};
+use crate::core::Core;
 use actix_web::{web, HttpResponse};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde::Deserialize;
@@ -57,6 +59,8 @@ pub struct Outgoing<'a> {
     pub audience: Audience,
     pub from: &'a str,
     pub to: &'a [Cow<'a, str>],
+    /// The members chosen by a targeted group or room message.
+    pub users: &'a [Cow<'a, str>],
     pub kind: MsgKind,
     pub body: &'a RawValue,
     pub ext: Option<&'a RawValue>,
@@ -176,6 +180,7 @@ fn outgoing<'a>(
         audience,
         from,
         to,
+        users: body.users.as_deref().unwrap_or_default(),
         kind,
         body: validated_body(kind, body.body, body.ext)?,
         ext: body.ext,
@@ -232,7 +237,10 @@ pub fn deliver<'a>(
     }
     let ids = call.state.message_ids.take(call.now_ms, recipients.len());
     let pairs: Vec<(&str, u64)> = recipients.into_iter().zip(ids).collect();
-    record(call, &*call.keep()?, out, &pairs);
+    let tenant = call.keep()?;
+    let core = &call.state.core;
+    record(core, &tenant, out, &pairs, call.now_ms);
+    super::post_send::fire(core, &tenant, out, &pairs, call.now_ms, Source::Rest);
     Ok(pairs)
 }
 
@@ -248,7 +256,14 @@ fn distinct<'a>(to: &'a [Cow<'a, str>]) -> Vec<&'a str> {
         .collect()
 }
 
-fn record(call: &Call, tenant: &Tenant, out: &Outgoing<'_>, pairs: &[(&str, u64)]) {
+/// Journals one record per message of `pairs` (recipient, id) received at `now_ms`.
+pub fn record(
+    core: &Core,
+    tenant: &Tenant,
+    out: &Outgoing<'_>,
+    pairs: &[(&str, u64)],
+    now_ms: i64,
+) {
     let from: Arc<str> = Arc::from(out.from);
     let content: Arc<str> = Arc::from(out.body.get());
     let ext: Option<Arc<str>> = out.ext.map(|e| Arc::from(e.get()));
@@ -262,8 +277,8 @@ fn record(call: &Call, tenant: &Tenant, out: &Outgoing<'_>, pairs: &[(&str, u64)
         kind: MessageType::Name(out.kind.name()),
         content: content.clone(),
         ext: ext.clone(),
-        received_at_ms: call.now_ms,
+        received_at_ms: now_ms,
         recalled: false,
     });
-    call.state.core.journal.append(&tenant.journal, records);
+    core.journal.append(&tenant.journal, records);
 }
