@@ -123,7 +123,10 @@ fn ids_of(hit: &Hit) -> (Value, Value) {
 /// Asserts the hit is Go's POST to `path` with OpenIM's headers.
 fn assert_request(hit: &Hit, path: &str) {
     assert_eq!((hit.method.as_str(), hit.path.as_str()), ("POST", path));
-    assert_eq!(hit.header("content-type"), "application/json; charset=utf-8");
+    assert_eq!(
+        hit.header("content-type"),
+        "application/json; charset=utf-8"
+    );
     assert_eq!(hit.header("operationid"), OPERATION_ID);
     assert_eq!(hit.header("user-agent"), "Go-http-client/1.1");
 }
@@ -144,7 +147,8 @@ async fn pulled(app: &TestApp, token: &str, user: &str, conversation: &str) -> V
 async fn a_single_before_hook_gets_every_field_in_go_order_escaped_and_an_empty_reply_lets_it_through(
 ) {
     let receiver = Receiver::start_json(200, json!({})).await;
-    let (app, admin_token) = hooked(enabled(&receiver.url, &["beforeSendSingleMsg"], json!({}))).await;
+    let (app, admin_token) =
+        hooked(enabled(&receiver.url, &["beforeSendSingleMsg"], json!({}))).await;
     let im = Im::new(&app);
     let mut body = text("alice", "bob", "hi");
     for (k, v) in [
@@ -177,31 +181,53 @@ async fn a_single_before_hook_gets_every_field_in_go_order_escaped_and_an_empty_
     assert_eq!(listing["total"], 1, "{listing}");
     assert_eq!(
         (&attempt["event"], &attempt["tenant"], &attempt["outcome"]),
-        (&json!("beforeSendSingleMsg"), &json!("default"), &json!("delivered"))
+        (
+            &json!("beforeSendSingleMsg"),
+            &json!("default"),
+            &json!("delivered")
+        )
     );
     assert_eq!(
         attempt["url"],
         format!("{}/cb/callbackBeforeSendSingleMsgCommand", receiver.url)
     );
-    let names: Vec<&String> = attempt["request"]["headers"].as_object().unwrap().keys().collect();
+    let names: Vec<&String> = attempt["request"]["headers"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
     assert_eq!(names, ["User-Agent", "Content-Type", "Operationid"]);
-    assert_eq!(pulled(&app, &admin_token, "bob", "si_alice_bob").await.len(), 1);
+    assert_eq!(
+        pulled(&app, &admin_token, "bob", "si_alice_bob")
+            .await
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
 async fn an_after_single_hook_is_queued_once_the_message_is_stored() {
     let receiver = Receiver::start(200).await;
-    let (app, admin_token) = hooked(enabled(&receiver.url, &["afterSendSingleMsg"], json!({}))).await;
-    let sent = Im::new(&app).send_ok(&admin_token, &text("alice", "bob", "hi")).await;
+    let (app, admin_token) =
+        hooked(enabled(&receiver.url, &["afterSendSingleMsg"], json!({}))).await;
+    let sent = Im::new(&app)
+        .send_ok(&admin_token, &text("alice", "bob", "hi"))
+        .await;
 
     let attempts = wait_for(&app, 1, "event=afterSendSingleMsg").await;
-    assert_eq!(attempts[0]["outcome"], "delivered", "the answer is not read");
+    assert_eq!(
+        attempts[0]["outcome"], "delivered",
+        "the answer is not read"
+    );
     let hits = receiver.hits();
     assert_eq!(hits.len(), 1);
     assert_request(&hits[0], "/cb/callbackAfterSendSingleMsgCommand");
     let ids = (sent["serverMsgID"].clone(), sent["clientMsgID"].clone());
     let fields = text_fields("alice", "callbackAfterSendSingleMsgCommand", &ids);
-    assert_eq!(body_text(&hits[0]), expected(&fields, Some(("recvID", "bob"))));
+    assert_eq!(
+        body_text(&hits[0]),
+        expected(&fields, Some(("recvID", "bob")))
+    );
 }
 
 #[tokio::test]
@@ -209,7 +235,9 @@ async fn an_admin_sender_skips_the_single_before_hook_but_not_the_after_hook() {
     let receiver = Receiver::start_json(200, json!({"actionCode": 0, "nextCode": 1})).await;
     let hooks = ["beforeSendSingleMsg", "afterSendSingleMsg"];
     let (app, admin_token) = hooked(enabled(&receiver.url, &hooks, json!({}))).await;
-    Im::new(&app).send_ok(&admin_token, &text(ADMIN, "bob", "hi")).await;
+    Im::new(&app)
+        .send_ok(&admin_token, &text(ADMIN, "bob", "hi"))
+        .await;
 
     wait_for(&app, 1, "event=afterSendSingleMsg").await;
     let listing = callbacks(&app, "").await;
@@ -219,11 +247,16 @@ async fn an_admin_sender_skips_the_single_before_hook_but_not_the_after_hook() {
 #[tokio::test]
 async fn a_batch_send_calls_the_before_hook_per_receiver_and_lists_the_refused_ones() {
     let receiver = Receiver::start_json(200, json!({})).await;
-    let (app, admin_token) = hooked(enabled(&receiver.url, &["beforeSendSingleMsg"], json!({}))).await;
+    let (app, admin_token) =
+        hooked(enabled(&receiver.url, &["beforeSendSingleMsg"], json!({}))).await;
     let im = Im::new(&app);
     let mut body = text("alice", "bob", "hi");
     body["recvIDs"] = json!(["bob", ADMIN]);
-    let data = ok_data(im.post("/msg/batch_send_msg", Some(&admin_token), &body).await).await;
+    let data = ok_data(
+        im.post("/msg/batch_send_msg", Some(&admin_token), &body)
+            .await,
+    )
+    .await;
     assert_eq!(data["results"].as_array().unwrap().len(), 2, "{data}");
     let recv: Vec<Value> = (receiver.hits().iter())
         .map(|h| serde_json::from_slice::<Value>(&h.body).unwrap()["recvID"].clone())
@@ -231,8 +264,15 @@ async fn a_batch_send_calls_the_before_hook_per_receiver_and_lists_the_refused_o
     assert_eq!(recv, [json!("bob"), json!(ADMIN)]);
 
     receiver.answer_body(br#"{"actionCode":0,"nextCode":1,"errCode":5001}"#);
-    let data = ok_data(im.post("/msg/batch_send_msg", Some(&admin_token), &body).await).await;
-    assert_eq!(data, json!({"results": null, "failedUserIDs": ["bob", ADMIN]}));
+    let data = ok_data(
+        im.post("/msg/batch_send_msg", Some(&admin_token), &body)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        data,
+        json!({"results": null, "failedUserIDs": ["bob", ADMIN]})
+    );
 }
 
 // ------------------------------------------------------------------------------------------
@@ -245,7 +285,9 @@ async fn group_hooks_carry_the_group_id_and_fire_for_an_admin_sender_too() {
     let (app, admin_token) = hooked(enabled(&receiver.url, &hooks, json!({}))).await;
     let im = Im::new(&app);
     im.create_group(&admin_token, "g1", "alice", &["bob"]).await;
-    let sent = im.send_ok(&admin_token, &group_text("bob", "g1", "hi")).await;
+    let sent = im
+        .send_ok(&admin_token, &group_text("bob", "g1", "hi"))
+        .await;
     wait_for(&app, 1, "event=afterSendGroupMsg").await;
 
     let hits = receiver.hits();
@@ -263,7 +305,8 @@ async fn group_hooks_carry_the_group_id_and_fire_for_an_admin_sender_too() {
         assert_eq!(body_text(hit), expected(&fields, Some(("groupID", "g1"))));
     }
 
-    im.send_ok(&admin_token, &group_text(ADMIN, "g1", "hi")).await;
+    im.send_ok(&admin_token, &group_text(ADMIN, "g1", "hi"))
+        .await;
     let before = callbacks(&app, "event=beforeSendGroupMsg").await;
     assert_eq!(before["total"], 2, "{before}");
 }
@@ -292,20 +335,55 @@ async fn a_refusal_reaches_the_sender_as_the_rpc_layer_passes_it_on() {
     let (app, admin_token) = hooked(enabled(&receiver.url, &hooks, json!({}))).await;
     let im = Im::new(&app);
     let rows = [
-        ("code, text and detail", json!({"errCode": 5001, "errMsg": "blocked", "errDlt": "by policy"}), 5001, "blocked", "by policy"),
-        ("no detail: the text", json!({"errCode": 5002, "errMsg": "blocked"}), 5002, "blocked", "blocked"),
-        ("code 0: 500", json!({"errCode": 0, "errMsg": "no"}), 500, "no", "no"),
-        ("negative code, no text: the error's own", json!({"errCode": -3}), 500, "-3 ", "-3 "),
-        ("no text, a detail", json!({"errCode": 5003, "errDlt": "d"}), 5003, "5003  d", "d"),
+        (
+            "code, text and detail",
+            json!({"errCode": 5001, "errMsg": "blocked", "errDlt": "by policy"}),
+            5001,
+            "blocked",
+            "by policy",
+        ),
+        (
+            "no detail: the text",
+            json!({"errCode": 5002, "errMsg": "blocked"}),
+            5002,
+            "blocked",
+            "blocked",
+        ),
+        (
+            "code 0: 500",
+            json!({"errCode": 0, "errMsg": "no"}),
+            500,
+            "no",
+            "no",
+        ),
+        (
+            "negative code, no text: the error's own",
+            json!({"errCode": -3}),
+            500,
+            "-3 ",
+            "-3 ",
+        ),
+        (
+            "no text, a detail",
+            json!({"errCode": 5003, "errDlt": "d"}),
+            5003,
+            "5003  d",
+            "d",
+        ),
     ];
     for (case, fields, code, msg, dlt) in rows {
         let mut reply = json!({"actionCode": 0, "nextCode": 1});
-        reply.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
+        reply
+            .as_object_mut()
+            .unwrap()
+            .extend(fields.as_object().unwrap().clone());
         receiver.answer_body(reply.to_string().as_bytes());
         let resp = im.send(&admin_token, &text("alice", "bob", "hi")).await;
         assert_refused(case, resp, 200, code, msg, dlt).await;
     }
-    assert!(pulled(&app, &admin_token, "bob", "si_alice_bob").await.is_empty());
+    assert!(pulled(&app, &admin_token, "bob", "si_alice_bob")
+        .await
+        .is_empty());
     let listing = callbacks(&app, "").await;
     assert_eq!(listing["total"], 5, "only before hooks: {listing}");
 }
@@ -313,14 +391,27 @@ async fn a_refusal_reaches_the_sender_as_the_rpc_layer_passes_it_on() {
 #[tokio::test]
 async fn any_other_json_reply_and_any_status_let_the_send_through() {
     let receiver = Receiver::start(200).await;
-    let (app, admin_token) = hooked(enabled(&receiver.url, &["beforeSendSingleMsg"], json!({}))).await;
+    let (app, admin_token) =
+        hooked(enabled(&receiver.url, &["beforeSendSingleMsg"], json!({}))).await;
     let im = Im::new(&app);
     let rows: [(&str, u16, &[u8]); 5] = [
-        ("actionCode 1", 200, br#"{"actionCode":1,"nextCode":1,"errCode":5001}"#),
-        ("nextCode 0", 200, br#"{"actionCode":0,"nextCode":0,"errCode":5001}"#),
+        (
+            "actionCode 1",
+            200,
+            br#"{"actionCode":1,"nextCode":1,"errCode":5001}"#,
+        ),
+        (
+            "nextCode 0",
+            200,
+            br#"{"actionCode":0,"nextCode":0,"errCode":5001}"#,
+        ),
         ("null", 200, b"null"),
         ("status 500", 500, b"{}"),
-        ("unknown keys, another case", 404, br#"{"ActionCode":2,"NEXTCODE":1,"x":[1]}"#),
+        (
+            "unknown keys, another case",
+            404,
+            br#"{"ActionCode":2,"NEXTCODE":1,"x":[1]}"#,
+        ),
     ];
     for (case, status, reply) in rows {
         receiver.answer(status);
@@ -328,13 +419,19 @@ async fn any_other_json_reply_and_any_status_let_the_send_through() {
         let data = ok_data(im.send(&admin_token, &text("alice", "bob", "hi")).await).await;
         assert!(is_md5_hex(&data["serverMsgID"]), "case {case}: {data}");
     }
-    assert_eq!(pulled(&app, &admin_token, "bob", "si_alice_bob").await.len(), 5);
+    assert_eq!(
+        pulled(&app, &admin_token, "bob", "si_alice_bob")
+            .await
+            .len(),
+        5
+    );
 }
 
 #[tokio::test]
 async fn an_answer_that_is_not_the_json_of_the_reply_fails_the_send_with_90007() {
     let receiver = Receiver::start(200).await;
-    let (app, admin_token) = hooked(enabled(&receiver.url, &["beforeSendSingleMsg"], json!({}))).await;
+    let (app, admin_token) =
+        hooked(enabled(&receiver.url, &["beforeSendSingleMsg"], json!({}))).await;
     let im = Im::new(&app);
     let rows: [(&str, &[u8], &str); 4] = [
         ("empty", b"", "unexpected end of JSON input"),
@@ -348,18 +445,24 @@ async fn an_answer_that_is_not_the_json_of_the_reply_fails_the_send_with_90007()
         let dlt = format!("{text_of_go} response format error");
         assert_refused(case, resp, 200, 90007, "DataError", &dlt).await;
     }
-    assert!(pulled(&app, &admin_token, "bob", "si_alice_bob").await.is_empty());
+    assert!(pulled(&app, &admin_token, "bob", "si_alice_bob")
+        .await
+        .is_empty());
 }
 
 #[tokio::test]
 async fn a_hook_that_never_answers_within_its_timeout_fails_the_send_with_90004() {
     let receiver = Receiver::start(0).await;
     let hooks = ["beforeSendSingleMsg", "afterSendSingleMsg"];
-    let settings = enabled(&receiver.url, &hooks, json!({"timeout": 1, "failedContinue": true}));
+    let mut settings = enabled(&receiver.url, &hooks, json!({"timeout": 1}));
+    settings["beforeSendSingleMsg"]["failedContinue"] = json!(true);
     let (app, admin_token) = hooked(settings).await;
-    let resp = Im::new(&app).send(&admin_token, &text("alice", "bob", "hi")).await;
+    let resp = Im::new(&app)
+        .send(&admin_token, &text("alice", "bob", "hi"))
+        .await;
     let url = format!("{}/cb/callbackBeforeSendSingleMsgCommand", receiver.url);
-    let dlt = format!("Post \"{url}\": context deadline exceeded HTTP request failed, post url={url}");
+    let dlt =
+        format!("Post \"{url}\": context deadline exceeded HTTP request failed, post url={url}");
     assert_refused("time-out", resp, 200, 90004, "NetworkError", &dlt).await;
     let listing = callbacks(&app, "").await;
     assert_eq!(listing["total"], 1, "{listing}");
@@ -373,7 +476,9 @@ async fn a_refused_connection_fails_the_send_with_90004_in_go_s_words() {
         "url": url, "beforeSendSingleMsg": {"enable": true}
     }))
     .await;
-    let resp = Im::new(&app).send(&admin_token, &text("alice", "bob", "hi")).await;
+    let resp = Im::new(&app)
+        .send(&admin_token, &text("alice", "bob", "hi"))
+        .await;
     let full = format!("{url}/callbackBeforeSendSingleMsgCommand");
     let address = url.trim_start_matches("http://").trim_end_matches("/copy");
     let dlt = format!(
@@ -409,19 +514,36 @@ async fn modify_changes_the_stored_message_and_what_the_after_hook_and_search_se
     assert_eq!(body_text(&hits[0]), expected(&modify, None), "no recvID");
     let after: Value = serde_json::from_slice(&hits[1].body).unwrap();
     assert_eq!(
-        (&after["content"], &after["clientMsgID"], &after["atUserList"], &after["ex"]),
-        (&json!("{\"content\":\"changed\"}"), &json!("mod-client"), &json!(["alice"]), &json!("new-ex"))
+        (
+            &after["content"],
+            &after["clientMsgID"],
+            &after["atUserList"],
+            &after["ex"]
+        ),
+        (
+            &json!("{\"content\":\"changed\"}"),
+            &json!("mod-client"),
+            &json!(["alice"]),
+            &json!("new-ex")
+        )
     );
 
     let msgs = pulled(&app, &admin_token, "bob", "si_alice_bob").await;
     assert_eq!(unbase64(&msgs[0]["content"]), "{\"content\":\"changed\"}");
     assert_eq!(
-        (&msgs[0]["ex"], &msgs[0]["senderNickname"], &msgs[0]["clientMsgID"]),
+        (
+            &msgs[0]["ex"],
+            &msgs[0]["senderNickname"],
+            &msgs[0]["clientMsgID"]
+        ),
         (&json!("new-ex"), &json!("Mod"), &json!("mod-client"))
     );
     let page = json!({"pagination": {"pageNumber": 1, "showNumber": 20}});
     let found = im.search(&admin_token, &page).await;
-    assert_eq!(found["chatLogs"][0]["chatLog"]["content"], "{\"content\":\"changed\"}");
+    assert_eq!(
+        found["chatLogs"][0]["chatLog"]["content"],
+        "{\"content\":\"changed\"}"
+    );
 }
 
 #[tokio::test]
@@ -439,7 +561,8 @@ async fn modify_is_called_for_text_only_and_can_refuse_or_panic_the_rpc() {
 
     receiver.answer_body(br#"{"offlinePushInfo":{"title":"t"}}"#);
     let resp = im.send(&admin_token, &text("alice", "bob", "hi")).await;
-    let panic = "Error: 500 panic error runtime error: invalid memory address or nil pointer dereference";
+    let panic =
+        "Error: 500 panic error runtime error: invalid memory address or nil pointer dereference";
     assert_refused("no offlinePushInfo to write into", resp, 200, 2, panic, "").await;
     let mut with_push = text("alice", "bob", "hi");
     with_push["offlinePushInfo"] = json!({"title": "old"});
@@ -467,10 +590,17 @@ async fn type_filters_and_attention_ids_choose_the_messages_called_back() {
     let im = Im::new(&app);
     let pic = json!({"uuid": "u1", "type": "png", "size": 2048, "width": 640, "height": 480, "url": "http://f/p.png"});
     let picture = json!({"sourcePath": "/p.png", "sourcePicture": pic, "bigPicture": pic, "snapshotPicture": pic});
-    im.send_ok(&admin_token, &message("alice", "bob", 102, picture)).await;
-    im.send_ok(&admin_token, &text(SECOND_ADMIN, "alice", "nobody watched")).await;
-    im.send_ok(&admin_token, &text("bob", "alice", "bob sends")).await;
-    im.send_ok(&admin_token, &message("alice", "bob", 110, json!({"data": "d"}))).await;
+    im.send_ok(&admin_token, &message("alice", "bob", 102, picture))
+        .await;
+    im.send_ok(&admin_token, &text(SECOND_ADMIN, "alice", "nobody watched"))
+        .await;
+    im.send_ok(&admin_token, &text("bob", "alice", "bob sends"))
+        .await;
+    im.send_ok(
+        &admin_token,
+        &message("alice", "bob", 110, json!({"data": "d"})),
+    )
+    .await;
 
     wait_for(&app, 2, "event=afterSendSingleMsg").await;
     let mut events: Vec<(String, i64)> = (receiver.hits().iter())
@@ -498,19 +628,35 @@ async fn nothing_is_sent_when_disabled_nor_for_notifications_and_typing_is_refus
     im.send_ok(&admin_token, &text("alice", "bob", "hi")).await;
 
     let all = [
-        "beforeSendSingleMsg", "afterSendSingleMsg", "beforeSendGroupMsg",
-        "afterSendGroupMsg", "beforeMsgModify",
+        "beforeSendSingleMsg",
+        "afterSendSingleMsg",
+        "beforeSendGroupMsg",
+        "afterSendGroupMsg",
+        "beforeMsgModify",
     ];
     let (app, admin_token) = hooked(enabled(&receiver.url, &all, json!({}))).await;
     let im = Im::new(&app);
     let oa = json!({"notificationName": "n", "notificationType": 1, "text": "t"});
-    im.send_ok(&admin_token, &message(ADMIN, "alice", 1400, oa)).await;
+    im.send_ok(&admin_token, &message(ADMIN, "alice", 1400, oa))
+        .await;
     let typing = message("alice", "bob", 113, json!({"msgTips": "typing"}));
-    assert_refused("typing", im.send(&admin_token, &typing).await, 200, 1001, "ArgsError", "").await;
+    assert_refused(
+        "typing",
+        im.send(&admin_token, &typing).await,
+        200,
+        1001,
+        "ArgsError",
+        "",
+    )
+    .await;
     im.send_ok(&admin_token, &text(ADMIN, "bob", "last")).await;
 
     wait_for(&app, 1, "event=afterSendSingleMsg").await;
-    assert_eq!(receiver.hits().len(), 2, "modify and after of the last text only");
+    assert_eq!(
+        receiver.hits().len(),
+        2,
+        "modify and after of the last text only"
+    );
 }
 
 #[tokio::test]
@@ -528,7 +674,10 @@ async fn webhooks_come_with_a_tenant_created_through_the_admin_api() {
     im.send_ok(&token, &text("alice", "bob", "hi")).await;
     let attempts = wait_for(&app, 1, "tenant=hooked").await;
     assert_eq!(attempts[0]["event"], "afterSendSingleMsg");
-    assert_eq!(receiver.hits()[0].path, "/callbackAfterSendSingleMsgCommand");
+    assert_eq!(
+        receiver.hits()[0].path,
+        "/callbackAfterSendSingleMsgCommand"
+    );
 }
 
 /// Webhook settings the server refuses, and a word of each refusal.
@@ -536,11 +685,23 @@ fn bad_settings() -> Vec<(Value, &'static str)> {
     vec![
         (json!({"url": "https://example.com/cb"}), "http://"),
         (json!({"url": "ftp://x"}), "http://"),
-        (json!({"url": "http://x", "beforeSendSingleMsg": {"timeout": -1}}), "timeout"),
-        (json!({"url": "http://x", "afterSendGroupMsg": {"timeout": 61}}), "timeout"),
+        (
+            json!({"url": "http://x", "beforeSendSingleMsg": {"timeout": -1}}),
+            "timeout",
+        ),
+        (
+            json!({"url": "http://x", "afterSendGroupMsg": {"timeout": 61}}),
+            "timeout",
+        ),
         (json!({"beforeMsgModify": {"enable": true}}), "url is empty"),
-        (json!({"url": "http://x", "beforeSendSingleMessage": {}}), "unknown field"),
-        (json!({"url": "http://x", "afterSendSingleMsg": {"allowedTypes": [true]}}), "webhooks"),
+        (
+            json!({"url": "http://x", "beforeSendSingleMessage": {}}),
+            "unknown field",
+        ),
+        (
+            json!({"url": "http://x", "afterSendSingleMsg": {"allowedTypes": [true]}}),
+            "list content types",
+        ),
     ]
 }
 

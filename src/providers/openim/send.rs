@@ -290,7 +290,8 @@ fn store(op: &Op<'_>, out: &Outgoing, msg: MsgData) -> Sent {
         tenant.messages.append(&conversation, msg, &members, max);
     }
     let core = &op.call.state.core;
-    core.journal.append(&tenant.journal, std::iter::once(record));
+    core.journal
+        .append(&tenant.journal, std::iter::once(record));
     sent
 }
 

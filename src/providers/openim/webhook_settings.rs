@@ -78,23 +78,20 @@ impl Default for AfterConfig {
     }
 }
 
-/// A list of content types: strings as in the yml (`"101"`, `"1000-5000"`), numbers taken as
+/// A list of content types: strings as in the yml (`"101"`, `"1000-5000"`), integers taken as
 /// their text.
 fn type_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Entry {
-        Text(String),
-        Number(i64),
-    }
-    let entries = Vec::<Entry>::deserialize(d)?;
-    Ok(entries
+    let entries = Vec::<serde_json::Value>::deserialize(d)?;
+    entries
         .into_iter()
-        .map(|e| match e {
-            Entry::Text(t) => t,
-            Entry::Number(n) => n.to_string(),
+        .map(|entry| match entry {
+            serde_json::Value::String(text) => Ok(text),
+            serde_json::Value::Number(n) if n.is_i64() => Ok(n.to_string()),
+            other => Err(serde::de::Error::custom(format!(
+                "allowedTypes and deniedTypes list content types (\"101\" or \"1000-5000\"), not {other}"
+            ))),
         })
-        .collect())
+        .collect()
 }
 
 impl Webhooks {
@@ -102,7 +99,10 @@ impl Webhooks {
     /// 0 to 60 s, a hook enabled without a URL.
     pub fn check(&self) -> Result<(), String> {
         let url = &self.url;
-        if !url.is_empty() && !(url.starts_with("http://") && url.len() > "http://".len()) {
+        let http = url
+            .strip_prefix("http://")
+            .is_some_and(|rest| !rest.is_empty());
+        if !url.is_empty() && !http {
             return Err(format!("webhooks.url {url:?} is not an http:// URL"));
         }
         for (name, enable, timeout) in self.hooks() {
@@ -112,7 +112,9 @@ impl Webhooks {
                 ));
             }
             if enable && url.is_empty() {
-                return Err(format!("webhooks.{name} is enabled but webhooks.url is empty"));
+                return Err(format!(
+                    "webhooks.{name} is enabled but webhooks.url is empty"
+                ));
             }
         }
         Ok(())
@@ -197,7 +199,10 @@ mod tests {
         assert!(in_interval(101, &list(&["+101"])));
         assert!(in_interval(1400, &list(&["1000-5000"])));
         assert!(in_interval(5000, &list(&["1000-5000"])));
-        assert!(!in_interval(101, &list(&["-101", "100-200-300", "x-200", " 101"])));
+        assert!(!in_interval(
+            101,
+            &list(&["-101", "100-200-300", "x-200", " 101"])
+        ));
         assert!(in_interval(101, &list(&["x", "101-101"])));
     }
 }

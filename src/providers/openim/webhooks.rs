@@ -72,7 +72,15 @@ pub async fn before_send(op: &Op<'_>, m: &MsgData) -> Result<(), OpenImError> {
         GROUP => (&BEFORE_GROUP, &hooks.before_send_group_msg),
         _ => return Ok(()),
     };
-    if !config.enable || !passes(m.content_type, ids(m), &[], &config.allowed_types, &config.denied_types) {
+    if !config.enable
+        || !passes(
+            m.content_type,
+            ids(m),
+            &[],
+            &config.allowed_types,
+            &config.denied_types,
+        )
+    {
         return Ok(());
     }
     call(op, hook, config.timeout, m).await.map(drop)
@@ -85,7 +93,13 @@ pub async fn modify(op: &Op<'_>, m: &mut MsgData) -> Result<(), OpenImError> {
     if !config.enable || m.content_type != TEXT {
         return Ok(());
     }
-    if !passes(m.content_type, ids(m), &[], &config.allowed_types, &config.denied_types) {
+    if !passes(
+        m.content_type,
+        ids(m),
+        &[],
+        &config.allowed_types,
+        &config.denied_types,
+    ) {
         return Ok(());
     }
     let reply = call(op, &MODIFY, config.timeout, m).await?;
@@ -101,7 +115,11 @@ pub fn after_send(op: &Op<'_>, m: &MsgData) -> Option<Delivery> {
         GROUP => (&AFTER_GROUP, &hooks.after_send_group_msg),
         _ => return None,
     };
-    let (attention, allowed, denied) = (&config.attention_ids, &config.allowed_types, &config.denied_types);
+    let (attention, allowed, denied) = (
+        &config.attention_ids,
+        &config.allowed_types,
+        &config.denied_types,
+    );
     if !config.enable || !passes(m.content_type, ids(m), attention, allowed, denied) {
         return None;
     }
@@ -169,7 +187,11 @@ fn judge(done: Exchanged, url: &str, timeout: i64, shape: Shape) -> Result<Reply
     let reply = body::decode(&answer.body, shape)
         .map_err(|text| OpenImError::data(format!("{text} response format error")))?;
     if reply.stops() {
-        return Err(OpenImError::webhook(reply.err_code, reply.err_msg, reply.err_dlt));
+        return Err(OpenImError::webhook(
+            reply.err_code,
+            reply.err_msg,
+            reply.err_dlt,
+        ));
     }
     Ok(reply)
 }
@@ -189,8 +211,13 @@ fn failure(url: &str, error: &str) -> String {
         return error.to_owned();
     }
     let parsed = reqwest::Url::parse(url).ok();
-    let host = parsed.as_ref().and_then(|u| u.host_str()).unwrap_or_default();
-    let port = parsed.as_ref().and_then(reqwest::Url::port_or_known_default);
+    let host = parsed
+        .as_ref()
+        .and_then(|u| u.host_str())
+        .unwrap_or_default();
+    let port = parsed
+        .as_ref()
+        .and_then(reqwest::Url::port_or_known_default);
     format!(
         "dial tcp {host}:{}: connect: connection refused",
         port.unwrap_or(80)
