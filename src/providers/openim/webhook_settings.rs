@@ -150,18 +150,26 @@ pub fn client_limited(timeout: i64) -> bool {
     !(1..CLIENT_TIMEOUT_S).contains(&timeout)
 }
 
-/// `filterMsg`: with `attention` set, the sender or the receiver must be in it; with `allowed`
-/// set, the content type must be in it; it must not be in `denied`.
-pub fn passes(
-    content_type: i32,
-    ids: [&str; 2],
-    attention: &[String],
-    allowed: &[String],
-    denied: &[String],
-) -> bool {
-    if !attention.is_empty() && !attention.iter().any(|a| ids.contains(&a.as_str())) {
-        return false;
+impl BeforeConfig {
+    /// Whether the hook is called for a message of `content_type` (`filterBeforeMsg`).
+    pub fn wants(&self, content_type: i32) -> bool {
+        self.enable && types_pass(content_type, &self.allowed_types, &self.denied_types)
     }
+}
+
+impl AfterConfig {
+    /// Whether the hook is called for a message of `content_type` from `sender` to
+    /// `receiver` (`filterAfterMsg`): with `attentionIds`, one of them must be listed.
+    pub fn wants(&self, content_type: i32, sender: &str, receiver: &str) -> bool {
+        let ids = &self.attention_ids;
+        self.enable
+            && (ids.is_empty() || ids.iter().any(|id| id == sender || id == receiver))
+            && types_pass(content_type, &self.allowed_types, &self.denied_types)
+    }
+}
+
+/// With `allowed` set, the content type must be in it; it must not be in `denied`.
+fn types_pass(content_type: i32, allowed: &[String], denied: &[String]) -> bool {
     if !allowed.is_empty() && !in_interval(content_type, allowed) {
         return false;
     }

@@ -12,7 +12,7 @@ use super::error::OpenImError;
 use super::msg_store::MsgData;
 use super::op::Op;
 use super::webhook_body::{self as body, Extra, Reply, Shape};
-use super::webhook_settings::{client_limited, passes, wait};
+use super::webhook_settings::{client_limited, wait};
 use crate::core::callbacks::{Delivery, Exchanged, Outcome, ANSWER_KEPT};
 use std::sync::Arc;
 
@@ -72,15 +72,7 @@ pub async fn before_send(op: &Op<'_>, m: &MsgData) -> Result<(), OpenImError> {
         GROUP => (&BEFORE_GROUP, &hooks.before_send_group_msg),
         _ => return Ok(()),
     };
-    if !config.enable
-        || !passes(
-            m.content_type,
-            ids(m),
-            &[],
-            &config.allowed_types,
-            &config.denied_types,
-        )
-    {
+    if !config.wants(m.content_type) {
         return Ok(());
     }
     call(op, hook, config.timeout, m).await.map(drop)
@@ -90,16 +82,7 @@ pub async fn before_send(op: &Op<'_>, m: &MsgData) -> Result<(), OpenImError> {
 /// filters; the message then has the values the answer gives.
 pub async fn modify(op: &Op<'_>, m: &mut MsgData) -> Result<(), OpenImError> {
     let config = &op.tenant.settings.webhooks.before_msg_modify;
-    if !config.enable || m.content_type != TEXT {
-        return Ok(());
-    }
-    if !passes(
-        m.content_type,
-        ids(m),
-        &[],
-        &config.allowed_types,
-        &config.denied_types,
-    ) {
+    if m.content_type != TEXT || !config.wants(m.content_type) {
         return Ok(());
     }
     let reply = call(op, &MODIFY, config.timeout, m).await?;
@@ -115,19 +98,10 @@ pub fn after_send(op: &Op<'_>, m: &MsgData) -> Option<Delivery> {
         GROUP => (&AFTER_GROUP, &hooks.after_send_group_msg),
         _ => return None,
     };
-    let (attention, allowed, denied) = (
-        &config.attention_ids,
-        &config.allowed_types,
-        &config.denied_types,
-    );
-    if !config.enable || !passes(m.content_type, ids(m), attention, allowed, denied) {
+    if !config.wants(m.content_type, &m.send_id, &m.recv_id) {
         return None;
     }
     Some(delivery(op, hook, config.timeout, m))
-}
-
-fn ids(m: &MsgData) -> [&str; 2] {
-    [&m.send_id, &m.recv_id]
 }
 
 /// The request of `hook` about `m`, as Go's client sends it.
@@ -179,9 +153,10 @@ fn judge(done: Exchanged, url: &str, timeout: i64, shape: Shape) -> Result<Reply
             return Err(unreachable(url, &cause));
         }
     };
+    // The real server reads any length; the emulator keeps the first ANSWER_KEPT bytes.
     if answer.truncated {
         return Err(OpenImError::data(format!(
-            "im-emulator reads the first {ANSWER_KEPT} bytes of a webhook's answer only response format error"
+            "the answer is longer than the {ANSWER_KEPT} bytes im-emulator reads"
         )));
     }
     let reply = body::decode(&answer.body, shape)
