@@ -4,6 +4,7 @@
 //! `json.Unmarshal`ed into `CommonCallbackResp` (or `CallbackMsgModifyCommandResp`) with Go's
 //! error texts, whatever the HTTP status.
 
+use super::bind::OFFLINE_PUSH_INFO;
 use super::msg_store::{MsgData, OfflinePushInfo};
 use crate::core::gojson::{self as json, field, GoField, GoStruct, GoType::*, Read};
 use serde::{Deserialize, Serialize};
@@ -103,19 +104,6 @@ static SEND_GROUP_RESP: GoStruct = GoStruct {
     fields: &[],
     embedded: ("CommonCallbackResp", &COMMON_RESP),
 };
-
-static OFFLINE_PUSH_INFO: GoStruct = GoStruct::new(
-    "OfflinePushInfo",
-    "sdkws.OfflinePushInfo",
-    &[
-        field("title", Str),
-        field("desc", Str),
-        field("ex", Str),
-        field("iOSPushSound", Str),
-        field("iOSBadgeCount", Bool),
-        field("signalInfo", Str),
-    ],
-);
 
 static MODIFY_RESP: GoStruct = GoStruct {
     name: "CallbackMsgModifyCommandResp",
