@@ -9,7 +9,8 @@ use crate::core::gojson::{self as json, field, GoField, GoStruct, GoType::*, Rea
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-static OFFLINE_PUSH_INFO: GoStruct = GoStruct::new(
+/// `sdkws.OfflinePushInfo`, also in a webhook's answer.
+pub static OFFLINE_PUSH_INFO: GoStruct = GoStruct::new(
     "OfflinePushInfo",
     "sdkws.OfflinePushInfo",
     &[

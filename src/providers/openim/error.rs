@@ -112,6 +112,42 @@ impl OpenImError {
         Self::new(1404, "MsgAlreadyRevoke", "msg already revoke")
     }
 
+    /// 90004 `NetworkError`: a webhook that timed out or could not be reached (webhooks
+    /// contract §2.6).
+    pub fn network(detail: String) -> Self {
+        Self::new(90004, "NetworkError", detail)
+    }
+
+    /// 90007 `DataError`: a webhook whose answer is not the JSON of its reply (§2.6).
+    pub fn data(detail: String) -> Self {
+        Self::new(90007, "DataError", detail)
+    }
+
+    /// A webhook's refusal `errs.NewCodeError(errCode, errMsg).WithDetail(errDlt)` as the RPC
+    /// layer passes it on (§2.7): a code of 0 or less becomes 500; an empty `errMsg` becomes
+    /// the error's own text (`"<code> <errMsg> <errDlt>"`, empty parts kept); an empty
+    /// `errDlt` becomes the `errMsg`.
+    pub fn webhook(code: i32, msg: String, dlt: String) -> Self {
+        let msg = if msg.is_empty() {
+            let mut text = format!("{code} ");
+            if !dlt.is_empty() {
+                text.push(' ');
+                text.push_str(&dlt);
+            }
+            text
+        } else {
+            msg
+        };
+        let dlt = if dlt.is_empty() { msg.clone() } else { dlt };
+        Self::new(if code <= 0 { 500 } else { code }, msg, dlt)
+    }
+
+    /// errCode 2 (gRPC `Unknown`): the message RPC panicked, its recovered error's text as
+    /// `errMsg` (less the Go stack frames the real server appends), no `errDlt`.
+    pub fn rpc_panic(text: &'static str) -> Self {
+        Self::new(2, format!("Error: 500 panic error {text}"), "")
+    }
+
     /// 1501 `TokenExpiredError`.
     pub fn token_expired() -> Self {
         Self::new(1501, "TokenExpiredError", "")

@@ -1,9 +1,11 @@
 //! OpenIM fixtures: the secret, the admin user IDs, the users that exist from the start, token
-//! lifetime, the release whose behaviour is emulated, and the bounds of each store. The
+//! lifetime, the release whose behaviour is emulated, the bounds of each store, and the
+//! message webhooks (`webhooks`, as `config/webhooks.yml` sets them). The
 //! built-in file is `fixtures/openim/tenants.json`; `--fixtures DIR` replaces it with
 //! `DIR/openim/tenants.json`. The root path is tenant `default`; `/tenants/{name}/...` selects
 //! another, made from `defaults` (or from its own entry) by its first successful call.
 
+use super::webhook_settings::Webhooks;
 use crate::core::{created, fixtures};
 use crate::providers::Fixture;
 use serde::{Deserialize, Serialize};
@@ -35,6 +37,7 @@ struct TenantFixture {
     max_groups: Option<usize>,
     max_messages: Option<usize>,
     users: Option<Vec<UserFixture>>,
+    webhooks: Option<Webhooks>,
 }
 
 /// A user that exists from the start.
@@ -73,6 +76,9 @@ pub struct Settings {
     pub max_groups: usize,
     pub max_messages: usize,
     pub users: Vec<UserFixture>,
+    /// The message webhooks; a tenant's object replaces the defaults' whole.
+    #[serde(default)]
+    pub webhooks: Webhooks,
 }
 
 /// The loaded fixtures: settings per named tenant, and those of tenants made on first use.
@@ -140,6 +146,7 @@ fn check(settings: &Settings, tenant: &str) -> Result<(), String> {
             return Err(format!("tenant {tenant}: user {id} is listed twice"));
         }
     }
+    (settings.webhooks.check()).map_err(|e| format!("tenant {tenant}: {e}"))?;
     if let Some(user) = settings.users.iter().find(|u| u.nickname.is_empty()) {
         return Err(format!(
             "tenant {tenant}: user {} has no nickname",
@@ -160,6 +167,7 @@ impl Settings {
             max_groups: 1_000,
             max_messages: 100_000,
             users: Vec::new(),
+            webhooks: Webhooks::default(),
         }
     }
 
@@ -176,6 +184,7 @@ impl Settings {
             max_groups: f.max_groups.unwrap_or(self.max_groups),
             max_messages: f.max_messages.unwrap_or(self.max_messages),
             users: f.users.clone().unwrap_or_else(|| self.users.clone()),
+            webhooks: (f.webhooks.clone()).unwrap_or_else(|| self.webhooks.clone()),
         }
     }
 

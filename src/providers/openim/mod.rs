@@ -31,6 +31,9 @@ mod tenant;
 mod tokens;
 mod user_store;
 mod users;
+mod webhook_body;
+mod webhook_settings;
+mod webhooks;
 mod wire;
 
 pub use fixtures::{Fixtures, DEFAULT_TENANT};

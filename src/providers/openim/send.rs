@@ -1,8 +1,9 @@
 //! `/msg/send_msg` and `/msg/batch_send_msg` (contract §4, §7), in the real server's order:
 //! binding (400), app manager (1002), content type (1001), notification account, content
 //! decoding and validation (500), the message's own check, the session type, then the
-//! session's rules (receiver, group, membership). A message is stored with the next seq of
-//! its conversation (unless `isOnlineOnly`) and journaled.
+//! session's rules (receiver, group, membership) with the message webhooks between them. A
+//! message is stored with the next seq of its conversation (unless `isOnlineOnly`) and
+//! journaled.
 
 use super::bind::{self, SendReq};
 use super::content::{self, Elem};
@@ -11,6 +12,7 @@ use super::fixtures::Version;
 use super::go_text::go_marshal;
 use super::msg_store::MsgData;
 use super::op::Op;
+use super::webhooks;
 use crate::core::journal::{ChatType, MessageId, MessageType, Record};
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
@@ -77,7 +79,7 @@ pub async fn send_msg(op: Op<'_>, payload: web::Payload) -> Result<HttpResponse,
     let req = bind::send_msg(&body)?;
     let out = prepare(&op, req)?;
     let recv = out.req.recv_id.clone();
-    let mut sent = deliver(&op, &out, &recv)?;
+    let mut sent = deliver(&op, &out, &recv).await?;
     if op.tenant.settings.version == Version::Release {
         sent.modify = Some(None);
     }
@@ -108,7 +110,7 @@ pub async fn batch_send_msg(
     };
     let (mut results, mut failed) = (Vec::new(), Vec::new());
     for recv in receivers {
-        match deliver(&op, &out, &recv) {
+        match deliver(&op, &out, &recv).await {
             Ok(mut sent) => {
                 sent.recv_id = Some(recv);
                 results.push(sent);
@@ -193,35 +195,11 @@ fn at_users(content: &Map<String, Value>, content_type: i32, version: Version) -
         .collect()
 }
 
-/// The RPC's part for one receiver: the session's rules, then storing and journaling.
-fn deliver(op: &Op<'_>, out: &Outgoing, recv: &str) -> Result<Sent, OpenImError> {
+/// The RPC's part for one receiver, in the real server's order: `encapsulateMsgData`, the
+/// session's rules and before-send webhooks, `beforeMsgModify`, then storing, journaling and
+/// the after-send webhook.
+async fn deliver(op: &Op<'_>, out: &Outgoing, recv: &str) -> Result<Sent, OpenImError> {
     let req = &out.req;
-    let mut offline_push = !req.not_offline_push;
-    let (conversation, members, chat_type, to) = match out.session_type {
-        SINGLE => {
-            // A receiver who takes messages without notice gets them without offline push.
-            offline_push &= check_single(op, req, recv)? != RECV_WITHOUT_NOTICE;
-            let members = vec![req.send_id.clone(), recv.to_owned()];
-            (
-                pair("si_", &req.send_id, recv),
-                members,
-                ChatType::Single,
-                recv,
-            )
-        }
-        GROUP => {
-            check_group(op, req)?;
-            let members = op.tenant.groups.members(&req.group_id);
-            let id = format!("sg_{}", req.group_id);
-            (id, members, ChatType::Group, req.group_id.as_str())
-        }
-        NOTIFICATION => {
-            let members = vec![req.send_id.clone(), recv.to_owned()];
-            let id = pair("sn_", &req.send_id, recv);
-            (id, members, ChatType::Notification, recv)
-        }
-        _ => return Err(OpenImError::args("unknown sessionType")),
-    };
     let now = op.call.now_ms;
     let state = &op.call.state;
     let server_msg_id = state.ids.message_id(&state.core, now, &req.send_id);
@@ -230,39 +208,91 @@ fn deliver(op: &Op<'_>, out: &Outgoing, recv: &str) -> Result<Sent, OpenImError>
     } else {
         now
     };
-    let mut msg = message(out, recv, server_msg_id.clone(), send_time, now);
+    let mut msg = message(out, recv, server_msg_id, send_time, now);
+    let mut offline_push = !req.not_offline_push;
+    match out.session_type {
+        SINGLE => {
+            webhooks::before_send(op, &msg).await?;
+            // A receiver who takes messages without notice gets them without offline push.
+            offline_push &= check_single(op, req, recv)? != RECV_WITHOUT_NOTICE;
+            webhooks::modify(op, &mut msg).await?;
+        }
+        GROUP => {
+            check_group(op, req)?;
+            webhooks::before_send(op, &msg).await?;
+            webhooks::modify(op, &mut msg).await?;
+        }
+        NOTIFICATION => {}
+        _ => return Err(OpenImError::args("unknown sessionType")),
+    }
     if !offline_push {
         msg.options = vec![("offlinePush", false)];
     }
+    let after = webhooks::after_send(op, &msg);
+    let sent = store(op, out, msg);
+    if let Some(delivery) = after {
+        state.core.callbacks.enqueue(now, delivery);
+    }
+    Ok(sent)
+}
+
+/// Stores `msg` in its conversation (unless online only) and journals it; the answer.
+fn store(op: &Op<'_>, out: &Outgoing, msg: MsgData) -> Sent {
+    let (conversation, members, chat_type) = match msg.session_type {
+        SINGLE => {
+            let members = vec![msg.send_id.clone(), msg.recv_id.clone()];
+            let id = pair("si_", &msg.send_id, &msg.recv_id);
+            (id, members, ChatType::Single)
+        }
+        GROUP => {
+            let members = op.tenant.groups.members(&msg.group_id);
+            (format!("sg_{}", msg.group_id), members, ChatType::Group)
+        }
+        _ => {
+            let members = vec![msg.send_id.clone(), msg.recv_id.clone()];
+            let id = pair("sn_", &msg.send_id, &msg.recv_id);
+            (id, members, ChatType::Notification)
+        }
+    };
+    let to = match chat_type {
+        ChatType::Group => msg.group_id.as_str(),
+        _ => msg.recv_id.as_str(),
+    };
+    // The content as the client sent it, unless a webhook changed it.
+    let content = if msg.content == out.stored {
+        out.sent.clone()
+    } else {
+        Arc::from(msg.content.as_str())
+    };
+    let record = Record {
+        seq: 0,
+        id: MessageId::Text(msg.server_msg_id.as_str().into()),
+        chat_type,
+        from: Arc::from(msg.send_id.as_str()),
+        to: to.into(),
+        conversation: Some(Arc::from(conversation.as_str())),
+        kind: MessageType::Code(i64::from(msg.content_type)),
+        content,
+        ext: (!msg.ex.is_empty()).then(|| Arc::from(Value::String(msg.ex.clone()).to_string())),
+        received_at_ms: op.call.now_ms,
+        recalled: false,
+    };
+    let sent = Sent {
+        server_msg_id: msg.server_msg_id.clone(),
+        client_msg_id: msg.client_msg_id.clone(),
+        send_time: msg.send_time,
+        modify: None,
+        recv_id: None,
+    };
     let tenant = op.call.keep().unwrap_or_else(|| op.tenant.clone());
-    if !req.is_online_only {
+    if !out.req.is_online_only {
         let max = tenant.settings.max_messages;
         tenant.messages.append(&conversation, msg, &members, max);
     }
-    let record = Record {
-        seq: 0,
-        id: MessageId::Text(server_msg_id.clone().into()),
-        chat_type,
-        from: Arc::from(req.send_id.as_str()),
-        to: to.into(),
-        conversation: Some(Arc::from(conversation)),
-        kind: MessageType::Code(i64::from(req.content_type)),
-        content: out.sent.clone(),
-        ext: (!req.ex.is_empty()).then(|| Arc::from(Value::String(req.ex.clone()).to_string())),
-        received_at_ms: now,
-        recalled: false,
-    };
-    state
-        .core
-        .journal
+    let core = &op.call.state.core;
+    core.journal
         .append(&tenant.journal, std::iter::once(record));
-    Ok(Sent {
-        server_msg_id,
-        client_msg_id: out.client_msg_id.clone(),
-        send_time,
-        modify: None,
-        recv_id: None,
-    })
+    sent
 }
 
 /// `si_`/`sn_` and the two IDs in lexicographic order.

@@ -22,6 +22,8 @@ fn admin_level(version: Version) -> i32 {
 /// One OpenIM server.
 #[derive(Debug)]
 pub struct Tenant {
+    /// Its name: `default`, or the `{name}` of `/tenants/{name}/`.
+    pub name: Arc<str>,
     pub settings: Settings,
     pub users: UserStore,
     pub groups: GroupStore,
@@ -59,6 +61,7 @@ impl Tenant {
         let users = UserStore::default();
         let _ = users.insert_all(admins.chain(fixtures).collect(), 0);
         Self {
+            name: name.clone(),
             settings: settings.clone(),
             users,
             groups: GroupStore::default(),
