@@ -445,10 +445,10 @@ async fn an_answer_that_is_not_the_json_of_the_reply_fails_the_send_with_90007()
         let dlt = format!("{text_of_go} response format error");
         assert_refused(case, resp, 200, 90007, "DataError", &dlt).await;
     }
-    let long = format!("{{\"errMsg\":\"{}\"}}", "x".repeat(5000));
+    let long = format!("{{\"errMsg\":\"{}\"}}", "x".repeat(70_000));
     receiver.answer_body(long.as_bytes());
     let resp = im.send(&admin_token, &text("alice", "bob", "hi")).await;
-    let dlt = "the answer is longer than the 4096 bytes im-emulator reads";
+    let dlt = "the answer is longer than the 65536 bytes im-emulator reads";
     assert_refused(
         "longer than the emulator reads",
         resp,

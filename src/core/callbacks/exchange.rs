@@ -1,8 +1,9 @@
 //! One attempt of a callback over HTTP: the POST with the delivery's headers and exact body
-//! bytes, the answer's body read up to [`super::ANSWER_KEPT`], the whole exchange within the
+//! bytes, the answer's body read up to a cap ([`super::ANSWER_KEPT`], or
+//! [`super::ANSWER_AWAITED`] for a hook the provider waits for), the whole exchange within the
 //! delivery's timeout, and its outcome. Plain `http://` only: the emulator has no TLS client.
 
-use super::{Answer, Delivery, Exchanged, Outcome, ANSWER_KEPT};
+use super::{Answer, Delivery, Exchanged, Outcome};
 use actix_web::web::{Bytes, BytesMut};
 
 /// The client every attempt uses: no proxy, no redirects, names resolved in Rust.
@@ -22,8 +23,8 @@ fn failed(error: String) -> Exchanged {
     }
 }
 
-/// Sends `d` once.
-pub async fn attempt(client: &reqwest::Client, d: &Delivery) -> Exchanged {
+/// Sends `d` once, reading at most `cap` bytes of the answer's body.
+pub async fn attempt(client: &reqwest::Client, d: &Delivery, cap: usize) -> Exchanged {
     let url = match reqwest::Url::parse(&d.url) {
         Ok(url) => url,
         Err(e) => return failed(format!("bad callback URL {:?}: {e}", d.url)),
@@ -42,7 +43,7 @@ pub async fn attempt(client: &reqwest::Client, d: &Delivery) -> Exchanged {
     let sent = async {
         let response = request.send().await?;
         let status = response.status().as_u16();
-        let (body, truncated) = read_capped(response).await?;
+        let (body, truncated) = read_capped(response, cap).await?;
         Ok::<_, reqwest::Error>(Answer {
             status,
             body,
@@ -68,11 +69,14 @@ pub async fn attempt(client: &reqwest::Client, d: &Delivery) -> Exchanged {
     }
 }
 
-/// The first [`ANSWER_KEPT`] bytes of the body, and whether there were more.
-async fn read_capped(mut response: reqwest::Response) -> reqwest::Result<(Bytes, bool)> {
+/// The first `cap` bytes of the body, and whether there were more.
+async fn read_capped(
+    mut response: reqwest::Response,
+    cap: usize,
+) -> reqwest::Result<(Bytes, bool)> {
     let mut body = BytesMut::new();
     while let Some(chunk) = response.chunk().await? {
-        let room = ANSWER_KEPT - body.len();
+        let room = cap - body.len();
         if chunk.len() > room {
             body.extend_from_slice(&chunk[..room]);
             return Ok((body.freeze(), true));

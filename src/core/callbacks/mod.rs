@@ -21,6 +21,9 @@ pub const QUEUE: usize = 1024;
 pub const IN_FLIGHT: usize = 8;
 /// The most bytes of an answer's body read and kept.
 pub const ANSWER_KEPT: usize = 4 * 1024;
+/// The most bytes read of the answer to a hook the provider's call waits for, whose body says
+/// what to do with the message (OpenIM's `beforeMsgModify` may carry a whole new content).
+pub const ANSWER_AWAITED: usize = 64 * 1024;
 
 /// One callback to send.
 #[derive(Debug, Clone)]
@@ -149,7 +152,7 @@ impl Callbacks {
     /// timeout bounds the wait); its callback id and the last attempt's outcome and answer.
     pub async fn send_now(&self, clock: &Clock, delivery: Delivery) -> (u64, Exchanged) {
         let callback = self.next_callback.fetch_add(1, Ordering::Relaxed);
-        let done = self.deliver(clock, callback, Arc::new(delivery)).await;
+        let done = (self.deliver(clock, callback, Arc::new(delivery), ANSWER_AWAITED)).await;
         (callback, done)
     }
 
@@ -192,14 +195,20 @@ impl Callbacks {
         });
     }
 
-    /// Makes the attempts of one callback, one after the other, until one is delivered; the
-    /// last one's outcome and answer.
-    async fn deliver(&self, clock: &Clock, callback: u64, d: Arc<Delivery>) -> Exchanged {
+    /// Makes the attempts of one callback, one after the other, until one is delivered, reading
+    /// at most `answer_cap` bytes of each answer; the last one's outcome and answer.
+    async fn deliver(
+        &self,
+        clock: &Clock,
+        callback: u64,
+        d: Arc<Delivery>,
+        answer_cap: usize,
+    ) -> Exchanged {
         let mut attempt = 1;
         loop {
             let (time_ms, started) = (clock.now_ms(), Instant::now());
             let client = self.client.get_or_init(exchange::client);
-            let done = exchange::attempt(client, &d).await;
+            let done = exchange::attempt(client, &d, answer_cap).await;
             let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let last = Exchanged {
                 answer: done.answer.clone(),
@@ -227,7 +236,10 @@ impl Callbacks {
             let core = core.clone();
             tokio::spawn(async move {
                 let clock = &core.clock;
-                core.callbacks.deliver(clock, callback, delivery).await;
+                (core
+                    .callbacks
+                    .deliver(clock, callback, delivery, ANSWER_KEPT))
+                .await;
                 drop(slot);
             });
         }

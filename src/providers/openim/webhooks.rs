@@ -13,7 +13,7 @@ use super::msg_store::MsgData;
 use super::op::Op;
 use super::webhook_body::{self as body, Extra, Reply, Shape};
 use super::webhook_settings::{client_limited, wait};
-use crate::core::callbacks::{Delivery, Exchanged, Outcome, ANSWER_KEPT};
+use crate::core::callbacks::{Delivery, Exchanged, Outcome, ANSWER_AWAITED};
 use std::sync::Arc;
 
 const SINGLE: i32 = 1;
@@ -153,10 +153,10 @@ fn judge(done: Exchanged, url: &str, timeout: i64, shape: Shape) -> Result<Reply
             return Err(unreachable(url, &cause));
         }
     };
-    // The real server reads any length; the emulator keeps the first ANSWER_KEPT bytes.
+    // The real server reads any length; the emulator keeps the first ANSWER_AWAITED bytes.
     if answer.truncated {
         return Err(OpenImError::data(format!(
-            "the answer is longer than the {ANSWER_KEPT} bytes im-emulator reads"
+            "the answer is longer than the {ANSWER_AWAITED} bytes im-emulator reads"
         )));
     }
     let reply = body::decode(&answer.body, shape)
