@@ -128,8 +128,18 @@ fn with_callbacks(r: &Row, rows: &[Row]) -> Option<(String, bool)> {
         r.detail("callbacks_dropped")?,
     );
     let share = rps / without.max(1e-9);
+    let cpu = rows
+        .iter()
+        .find(|o| o.scenario == "yunxin-send-1")
+        .and_then(|o| o.detail("server_cpu_us_per_request"))
+        .zip(r.detail("server_cpu_us_per_request"))
+        .map_or(String::new(), |(without, with)| {
+            format!("; emulator CPU {with:.1} against {without:.1} µs per send")
+        });
     Some((
-        format!("{share:.2} x, {errors} errors; copies {delivered} delivered, {dropped} dropped"),
+        format!(
+            "{share:.2} x, {errors} errors; copies {delivered} delivered, {dropped} dropped{cpu}"
+        ),
         share >= 0.8 && errors == 0,
     ))
 }

@@ -206,6 +206,19 @@ fn with_cpu(row: Row, share: Option<f64>) -> Row {
     }
 }
 
+/// Notes the server's CPU time per request, from its CPU share over a run of
+/// `rps` requests per second, and adds it to the row's details.
+fn with_cpu_per_request(row: Row, share: Option<f64>, rps: f64) -> Row {
+    match share.filter(|_| rps > 0.0) {
+        Some(c) => {
+            let us = c * 1e6 / rps;
+            row.noted(format!("emulator CPU {us:.1} µs per request"))
+                .with_detail("server_cpu_us_per_request", us)
+        }
+        None => row,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +231,13 @@ mod tests {
         assert_eq!(row.note.as_deref(), Some("emulator CPU 93% of one core"));
         assert_eq!(row.detail("server_cpu_cores"), Some(0.934));
         assert!(with_cpu(Row::named("x"), None).note.is_none());
+        let row = with_cpu_per_request(Row::named("x"), Some(0.9), 30_000.0);
+        assert_eq!(
+            row.note.as_deref(),
+            Some("emulator CPU 30.0 µs per request")
+        );
+        assert!(with_cpu_per_request(Row::named("x"), Some(0.9), 0.0)
+            .note
+            .is_none());
     }
 }

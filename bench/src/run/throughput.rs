@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{stop_noted, with_cpu, Runner};
+use super::{stop_noted, with_cpu, with_cpu_per_request, Runner};
 use crate::child::Server;
 use crate::endpoint::Endpoint;
 use crate::health::Health;
@@ -44,9 +44,11 @@ pub fn load(r: &mut Runner, s: &Scenario, w: &Workload) -> Result<Row, String> {
     let subject = r.subject(s.emulator_args)?;
     let ep = subject.endpoint().clone();
     let requests: Requests = Arc::new((w.requests)(&ep, &r.login(w, &ep)?));
-    let summary = r.closed(ep.addr, requests, r.window())?;
+    let (summary, cpu) = subject.cpu_while(|| r.closed(ep.addr, requests, r.window()));
+    let summary = summary?;
     r.max_rps.insert(w.name, summary.requests_per_sec);
-    let mut row = Row::named(name).with_load(&summary);
+    let row = Row::named(name).with_load(&summary);
+    let mut row = with_cpu_per_request(row, cpu, summary.requests_per_sec);
     row.vs_baseline = r.ratio(summary.requests_per_sec);
     row.server_rss_bytes = subject.rss();
     if let Some((per_request, unit)) = w.items {
@@ -95,8 +97,10 @@ pub fn load_callbacks(
         ));
     }
     let requests: Requests = Arc::new((w.requests)(&ep, &r.login(w, &ep)?));
-    let summary = r.closed(ep.addr, requests, r.window())?;
-    let mut row = Row::named(&s.name).with_load(&summary);
+    let (summary, cpu) = subject.cpu_while(|| r.closed(ep.addr, requests, r.window()));
+    let summary = summary?;
+    let row = Row::named(&s.name).with_load(&summary);
+    let mut row = with_cpu_per_request(row, cpu, summary.requests_per_sec);
     row.vs_baseline = r.ratio(summary.requests_per_sec);
     row.server_rss_bytes = subject.rss();
     let outcomes = Health::callbacks(&ep, Duration::from_secs(2))?;
