@@ -127,25 +127,43 @@ pub fn of(tenant: &Tenant, m: &Message, route_enabled: bool, now_ms: i64) -> Opt
         ip: device.map(|d| d.ip.as_str()),
     };
     let body = serde_json::to_vec(&copy).ok()?;
+    let mut delivery = signed(tenant, EVENT, url, "application/json", body, now_ms);
+    delivery.timeout = Duration::from_millis(settings.message_copy_timeout_ms);
+    delivery.attempts = settings.message_copy_retries.saturating_add(1);
+    delivery.success.clone_from(&settings.message_copy_success);
+    Some(delivery)
+}
+
+/// One POST of `body` to `url` as the app `tenant` signs its callbacks at `now_ms`: `AppKey`,
+/// `CurTime` (milliseconds), `MD5` of the body and `CheckSum`; one attempt, 200 its success,
+/// within 5 s.
+pub fn signed(
+    tenant: &Tenant,
+    event: &'static str,
+    url: &str,
+    content_type: &'static str,
+    body: Vec<u8>,
+    now_ms: i64,
+) -> Delivery {
     let cur_time = now_ms.to_string();
-    let (md5, checksum) = sign(&settings.app_secret, &body, &cur_time);
-    Some(Delivery {
+    let (md5, checksum) = sign(&tenant.settings.app_secret, &body, &cur_time);
+    Delivery {
         provider: super::PROVIDER,
         tenant: tenant.app_key.clone(),
-        event: EVENT,
-        url: url.clone(),
+        event,
+        url: url.to_owned(),
         headers: vec![
-            ("Content-Type", "application/json".into()),
+            ("Content-Type", content_type.into()),
             ("AppKey", tenant.app_key.to_string()),
             ("CurTime", cur_time),
             ("MD5", md5),
             ("CheckSum", checksum),
         ],
         body: body.into(),
-        timeout: Duration::from_millis(settings.message_copy_timeout_ms),
-        attempts: settings.message_copy_retries.saturating_add(1),
-        success: settings.message_copy_success.clone(),
-    })
+        timeout: Duration::from_secs(5),
+        attempts: 1,
+        success: vec![200],
+    }
 }
 
 #[cfg(test)]

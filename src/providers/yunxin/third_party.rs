@@ -11,7 +11,7 @@
 //! `callbackExt`. A failure, a timeout, another status than 200 or an answer that does not
 //! read so applies the app's `third_party_callback_on_failure`.
 
-use super::copy::{from_nick, msg_type, sign};
+use super::copy::{from_nick, msg_type, signed};
 use super::device::{client_type_name, Device};
 use super::fixtures::{OnFailure, Settings};
 use super::message::MAX_ATTACHMENT;
@@ -88,25 +88,10 @@ pub fn of(
         from_client_port: port.to_string(),
     };
     let body = serde_json::to_vec(&request).ok()?;
-    let cur_time = now_ms.to_string();
-    let (md5, checksum) = sign(&settings.app_secret, &body, &cur_time);
-    Some(Delivery {
-        provider: super::PROVIDER,
-        tenant: tenant.app_key.clone(),
-        event: EVENT,
-        url: url.clone(),
-        headers: vec![
-            ("Content-Type", "application/json; charset=utf-8".into()),
-            ("AppKey", tenant.app_key.to_string()),
-            ("CurTime", cur_time),
-            ("MD5", md5),
-            ("CheckSum", checksum),
-        ],
-        body: body.into(),
-        timeout: Duration::from_millis(settings.third_party_callback_timeout_ms),
-        attempts: 1,
-        success: vec![200],
-    })
+    let json = "application/json; charset=utf-8";
+    let mut delivery = signed(tenant, EVENT, url, json, body, now_ms);
+    delivery.timeout = Duration::from_millis(settings.third_party_callback_timeout_ms);
+    Some(delivery)
 }
 
 /// A message the callback let pass, and what the answer asked for.
