@@ -404,6 +404,10 @@ async fn bad_rules_are_refused_at_start_and_by_the_admin_api() {
         ),
         ("an unknown field", json!([ok(json!({"filters": []}))])),
         (
+            "an https URL (the emulator has no TLS client)",
+            json!([pre_rule("https://x", json!({}))]),
+        ),
+        (
             "an unknown kind",
             json!([{"kind": "login", "url": "http://x", "secret": "s"}]),
         ),
@@ -436,7 +440,7 @@ async fn bad_rules_are_refused_at_start_and_by_the_admin_api() {
     let four = json!([
         ok(json!({})),
         ok(json!({})),
-        pre_rule("https://x", json!({})),
+        pre_rule("http://x", json!({})),
         ok(json!({}))
     ]);
     let body = json!({"provider": "easemob", "name": "good/rules", "callback_rules": four});
