@@ -5,16 +5,14 @@
 //! `GET /_emulator/callbacks` lists them, none of which changes the send's answer.
 
 mod common;
-use common::control::{admin, callbacks, wait_for_callbacks as wait_for};
+use common::control::{admin, callbacks, header_names, wait_for_callbacks as wait_for};
 use common::receiver::{closed_url, Hit, Receiver};
 use common::yunxin::{self as yx, Yx};
 use common::*;
 
 use im_emulator::config::Config;
-use md5::{Digest, Md5};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use sha1::Sha1;
 
 const KEY: &str = "copy-app";
 const SECRET: &str = "copy-secret";
@@ -28,31 +26,6 @@ async fn copy_app_with(settings: Value, config: Config) -> TestApp {
     let mut tenant = json!({"app_key": KEY, "app_secret": SECRET});
     yx::merge(&mut tenant, settings);
     yx::spawn_yunxin_with(&yx::fixture_file(json!([tenant])), config).await
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Checks the hit's signature as an application server would, from the raw bytes.
-fn assert_signed(hit: &Hit, secret: &str, cur_time_ms: i64) {
-    assert_eq!(hit.method, "POST");
-    assert_eq!(hit.header("content-type"), "application/json");
-    assert_eq!(hit.header("appkey"), KEY);
-    assert_eq!(hit.header("curtime"), cur_time_ms.to_string());
-    let md5 = hex(&Md5::digest(&hit.body));
-    assert_eq!(hit.header("md5"), md5, "MD5 of the raw body");
-    let checksum = hex(&Sha1::digest(
-        format!("{secret}{md5}{cur_time_ms}").as_bytes(),
-    ));
-    assert_eq!(hit.header("checksum"), checksum);
-}
-
-/// The hit's body, which must be compact JSON.
-fn body_of(hit: &Hit) -> Value {
-    let body: Value = serde_json::from_slice(&hit.body).expect("a JSON body");
-    assert_eq!(body.to_string().as_bytes(), &hit.body[..], "compact JSON");
-    body
 }
 
 #[tokio::test]
@@ -69,10 +42,10 @@ async fn a_text_message_copy_is_signed_over_its_raw_bytes_and_carries_every_fiel
     let hits = receiver.hits();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].path, "/copy");
-    assert_signed(&hits[0], SECRET, T0);
+    yx::assert_signed(&hits[0], "application/json", (KEY, SECRET), T0);
     let server_id = sent["message_server_id"].as_u64().unwrap().to_string();
     assert_eq!(
-        body_of(&hits[0]),
+        hits[0].json(),
         json!({
             "eventType": "1", "convType": "PERSON", "to": "bob", "fromAccount": "alice",
             "fromClientType": "REST", "fromDeviceId": "", "fromNick": "Alice",
@@ -105,11 +78,7 @@ async fn a_text_message_copy_is_signed_over_its_raw_bytes_and_carries_every_fiel
         a["request"]["body"],
         String::from_utf8(hits[0].body.clone()).unwrap()
     );
-    let names: Vec<&String> = a["request"]["headers"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .collect();
+    let names = header_names(a);
     assert_eq!(
         names,
         ["Content-Type", "AppKey", "CurTime", "MD5", "CheckSum"]
@@ -133,7 +102,7 @@ async fn media_and_custom_team_messages_are_copied_with_their_attachment_as_json
     wait_for(&app, 2, "outcome=delivered").await;
     let hits = receiver.hits();
     assert_eq!(hits.len(), 2);
-    let bodies: Vec<Value> = hits.iter().map(body_of).collect();
+    let bodies: Vec<Value> = hits.iter().map(Hit::json).collect();
     let by_id = |sent: &Value| {
         let id = sent["message_server_id"].as_u64().unwrap().to_string();
         (bodies.iter().find(|b| b["msgidServer"] == id.as_str()))
@@ -163,7 +132,7 @@ async fn media_and_custom_team_messages_are_copied_with_their_attachment_as_json
         );
     }
     for hit in &hits {
-        assert_signed(hit, SECRET, T0);
+        yx::assert_signed(hit, "application/json", (KEY, SECRET), T0);
     }
 }
 
@@ -182,7 +151,7 @@ async fn a_batch_send_copies_each_message_it_stored() {
 
     wait_for(&app, 2, "").await;
     let mut to: Vec<String> = (receiver.hits().iter())
-        .map(|h| body_of(h)["to"].as_str().unwrap().to_owned())
+        .map(|h| h.json()["to"].as_str().unwrap().to_owned())
         .collect();
     to.sort();
     assert_eq!(to, ["bob", "carol"]);
@@ -208,7 +177,7 @@ async fn nothing_is_copied_for_an_app_without_a_copy_url_or_a_send_that_turns_ro
     assert_eq!(listing["total"], 1, "{listing}");
     let hits = receiver.hits();
     assert_eq!(hits.len(), 1);
-    assert_eq!(body_of(&hits[0])["body"], "routed");
+    assert_eq!(hits[0].json()["body"], "routed");
 }
 
 #[tokio::test]

@@ -8,15 +8,13 @@
 //! v2 history API, the journal and the message copy.
 
 mod common;
-use common::control::{admin, callbacks, wait_for_callbacks as wait_for};
-use common::receiver::{closed_url, Hit, Receiver};
+use common::control::{admin, callbacks, header_names, wait_for_callbacks as wait_for};
+use common::receiver::{closed_url, Receiver};
 use common::yunxin::{self as yx, Yx};
 use common::*;
 
-use md5::{Digest, Md5};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use sha1::Sha1;
 
 const KEY: &str = "cb-app";
 const SECRET: &str = "cb-secret";
@@ -48,29 +46,6 @@ fn text_to_bob(text: &str) -> Value {
     })
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Checks the hit's headers and signature as an application server would, from the raw bytes.
-fn assert_signed(hit: &Hit, content_type: &str) {
-    assert_eq!(hit.method, "POST");
-    assert_eq!(hit.header("content-type"), content_type);
-    assert_eq!(hit.header("appkey"), KEY);
-    assert_eq!(hit.header("curtime"), T0.to_string());
-    let md5 = hex(&Md5::digest(&hit.body));
-    assert_eq!(hit.header("md5"), md5, "MD5 of the raw body");
-    let checksum = hex(&Sha1::digest(format!("{SECRET}{md5}{T0}").as_bytes()));
-    assert_eq!(hit.header("checksum"), checksum);
-}
-
-/// The hit's body, which must be compact JSON.
-fn body_of(hit: &Hit) -> Value {
-    let body: Value = serde_json::from_slice(&hit.body).expect("a JSON body");
-    assert_eq!(body.to_string().as_bytes(), &hit.body[..], "compact JSON");
-    body
-}
-
 /// The answer's error, once the send was refused.
 fn blocked(answer: &Value) -> (i64, &str) {
     assert_eq!(answer["sent"], false, "{answer}");
@@ -95,9 +70,14 @@ async fn a_passed_message_is_signed_carries_every_field_and_is_stored_with_its_d
     let hits = receiver.hits();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].path, "/callback");
-    assert_signed(&hits[0], "application/json; charset=utf-8");
+    yx::assert_signed(
+        &hits[0],
+        "application/json; charset=utf-8",
+        (KEY, SECRET),
+        T0,
+    );
     assert_eq!(
-        body_of(&hits[0]),
+        hits[0].json(),
         json!({
             "body": "hello bob", "eventType": 1, "fromAccount": "alice", "fromClientType": "AOS",
             "fromDeviceId": "phone-1", "fromNick": "Alice", "msgTimestamp": T0.to_string(),
@@ -130,11 +110,7 @@ async fn a_passed_message_is_signed_carries_every_field_and_is_stored_with_its_d
         (&a["tenant"], &a["outcome"]),
         (&json!(KEY), &json!("delivered"))
     );
-    let names: Vec<&String> = a["request"]["headers"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .collect();
+    let names = header_names(a);
     assert_eq!(
         names,
         ["Content-Type", "AppKey", "CurTime", "MD5", "CheckSum"]
@@ -159,7 +135,7 @@ async fn the_request_defaults_to_the_peer_address_and_a_team_message_is_event_ty
     assert_eq!(answer["message"]["sender_client_type"], 16, "{answer}");
     assert_eq!(answer["message"]["team_id"], team, "{answer}");
 
-    let mut sent = body_of(&receiver.hits()[0]);
+    let mut sent = receiver.hits()[0].json();
     let attach: Value = serde_json::from_str(sent["attach"].as_str().unwrap()).unwrap();
     assert_eq!(attach, picture);
     let port = sent["fromClientPort"].as_str().unwrap().parse::<u16>();
@@ -373,9 +349,9 @@ async fn the_message_copy_of_a_client_sent_message_names_the_device() {
     wait_for(&app, 1, "event=message_copy").await;
     let hits = copies.hits();
     assert_eq!(hits.len(), 1);
-    assert_signed(&hits[0], "application/json");
+    yx::assert_signed(&hits[0], "application/json", (KEY, SECRET), T0);
     assert_eq!(
-        body_of(&hits[0]),
+        hits[0].json(),
         json!({
             "eventType": "1", "convType": "PERSON", "to": "bob", "fromAccount": "alice",
             "fromClientType": "AOS", "fromDeviceId": "phone-1", "fromNick": "Alice",

@@ -131,3 +131,9 @@ fn parse(block: &str) -> Option<Event> {
         data: serde_json::from_str(&data).expect("JSON data"),
     })
 }
+
+/// The names of a listed attempt's request headers, in the order they were sent.
+pub fn header_names(attempt: &Value) -> Vec<&str> {
+    let headers = attempt["request"]["headers"].as_object().expect("headers");
+    headers.keys().map(String::as_str).collect()
+}

@@ -16,6 +16,13 @@ pub struct Hit {
 }
 
 impl Hit {
+    /// The body, which must be compact JSON.
+    pub fn json(&self) -> serde_json::Value {
+        let body: serde_json::Value = serde_json::from_slice(&self.body).expect("a JSON body");
+        assert_eq!(body.to_string().as_bytes(), &self.body[..], "compact JSON");
+        body
+    }
+
     /// The value of the header `name` (any case).
     pub fn header(&self, name: &str) -> &str {
         let found = self

@@ -6,8 +6,10 @@
 //! folders with a `yunxin/tenants.json`, and the calls most tests make (accounts, teams,
 //! sends, history).
 
+use super::receiver::Hit;
 use super::{TestApp, T0};
 use im_emulator::config::Config;
+use md5::Md5;
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
 use sha1::{Digest, Sha1};
@@ -715,4 +717,21 @@ pub async fn spawn_yunxin_with(yunxin: &Value, config: Config) -> TestApp {
 
 fn fixture_dir(yunxin: &Value) -> PathBuf {
     super::fixture_folder("yunxin", yunxin)
+}
+
+/// Checks a callback's headers and signature as an application server would, from the raw
+/// bytes: a POST of `content_type` from the app `key`, `CurTime` `cur_time_ms`, `MD5` of the
+/// body and `CheckSum` = sha1(`secret` + MD5 + CurTime).
+pub fn assert_signed(hit: &Hit, content_type: &str, (key, secret): (&str, &str), cur_time_ms: i64) {
+    let hex = |bytes: &[u8]| -> String { bytes.iter().map(|b| format!("{b:02x}")).collect() };
+    assert_eq!(hit.method, "POST");
+    assert_eq!(hit.header("content-type"), content_type);
+    assert_eq!(hit.header("appkey"), key);
+    assert_eq!(hit.header("curtime"), cur_time_ms.to_string());
+    let md5 = hex(&Md5::digest(&hit.body));
+    assert_eq!(hit.header("md5"), md5, "MD5 of the raw body");
+    let checksum = hex(&Sha1::digest(
+        format!("{secret}{md5}{cur_time_ms}").as_bytes(),
+    ));
+    assert_eq!(hit.header("checksum"), checksum);
 }
